@@ -1,0 +1,36 @@
+# CertPack — the two commands of the README: `make demo` and `make test`.
+# Each installs the Debian packages it needs when they are missing, then builds.
+
+SWIFT      ?= swift
+BUILD_FLAGS ?= -c release
+DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev pkg-config fonts-noto-cjk
+DEB_TEST   := poppler-utils qpdf
+BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
+
+.PHONY: all deps test-deps build demo test bench clean
+
+all: build
+
+# Install only what is missing; apt-get update once, only when something must be installed.
+deps:
+	@./.ci/apt-ensure $(DEB_BUILD)
+
+test-deps: deps
+	@./.ci/apt-ensure $(DEB_TEST)
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS) --product certpack
+
+demo: build
+	@$(BIN)/certpack demo
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: test-deps
+	$(SWIFT) build $(BUILD_FLAGS) --product certpack-bench --product certpack
+	$(BIN)/certpack-bench
+
+clean:
+	rm -rf .build

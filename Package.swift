@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CertPack",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "certpack", targets: ["certpack"]),
+        .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "Typeset", targets: ["Typeset"]),
+        .library(name: "Forms", targets: ["Forms"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C APIs only. cairo-ft brings -lcairo -lfreetype and the freetype2 include path.
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "cairo-ft cairo-pdf cairo-png",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHarfBuzz",
+            pkgConfig: "harfbuzz",
+            providers: [.apt(["libharfbuzz-dev"])]
+        ),
+        // The guide as data: model, validators, checklist, manifest, fees, planner. No C.
+        .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
+        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz"]),
+        // Form templates bound to applications, laid out through Typeset; packs.
+        .target(name: "Forms", dependencies: ["Rules", "Typeset", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "certpack",
+            dependencies: ["Rules", "Forms", "Typeset", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Forms", "Typeset"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules"]),
+        .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
+        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
+        .testTarget(name: "CLITests", dependencies: ["certpack"]),
+    ]
+)
