@@ -1,0 +1,138 @@
+/// A page as a display list: positioned glyph runs and vector strokes, ready for any surface.
+///
+/// Laying out (shaping, fitting, the errors they raise) happens while the page is built; drawing it
+/// afterwards cannot fail for want of space or glyphs. So a pack is laid out whole before any file is
+/// opened, and the same page draws to PDF and PNG.
+public struct Page: Sendable {
+    public var size: Size
+    public internal(set) var items: [PageItem] = []
+    public init(size: Size = .a4) { self.size = size }
+}
+
+/// One drawing operation.
+public enum PageItem: Sendable {
+    case glyphs(GlyphRun)
+    case line(from: Point, to: Point, width: Double, dashed: Bool)
+    case rect(Rect, width: Double, dashed: Bool)
+    case fill(Rect, gray: Double)
+}
+
+/// Glyphs of one face at one size, with the text they came from and the glyph-to-text clusters, so the
+/// PDF maps every glyph back to its characters (searchable, copyable).
+public struct GlyphRun: Sendable {
+    public var face: Int
+    public var size: Double
+    public var gray: Double
+    public var text: String
+    public var glyphs: [PlacedGlyph]
+    public var clusters: [TextCluster]
+}
+
+public struct PlacedGlyph: Sendable {
+    public var id: UInt32
+    public var x: Double
+    public var y: Double
+}
+
+public struct TextCluster: Sendable {
+    public var bytes: Int32
+    public var glyphs: Int32
+}
+
+/// Builds a `Page` from text in boxes, lines, rectangles and tick boxes.
+public struct PageBuilder {
+    public let fonts: FontBook
+    public private(set) var page: Page
+
+    public init(fonts: FontBook, size: Size = .a4) {
+        self.fonts = fonts
+        self.page = Page(size: size)
+    }
+
+    /// Sets `text` in `box` by the shrink → wrap → fail rule of `style`.
+    /// - Parameter owner: who the text belongs to (form › field), named in errors.
+    /// - Returns: the height the text block takes.
+    @discardableResult
+    public mutating func text(_ text: String, in box: Rect, style: TextStyle = TextStyle(), owner: String) throws -> Double {
+        let clean = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        guard !clean.isEmpty else { return 0 }
+        let shaped = try fonts.shapeCache.shaped(clean, role: style.role, fonts: fonts, owner: owner)
+        let inner = box.insetBy(dx: style.inset, dy: 0)
+        let fitted = try fit(shaped, width: inner.width, height: inner.height, style: style, owner: owner)
+        let height = blockHeight(lines: fitted.lines.count, size: fitted.size, leading: style.leading)
+        let top = style.vAlign == .top ? inner.y : inner.midY - height / 2
+        for (n, line) in fitted.lines.enumerated() {
+            // The ideographic em box spans 0.88 em above the baseline to 0.12 em below it.
+            let baseline = top + fitted.size * 0.88 + Double(n) * fitted.size * style.leading
+            let x: Double
+            switch style.align {
+            case .left: x = inner.x
+            case .center: x = inner.midX - line.width * fitted.size / 2
+            case .right: x = inner.maxX - line.width * fitted.size
+            }
+            place(shaped, line, x: x, baseline: baseline, size: fitted.size, gray: style.gray)
+        }
+        return height
+    }
+
+    /// The width `text` takes on one line in `style` at its nominal size.
+    public func measure(_ text: String, style: TextStyle = TextStyle(), owner: String = "measure") throws -> Double {
+        let shaped = try fonts.shapeCache.shaped(text, role: style.role, fonts: fonts, owner: owner)
+        return shaped.advances.reduce(0, +) * style.size
+    }
+
+    public mutating func line(from a: Point, to b: Point, width: Double = 0.6, dashed: Bool = false) {
+        page.items.append(.line(from: a, to: b, width: width, dashed: dashed))
+    }
+
+    public mutating func rect(_ r: Rect, width: Double = 0.6, dashed: Bool = false) {
+        page.items.append(.rect(r, width: width, dashed: dashed))
+    }
+
+    public mutating func fill(_ r: Rect, gray: Double) {
+        page.items.append(.fill(r, gray: gray))
+    }
+
+    /// A tick box: a vector square (the CJK fonts have no ☐), with the ✓ glyph inside when ticked.
+    public mutating func tickBox(_ r: Rect, ticked: Bool, owner: String = "tick box") throws {
+        rect(r, width: 0.7)
+        if ticked {
+            try text("✓", in: r, style: TextStyle(role: .serif, size: r.height * 1.05, minSize: r.height * 0.5, align: .center), owner: owner)
+        }
+    }
+
+    /// Appends the glyphs of one line, one run per face.
+    private mutating func place(_ shaped: ShapedText, _ line: LineSlice, x: Double, baseline: Double, size: Double, gray: Double) {
+        var pen = x
+        let utf8 = Array(shaped.text.utf8)
+        var g = shaped.glyphs.firstIndex { $0.scalar >= line.start } ?? shaped.glyphs.count
+        // Trailing spaces are not drawn.
+        var lastScalar = line.end
+        while lastScalar > line.start && LineBreakRules.isSpace(shaped.scalars[lastScalar - 1]) { lastScalar -= 1 }
+        while g < shaped.glyphs.count && shaped.glyphs[g].scalar < lastScalar {
+            let face = shaped.glyphs[g].face
+            var glyphs: [PlacedGlyph] = []
+            var clusters: [TextCluster] = []
+            let runStartByte = shaped.offsets[shaped.glyphs[g].scalar]
+            var runEndByte = runStartByte
+            while g < shaped.glyphs.count && shaped.glyphs[g].scalar < lastScalar && shaped.glyphs[g].face == face {
+                let scalar = shaped.glyphs[g].scalar
+                var count: Int32 = 0
+                while g < shaped.glyphs.count && shaped.glyphs[g].scalar == scalar {
+                    let sg = shaped.glyphs[g]
+                    glyphs.append(PlacedGlyph(id: sg.id, x: pen + sg.xOffset * size, y: baseline - sg.yOffset * size))
+                    pen += sg.advance * size
+                    count += 1
+                    g += 1
+                }
+                // The cluster runs to the next glyph's scalar (or the line's end): ligatures keep all their text.
+                let nextScalar = g < shaped.glyphs.count ? min(shaped.glyphs[g].scalar, lastScalar) : lastScalar
+                let bytes = shaped.offsets[max(nextScalar, scalar + 1)] - shaped.offsets[scalar]
+                clusters.append(TextCluster(bytes: Int32(bytes), glyphs: count))
+                runEndByte = shaped.offsets[scalar] + bytes
+            }
+            let text = String(decoding: utf8[runStartByte..<runEndByte], as: UTF8.self)
+            page.items.append(.glyphs(GlyphRun(face: face, size: size, gray: gray, text: text, glyphs: glyphs, clusters: clusters)))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import CCairo
+import Foundation
+
+/// A cairo surface pages are drawn onto: the PDF surface for print, the image surface for previews.
+protocol Surface: AnyObject {
+    /// Draws one page.
+    func add(_ page: Page) throws
+    /// Completes the output and moves it into place.
+    func finish() throws
+}
+
+/// PDF metadata. The date is fixed (not "now") so the same input gives byte-identical files.
+public struct PDFMetadata: Sendable {
+    public var title: String
+    public var author: String
+    public var subject: String
+    public var creator: String
+    /// ISO 8601, written as both creation and modification date.
+    public var date: String
+
+    public init(title: String, author: String = "", subject: String = "", creator: String = "CertPack", date: String = "2026-01-01T00:00:00") {
+        self.title = title; self.author = author; self.subject = subject; self.creator = creator; self.date = date
+    }
+}
+
+/// Writes pages into one A4 PDF, streamed to disk as they come.
+///
+/// The file is written under a temporary name beside `url`, readable by its owner only, and renamed
+/// into place by `finish()`; a writer dropped unfinished (error, interruption) removes it, so a
+/// half-written PDF never appears under the real name.
+public final class PDFWriter: Surface {
+    private let file: AtomicFile
+    private let fonts: FontBook
+    private let context: RenderContext
+    private var surface: OpaquePointer?
+    private var cr: OpaquePointer?
+    private var streamBox: Unmanaged<AtomicFile>
+    public private(set) var pageCount = 0
+
+    public init(url: URL, metadata: PDFMetadata, fonts: FontBook) throws {
+        self.file = try AtomicFile(url)
+        self.fonts = fonts
+        self.context = fonts.renderPool.borrow(fonts)
+        streamBox = Unmanaged.passRetained(file)
+        let write: cairo_write_func_t = { closure, data, length in
+            let file = Unmanaged<AtomicFile>.fromOpaque(closure!).takeUnretainedValue()
+            return file.write(data!, Int(length)) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
+        }
+        surface = cairo_pdf_surface_create_for_stream(write, streamBox.toOpaque(), Size.a4.width, Size.a4.height)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, metadata.author)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, metadata.subject)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, metadata.creator)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.date)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.date)
+        cr = cairo_create(surface)
+    }
+
+    /// Draws `page` as the next page.
+    public func add(_ page: Page) throws {
+        guard let cr else { throw TypesetError.render(path: file.url.path, detail: "writer already finished") }
+        cairo_pdf_surface_set_size(surface, page.size.width, page.size.height)
+        Painter(context: context).draw(page, on: cr)
+        cairo_show_page(cr)
+        pageCount += 1
+        try check()
+    }
+
+    /// Adds every page in order.
+    public func add<S: Sequence>(contentsOf pages: S) throws where S.Element == Page {
+        for page in pages { try add(page) }
+    }
+
+    /// Flushes the PDF and renames it into place.
+    public func finish() throws {
+        guard let cr else { return }
+        cairo_destroy(cr)
+        self.cr = nil
+        cairo_surface_finish(surface)
+        try check()
+        cairo_surface_destroy(surface)
+        surface = nil
+        fonts.renderPool.giveBack(context)
+        try file.commit()
+    }
+
+    private func check() throws {
+        let status = cairo_surface_status(surface)
+        if status != CAIRO_STATUS_SUCCESS {
+            throw TypesetError.render(path: file.url.path, detail: String(cString: cairo_status_to_string(status)))
+        }
+    }
+
+    deinit {
+        if let cr { cairo_destroy(cr) }
+        if let surface { cairo_surface_destroy(surface); fonts.renderPool.giveBack(context) }
+        streamBox.release()
+        // `file` removes its temporary when it was never committed.
+    }
+}
+
+/// Renders pages to PNG images for previews, from the same display lists as the PDF.
+public final class PNGWriter: Surface {
+    private let dpi: Double
+    private let fonts: FontBook
+    private var urls: [URL]
+
+    /// - Parameter urls: where each page added goes, in order.
+    public init(urls: [URL], dpi: Double, fonts: FontBook) {
+        self.urls = urls; self.dpi = dpi; self.fonts = fonts
+    }
+
+    /// Draws `page` into the next file of `urls`.
+    public func add(_ page: Page) throws {
+        guard !urls.isEmpty else { throw TypesetError.render(path: "png", detail: "more pages than file names") }
+        let url = urls.removeFirst()
+        try PNGWriter.write(page, to: url, dpi: dpi, fonts: fonts)
+    }
+
+    public func finish() throws {}
+
+    /// Renders one page at `dpi` into a PNG at `url` (written atomically).
+    public static func write(_ page: Page, to url: URL, dpi: Double, fonts: FontBook) throws {
+        let scale = dpi / 72
+        let w = Int32((page.size.width * scale).rounded()), h = Int32((page.size.height * scale).rounded())
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr); cairo_surface_destroy(surface) }
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        cairo_scale(cr, scale, scale)
+        let context = fonts.renderPool.borrow(fonts)
+        Painter(context: context).draw(page, on: cr)
+        fonts.renderPool.giveBack(context)
+        cairo_surface_flush(surface)
+        let file = try AtomicFile(url)
+        let box = Unmanaged.passRetained(file)
+        defer { box.release() }
+        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
+            let file = Unmanaged<AtomicFile>.fromOpaque(closure!).takeUnretainedValue()
+            return file.write(data!, Int(length)) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
+        }, box.toOpaque())
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw TypesetError.render(path: url.path, detail: String(cString: cairo_status_to_string(status)))
+        }
+        try file.commit()
+    }
+}

@@ -1,0 +1,36 @@
+/// What can go wrong while setting text. Every case names the text's owner (a field name the caller
+/// passes, e.g. `单位数字证书申请表 › organization.name`) so the user knows what to fix.
+public enum TypesetError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// No font in the role's chain can draw `scalar`.
+    case missingGlyph(scalar: Unicode.Scalar, text: String, owner: String)
+    /// The text does not fit its box even at the floor size, wrapped.
+    case overflow(owner: String, text: String, overflow: Double, box: Rect, floorSize: Double)
+    /// A font named by the manifest was not found in any search path, or could not be opened.
+    case fontUnavailable(role: String, detail: String)
+    /// The font manifest is malformed.
+    case badManifest(path: String, detail: String)
+    /// Cairo reported an error while writing.
+    case render(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .missingGlyph(scalar, text, owner):
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            return "\(owner): character \(code) (\(scalar)) is in no font of the chain — cannot print \"\(text)\""
+        case let .overflow(owner, text, overflow, box, floor):
+            return "\(owner): \"\(text)\" does not fit its box (\(fmt(box.width))×\(fmt(box.height)) pt) even wrapped at \(fmt(floor)) pt; it overflows by \(fmt(overflow)) pt"
+        case let .fontUnavailable(role, detail):
+            return "font for role \(role): \(detail)"
+        case let .badManifest(path, detail):
+            return "\(path): \(detail)"
+        case let .render(path, detail):
+            return "\(path): \(detail)"
+        }
+    }
+}
+
+func fmt(_ v: Double) -> String {
+    let r = (v * 10).rounded() / 10
+    return r == r.rounded() ? String(Int(r)) : String(r)
+}
