@@ -18,7 +18,7 @@ struct CertPack: AsyncParsableCommand {
         """,
         subcommands: [
             ChecklistCommand.self, ValidateCommand.self, OfficesCommand.self,
-            FillCommand.self, PreviewCommand.self, BatchCommand.self, DemoCommand.self,
+            FillCommand.self, PreviewCommand.self, BatchCommand.self, DemoCommand.self, SpecimenCommand.self,
         ]
     )
 }
