@@ -1,0 +1,147 @@
+import Foundation
+import Yams
+
+/// Why an application file could not be read: names the file, the line (when the parser gives
+/// one) and the field path (`handler.mobile`, `[2].organization.uscc`).
+public struct ApplicationLoadError: Error, CustomStringConvertible, Equatable {
+    public var source: String
+    public var line: Int?
+    public var field: String?
+    public var message: String
+    public init(source: String, line: Int? = nil, field: String? = nil, message: String) {
+        self.source = source; self.line = line; self.field = field; self.message = message
+    }
+    /// `Examples/a.yaml:12: handler.mobile: 缺少必填字段`
+    public var description: String {
+        var s = source
+        if let line { s += ":\(line)" }
+        if let field, !field.isEmpty { s += ": \(field)" }
+        return s + ": " + message
+    }
+}
+
+/// Reads applications from YAML or JSON.
+public enum ApplicationLoader {
+    public enum Format: Sendable { case yaml, json
+        /// `.json` for a `.json` file, else YAML.
+        public static func of(_ url: URL) -> Format { url.pathExtension.lowercased() == "json" ? .json : .yaml }
+    }
+
+    /// Loads one application from a `.yaml`/`.yml`/`.json` file.
+    public static func load(url: URL) throws -> Application {
+        try decode(read(url), format: .of(url), source: url.relativePath)
+    }
+
+    /// Loads a list of applications: a top-level sequence, or a mapping with an `applications` list.
+    public static func loadList(url: URL) throws -> [Application] {
+        try decodeList(read(url), format: .of(url), source: url.relativePath)
+    }
+
+    /// Decodes one application; `source` names it in errors.
+    public static func decode(_ text: String, format: Format, source: String) throws -> Application {
+        try decodeValue(Application.self, text, format: format, source: source, prefix: [])
+    }
+
+    /// Decodes a list of applications; error field paths start with the record index, `[2].handler.mobile`.
+    public static func decodeList(_ text: String, format: Format, source: String) throws -> [Application] {
+        struct Wrapped: Decodable { var applications: [Application] }
+        let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        let isMapping: Bool
+        if format == .json { isMapping = trimmed.first == "{" } else {
+            isMapping = ((try? Yams.compose(yaml: text)) ?? nil)?.mapping != nil
+        }
+        if isMapping {
+            return try decodeValue(Wrapped.self, text, format: format, source: source, prefix: []).applications
+        }
+        return try decodeValue([Application].self, text, format: format, source: source, prefix: [])
+    }
+
+    static func read(_ url: URL) throws -> String {
+        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+            throw ApplicationLoadError(source: url.relativePath, message: "无法读取文件（\(error.localizedDescription)）")
+        }
+    }
+
+    static func decodeValue<T: Decodable>(_ type: T.Type, _ text: String, format: Format, source: String, prefix: [String]) throws -> T {
+        do {
+            switch format {
+            case .yaml: return try YAMLDecoder().decode(T.self, from: text)
+            case .json: return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+            }
+        } catch let e as DecodingError {
+            throw explain(e, text: text, source: source)
+        } catch let e as YamlError {
+            throw explain(e, source: source)
+        } catch {
+            throw ApplicationLoadError(source: source, message: "\(error)")
+        }
+    }
+
+    static func explain(_ e: YamlError, source: String) -> ApplicationLoadError {
+        switch e {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return ApplicationLoadError(source: source, line: mark.line, message: "YAML 语法错误：\(problem)（第\(mark.line)行第\(mark.column)列）")
+        default:
+            return ApplicationLoadError(source: source, message: "YAML 错误：\(e)")
+        }
+    }
+
+    static func explain(_ e: DecodingError, text: String, source: String) -> ApplicationLoadError {
+        let keys: [any CodingKey], message: String
+        var nodeKeys: [any CodingKey]
+        switch e {
+        case let .keyNotFound(key, ctx):
+            keys = ctx.codingPath + [key]; nodeKeys = ctx.codingPath
+            message = "缺少必填字段「\(key.stringValue)」"
+        case let .typeMismatch(type, ctx):
+            keys = ctx.codingPath; nodeKeys = keys
+            message = "类型不符：应为\(typeName(type))"
+        case let .valueNotFound(type, ctx):
+            keys = ctx.codingPath; nodeKeys = keys
+            message = "值为空：应为\(typeName(type))"
+        case let .dataCorrupted(ctx):
+            keys = ctx.codingPath; nodeKeys = keys
+            if keys.isEmpty {
+                // A JSON syntax error: JSONSerialization's message may carry the line.
+                let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                return ApplicationLoadError(source: source, line: jsonLine(underlying), message: "JSON 格式错误：\(underlying ?? ctx.debugDescription)")
+            }
+            message = ctx.debugDescription
+        @unknown default:
+            return ApplicationLoadError(source: source, message: "\(e)")
+        }
+        if nodeKeys.isEmpty, case .keyNotFound = e { nodeKeys = [] }
+        return ApplicationLoadError(source: source, line: line(of: nodeKeys, in: text), field: CatalogLoader.path(keys), message: message)
+    }
+
+    static func typeName(_ t: Any.Type) -> String {
+        switch t {
+        case is String.Type: "文本"
+        case is Int.Type: "整数"
+        case is Bool.Type: "true/false"
+        case is [Any].Type: "列表"
+        default: t is [String: Any].Type ? "映射" : "\(t)"
+        }
+    }
+
+    /// The line of the node at a coding path, found by composing the text as YAML (JSON is YAML).
+    static func line(of path: [any CodingKey], in text: String) -> Int? {
+        guard let root = (try? Yams.compose(yaml: text)) ?? nil else { return nil }
+        var node = root
+        var best = node.mark?.line
+        for key in path {
+            var next: Node?
+            if let i = key.intValue, let seq = node.sequence, i < seq.count { next = seq[i] }
+            else { next = node.mapping?[key.stringValue] }
+            guard let n = next else { break }
+            node = n
+            if let l = n.mark?.line { best = l }
+        }
+        return best
+    }
+
+    static func jsonLine(_ message: String?) -> Int? {
+        guard let m = message, let r = m.range(of: "line ") else { return nil }
+        return Int(m[r.upperBound...].prefix { $0.isNumber })
+    }
+}

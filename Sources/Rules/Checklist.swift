@@ -1,0 +1,250 @@
+/// What kind of thing a checklist item is.
+public enum ItemKind: String, Codable, Sendable, CaseIterable {
+    /// A form the pack prints.
+    case form
+    /// A photocopy to make (stamped).
+    case photocopy
+    /// An original shown at the counter (现场办理 only, 注2).
+    case original
+    /// A Ukey to bring.
+    case ukey
+    /// Something to obtain separately (the 服务协议 两联).
+    case obtain
+    /// How to pay.
+    case payment
+}
+
+/// The forms the pack prints.
+public enum FormKind: String, Codable, Sendable, CaseIterable {
+    /// 《单位数字证书申请表》 (ODC)
+    case unitApplication
+    /// 《机构数字证书申请表》 (personal; two 联)
+    case institutionApplication
+    /// 《机构个人数字证书附页》
+    case holderAppendix
+    /// 个人信息授权书, one per natural person
+    case authorization
+
+    public var title: String {
+        switch self {
+        case .unitApplication: "《单位数字证书申请表》"
+        case .institutionApplication: "《机构数字证书申请表》"
+        case .holderAppendix: "《机构个人数字证书附页》"
+        case .authorization: "个人信息授权书"
+        }
+    }
+}
+
+/// One form the pack must contain.
+public struct FormRequest: Sendable, Equatable {
+    public var form: FormKind
+    /// The service to tick (the personal part of a 变更 with a new 法定代表人 is `.new`).
+    public var service: Service
+    /// Copies to print (2 联 for the 机构数字证书申请表).
+    public var copies: Int
+    /// For `.authorization`: the person who authorises.
+    public var person: Person?
+    /// For `.authorization`: the person's roles, e.g. 法定代表人、证书持有人.
+    public var roles: [String]
+}
+
+/// One line of the checklist: something to prepare, bring or do.
+public struct ChecklistItem: Sendable, Equatable {
+    public var title: String
+    public var kind: ItemKind
+    public var count: Int
+    /// 注1: 加盖单位公章.
+    public var stamp: Bool
+    /// e.g. 正反两面复印在同一张A4纸, 第一联 深圳CA留存.
+    public var notes: [String]
+    /// Who signs where.
+    public var signer: String?
+    /// Where the seal goes.
+    public var seal: String?
+    /// The generated form, for `.form` items.
+    public var form: FormKind?
+    /// The catalog id (`businessLicense`, `ukey.personal`, …).
+    public var id: String
+}
+
+/// The checklist for one application: documents, fees, forms, visit plan and warnings.
+public struct Checklist: Sendable {
+    public var application: Application
+    public var documents: [ChecklistItem]
+    public var fees: FeeSummary
+    public var forms: [FormRequest]
+    public var visit: VisitPlan?
+    public var warnings: [String]
+    /// The channel's steps (办理途径), e.g. the online upload, WeChat scan and liveness check.
+    public var steps: [String]
+    /// 办理时效, e.g. 当天办结（前提是资料无误）.
+    public var processing: String
+    /// 领取方式
+    public var collection: String
+    public var payment: PaymentAccount
+    /// The service each kind follows (differs from the application's under 变更 with a new 法定代表人).
+    public var services: [CertKind: Service]
+
+    /// The stamped-copies manifest for the pack's cover sheet.
+    public var manifest: Manifest { Manifest(documents: documents) }
+}
+
+extension Checklist {
+    /// Builds the checklist from the catalog: documents per service, kind and channel following
+    /// 注1–注3, fees, forms, and (when a date is known) the visit plan.
+    ///
+    /// - Parameters:
+    ///   - date: the visit (or online submission) date; defaults to `application.visit?.date`. No plan without a date.
+    ///   - time: `HH:MM`; defaults to `application.visit?.time`.
+    ///   - office: office name, alias or id; defaults to `application.visit?.office`.
+    /// - Throws: `RulesError` for what the guide forbids (years, channel), `OfficeLookupError` for an unknown office.
+    public static func make(for app: Application, catalog: Catalog, date: CivilDate? = nil, time: String? = nil, office: String? = nil) throws -> Checklist {
+        let kinds = app.certificates.kinds
+        guard !kinds.isEmpty else { throw RulesError.noCertificates }
+        let fees = try Fees.compute(for: app, catalog: catalog)
+
+        var services: [CertKind: Service] = [:]
+        var docIDs: [(CertKind, String)] = []
+        var steps: [String] = []
+        for kind in kinds {
+            let service = catalog.effectiveService(for: app, kind: kind)
+            services[kind] = service
+            let rule = catalog.rule(for: service)
+            guard let ch = rule.channels[app.channel] else {
+                throw RulesError.channelNotAllowed(service, app.channel, kind: nil, guide: nil)
+            }
+            guard ch.kinds.contains(kind) else { throw RulesError.channelNotAllowed(service, app.channel, kind: kind, guide: ch.guide) }
+            for id in ch.documents ?? rule.kinds[kind]!.documents { docIDs.append((kind, id)) }
+            steps += ch.steps.filter { !steps.contains($0) }
+        }
+
+        // Documents, in the guide's order, 注3 (shared photocopies once) and Ukeys per certificate.
+        let shared = Set(catalog.notes.shared.documents)
+        let stampKinds = Set(catalog.notes.stamp.kinds)
+        let holders = app.personalHolders
+        var items: [ChecklistItem] = []
+        var forms: [FormRequest] = []
+        for (kind, id) in docIDs {
+            let spec = catalog.documents[id]!
+            if shared.contains(id), items.contains(where: { $0.id == id }) { continue }
+            var item = ChecklistItem(title: spec.title, kind: spec.kind, count: spec.count, stamp: stampKinds.contains(spec.kind),
+                                     notes: spec.notes ?? [], signer: spec.signer, seal: spec.seal, form: spec.form, id: id)
+            if spec.twoSided == true { item.notes.insert(catalog.twoSidedNote, at: 0) }
+            if let who = spec.person {
+                let p = who == "handler" ? app.handler : app.legalRepresentative
+                item.notes.append("\(p.name)（\(p.idType.label)）")
+            }
+            if spec.kind == .ukey {
+                item.id = "ukey.\(kind.rawValue)"
+                item.title = "\(kind.label) Ukey"
+                item.count = kind == .odc ? 1 : holders.count
+                if kind == .personal { item.notes.append("持有人：\(holders.map(\.name).joined(separator: "、"))") }
+            }
+            if spec.form == .holderAppendix {
+                item.notes.append("持有人 \(holders.count) 位：\(holders.map(\.name).joined(separator: "、"))")
+            }
+            items.append(item)
+            if let f = spec.form { forms.append(FormRequest(form: f, service: services[kind]!, copies: spec.count, person: nil, roles: [])) }
+        }
+
+        // 个人信息授权书: one per natural person (by 证件号码), when an application form carries it.
+        if forms.contains(where: { $0.form == .unitApplication || $0.form == .institutionApplication }) {
+            var people: [(Person, [String])] = []
+            func add(_ p: Person, _ role: String) {
+                if let i = people.firstIndex(where: { $0.0.idNumber == p.idNumber }) {
+                    if !people[i].1.contains(role) { people[i].1.append(role) }
+                } else { people.append((p, [role])) }
+            }
+            add(app.legalRepresentative, "法定代表人")
+            add(app.handler, "经办人")
+            if kinds.contains(.personal) { for h in holders { add(h, "证书持有人") } }
+            let service = kinds.contains(.odc) ? app.service : services[.personal]!
+            for (p, roles) in people {
+                forms.append(FormRequest(form: .authorization, service: service, copies: 1, person: p, roles: roles))
+            }
+            let lastForm = items.lastIndex { $0.kind == .form } ?? 0
+            items.insert(ChecklistItem(
+                title: FormKind.authorization.title, kind: .form, count: people.count, stamp: stampKinds.contains(.form),
+                notes: people.map { "\($0.0.name)（\($0.1.joined(separator: "、"))）" } + ["申请表所含个人信息授权书，每位自然人一份（同一证件号码只需一份）"],
+                signer: "本人在「授权人签字」处签字并填写日期", seal: nil, form: .authorization, id: "authorization"), at: lastForm + 1)
+        }
+
+        // 注2: originals at the counter, on site only.
+        if app.channel == catalog.notes.originals.channel {
+            for id in catalog.notes.originals.documents where items.contains(where: { $0.id == id }) {
+                let spec = catalog.documents[id]!
+                items.append(ChecklistItem(title: spec.original ?? "\(spec.title)原件", kind: .original, count: 1, stamp: false,
+                                           notes: ["现场核验原件收复印件（\(catalog.notes.originals.guide)）"],
+                                           signer: nil, seal: nil, form: nil, id: "original.\(id)"))
+            }
+        }
+
+        // Payment.
+        let pay = catalog.payment
+        var payNotes: [String] = []
+        let payTitle: String
+        if let total = fees.total {
+            payTitle = total == 0 ? "费用：免费，无需缴费" : "缴费：合计 \(total) 元"
+            if total > 0 {
+                payNotes = app.channel == .online ? [pay.online]
+                    : [pay.onsite, "收款账户：\(pay.company)", "开户行：\(pay.bank)", "账号：\(pay.account)"]
+            }
+        } else {
+            payTitle = "缴费：费用未公布，请向深圳CA确认"
+            if fees.knownTotal > 0 { payNotes.append("已知部分 \(fees.knownTotal) 元") }
+        }
+        items.append(ChecklistItem(title: payTitle, kind: .payment, count: 1, stamp: false, notes: payNotes, signer: nil, seal: nil, form: nil, id: "payment"))
+
+        let order: [ItemKind] = [.form, .obtain, .photocopy, .original, .ukey, .payment]
+        let sorted = items.enumerated().sorted { a, b in
+            let x = order.firstIndex(of: a.element.kind)!, y = order.firstIndex(of: b.element.kind)!
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+
+        // Warnings.
+        var warnings: [String] = []
+        let rule = catalog.rule(for: app.service)
+        if !rule.published, let w = rule.unpublishedWarning { warnings.append(w) }
+        if app.service == .change, app.change?.changesLegalRepresentative == true, let l = rule.legalRepresentativeChange {
+            if kinds.contains(.personal) {
+                warnings.append("法定代表人变更：机构个人证书（法人证书）按\(l.personal.label)办理，资料和费用按\(l.personal.label)（指南：\(l.guide)）")
+            } else {
+                warnings.append("法定代表人变更：新法定代表人的机构个人证书（法人证书）须按新办申请（指南：\(l.guide)）")
+            }
+        }
+        if app.channel == .online, let n = catalog.channels[.online]?.notice { warnings.append(n) }
+
+        // Visit.
+        let info = catalog.channels[app.channel]!
+        var visit: VisitPlan?
+        if let d = date ?? app.visit?.date {
+            if app.channel == .online {
+                visit = VisitPlanner.online(date: d, catalog: catalog)
+            } else {
+                let t = try (time ?? app.visit?.time).map { text -> ClockTime in
+                    guard let c = ClockTime(text) else { throw VisitInputError.badTime(text) }
+                    return c
+                }
+                let o = try (office ?? app.visit?.office).map { try catalog.office(named: $0) }
+                visit = VisitPlanner.plan(kinds: kinds, date: d, time: t, office: o, catalog: catalog)
+            }
+            if let v = visit, !v.complete {
+                switch v.status {
+                case .notCovered: warnings.append("\(d) 所在年份的节假日安排未收录，无法确认当天是否可办理")
+                case .partial: warnings.append("\(d) 只能办理部分业务" + (v.proposal.map { "；建议改为 \($0.date) \($0.office.name)" } ?? ""))
+                default: warnings.append("\(d) 无法办理" + (v.proposal.map { "；建议改为 \($0.date) \($0.office.name)" } ?? ""))
+                }
+            }
+        }
+        return Checklist(application: app, documents: sorted, fees: fees, forms: forms, visit: visit, warnings: warnings,
+                         steps: steps, processing: info.processing, collection: info.collection, payment: pay, services: services)
+    }
+}
+
+/// A visit time or office that cannot be read.
+public enum VisitInputError: Error, CustomStringConvertible, Equatable {
+    case badTime(String)
+    public var description: String {
+        switch self { case let .badTime(t): "到访时间「\(t)」有误，应为 HH:MM，如 09:30" }
+    }
+}
