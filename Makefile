@@ -4,7 +4,7 @@
 SWIFT      ?= swift
 BUILD_FLAGS ?= -c release
 DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev pkg-config fonts-noto-cjk
-DEB_TEST   := poppler-utils qpdf
+DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
 .PHONY: all deps test-deps build demo test bench clean
@@ -22,14 +22,15 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack
 
 demo: build
-	@$(BIN)/certpack demo
+	@$(BIN)/certpack specimen -o Output
 
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: test-deps
-	$(SWIFT) build $(BUILD_FLAGS) --product certpack-bench --product certpack
+# Speed and memory, measured here and never in tests (see README, "Benchmarks").
+bench: deps
+	$(SWIFT) build $(BUILD_FLAGS)
 	$(BIN)/certpack-bench
 
 clean:

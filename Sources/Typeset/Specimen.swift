@@ -13,7 +13,7 @@ public enum Specimen {
         ("电子邮箱", "a.b@c.cn", "身份证号", "440301199001011234"),
     ]
     /// Long enough to shrink below the nominal size on one line.
-    public static let shrinking = "深圳市龙岗区龙翔大道8033-1龙岗区行政服务大厅一楼36号窗口"
+    public static let shrinking = "深圳市南山区科技园文化广场深圳CA受理中心"
     /// Long enough that it must wrap even at the floor size.
     public static let wrapping = "深圳市南山区科兴路10号科技园文化广场深圳CA受理中心（周一至周日：9:00-12:00，13:30-18:00；法定节假日休息）、龙岗受理点"
     public static let paragraph = """
@@ -43,7 +43,7 @@ public enum Specimen {
         let value = TextStyle(role: .serif, size: 10.5, inset: 4)
         var allRows = rows
         if serial > 0 { allRows[0].1 = "深圳市南山区第\(serial)号康宁诊所有限公司" }
-        allRows.append(("受理点地址", shrinking, "备注", wrapping))
+        allRows.append(("受理点", shrinking, "备注", wrapping))
         for (n, row) in allRows.enumerated() {
             let h = n == allRows.count - 1 ? 40.0 : rowHeight
             var x = left
