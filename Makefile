@@ -1,7 +1,7 @@
 # CertPack — the two commands of the README: `make demo` and `make test`.
 # Each installs the Debian packages it needs when they are missing, then builds.
 
-SWIFT      ?= swift
+SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
 DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
