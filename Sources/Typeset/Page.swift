@@ -97,7 +97,7 @@ public struct PageBuilder {
     public mutating func tickBox(_ r: Rect, ticked: Bool, owner: String = "tick box") throws {
         rect(r, width: 0.7)
         if ticked {
-            try text("✓", in: r, style: TextStyle(role: .serif, size: r.height * 1.05, minSize: r.height * 0.5, align: .center), owner: owner)
+            try text("✓", in: r, style: TextStyle(role: .sans, size: r.height * 1.05, minSize: r.height * 0.5, align: .center), owner: owner)
         }
     }
 
