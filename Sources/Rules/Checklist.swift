@@ -115,7 +115,7 @@ extension Checklist {
             }
             guard ch.kinds.contains(kind) else { throw RulesError.channelNotAllowed(service, app.channel, kind: kind, guide: ch.guide) }
             for id in ch.documents ?? rule.kinds[kind]!.documents { docIDs.append((kind, id)) }
-            steps += ch.steps.filter { !steps.contains($0) }
+            if steps.isEmpty { steps = ch.steps }  // the first kind's service leads (the ODC's under a 变更)
         }
 
         // Documents, in the guide's order, 注3 (shared photocopies once) and Ukeys per certificate.

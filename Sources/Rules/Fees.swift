@@ -42,13 +42,13 @@ public enum Fees {
             switch fee.per {
             case .certificate:
                 amount = fee.amount
-                label = fee.amount == 0 ? "\(head)：免费" : "\(head)：\(fee.amount)元"
+                label = fee.amount == 0 ? "\(head)（免费）" : "\(head)（\(fee.amount)元/\(fee.unit ?? "个")）"
             case .holder:
                 amount = fee.amount * holders
-                label = "\(head)：\(fee.amount)元/\(fee.unit ?? "个") × \(holders)个"
+                label = "\(head)（\(fee.amount)元/\(fee.unit ?? "个") × \(holders)个）"
             case .holderYear:
                 amount = fee.amount * holders * years
-                label = "\(head)：\(fee.amount)元/个/年 × \(holders)人 × \(years)年"
+                label = "\(head)（\(fee.amount)元/个/年 × \(holders)人 × \(years)年）"
             }
             items.append(FeeItem(label: label, amount: amount, kind: kind, service: service, guide: fee.guide))
         }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Rules
+
+/// Options shared by the Rules-backed subcommands.
+struct TemplatesOption: ParsableArguments {
+    @Option(name: .long, help: "Templates 目录（默认：$CERTPACK_TEMPLATES、./Templates、或可执行文件所在仓库的 Templates）")
+    var templates: String?
+
+    func catalog() throws -> Catalog {
+        do {
+            let dir = try TemplatesLocator.locate(explicit: templates)
+            return try Catalog.load(templates: dir)
+        } catch {
+            throw CLIFailure("\(error)")
+        }
+    }
+}
+
+/// An error printed as is (no stack of Swift type names), exit code 1 by default.
+struct CLIFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+enum CLI {
+    /// True when stdout is a terminal and NO_COLOR is not set.
+    static var colorOutput: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
+    static func red(_ s: String, _ on: Bool) -> String { on ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+    static func green(_ s: String, _ on: Bool) -> String { on ? "\u{1B}[32m\(s)\u{1B}[0m" : s }
+    static func bold(_ s: String, _ on: Bool) -> String { on ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+
+    /// Today in Asia/Shanghai.
+    static func today() -> CivilDate {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    static func parseDate(_ s: String?) throws -> CivilDate? {
+        guard let s else { return nil }
+        guard let d = CivilDate(s) else { throw ValidationError("日期「\(s)」有误，应为 YYYY-MM-DD，如 2026-12-07") }
+        return d
+    }
+
+    static func loadApplication(_ path: String) throws -> Application {
+        do { return try ApplicationLoader.load(url: URL(fileURLWithPath: path)) } catch {
+            throw CLIFailure("\(error)")
+        }
+    }
+
+    static func printErr(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+}
