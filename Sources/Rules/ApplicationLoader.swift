@@ -101,6 +101,9 @@ public enum ApplicationLoader {
             message = "值为空：应为\(typeName(type))"
         case let .dataCorrupted(ctx):
             keys = ctx.codingPath; nodeKeys = keys
+            if keys.isEmpty, let y = ctx.underlyingError as? YamlError {
+                return explain(y, source: source)
+            }
             if keys.isEmpty {
                 // A JSON syntax error: JSONSerialization's message may carry the line.
                 let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String

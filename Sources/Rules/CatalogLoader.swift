@@ -121,6 +121,7 @@ public enum CatalogLoader {
             case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx):
                 return "\(path(ctx.codingPath)): 类型不符（\(ctx.debugDescription)）"
             case let .dataCorrupted(ctx):
+                if let y = ctx.underlyingError as? YamlError { return "YAML 语法错误：\(y)" }
                 return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
             @unknown default: return "\(e)"
             }

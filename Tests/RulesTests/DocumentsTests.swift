@@ -1,0 +1,172 @@
+import Testing
+@testable import Rules
+
+/// The documents each service needs, per kind and channel, as the guide's 申请资料 lists say.
+@Suite struct Documents {
+    let copies = ["businessLicense", "legalRepID", "handlerID"]
+
+    // 申请 tab: 「机构证书: 1.《单位数字证书申请表》一份(含个人信息授权书) 2. 单位新版营业执照复印件一份 3. 法人有效身份证复印件一份
+    // 4. 经办人有效身份证复印件一份」 — and 续期/变更/解锁 add 「5. Ukey」; 介质补办 does not.
+    @Test(arguments: [Service.new, .renew, .change, .unlock, .replace])
+    func odcOnSite(_ s: Service) throws {
+        let c = try Checklist.make(for: Sample.app(s, [.odc]), catalog: catalog)
+        let ukey = [Service.renew, .change, .unlock].contains(s)
+        #expect(c.ids == ["unitApplication", "authorization"] + copies + ["original.businessLicense", "original.handlerID"]
+                + (ukey ? ["ukey.odc"] : []) + ["payment"])
+        #expect(c.item("unitApplication")?.count == 1)
+        #expect(c.forms.map(\.form) == [.unitApplication, .authorization, .authorization])
+        #expect(c.forms.allSatisfy { $0.service == s })
+    }
+
+    // 「机构个人证书: 1.《机构数字证书申请表》(含申请表两联,服务协议两联,个人信息授权书一联) 2.《机构个人数字证书附页》 3–5 复印件」
+    @Test(arguments: [Service.new, .renew, .change, .unlock, .replace])
+    func personalOnSite(_ s: Service) throws {
+        let c = try Checklist.make(for: Sample.app(s, [.personal]), catalog: catalog)
+        let ukey = [Service.renew, .change, .unlock].contains(s)
+        #expect(c.ids == ["institutionApplication", "holderAppendix", "authorization", "serviceAgreement"] + copies
+                + ["original.businessLicense", "original.handlerID"] + (ukey ? ["ukey.personal"] : []) + ["payment"])
+        #expect(c.item("institutionApplication")?.count == 2)       // 申请表两联
+        #expect(c.item("serviceAgreement")?.count == 2)             // 服务协议两联
+        #expect(c.item("serviceAgreement")?.kind == .obtain)
+        #expect(c.forms.map(\.form) == [.institutionApplication, .holderAppendix, .authorization, .authorization])
+    }
+
+    // 注3:若同时办理机构证书及机构个人证书,营业执照复印件、法人身份证复印件及经办人身份证复印件只需提供一份
+    @Test(arguments: [Service.new, .renew, .change, .unlock, .replace])
+    func note3BothKindsShareOneSetOfCopies(_ s: Service) throws {
+        let c = try Checklist.make(for: Sample.app(s, [.odc, .personal]), catalog: catalog)
+        #expect(c.items(.photocopy).map(\.id) == copies)
+        #expect(c.items(.photocopy).allSatisfy { $0.count == 1 })
+        #expect(c.items(.form).map(\.id) == ["unitApplication", "institutionApplication", "holderAppendix", "authorization"])
+    }
+
+    // 注1:以上资料均须加盖单位公章
+    @Test func note1EveryPaperItemIsStamped() throws {
+        let c = try Checklist.make(for: Sample.app(.new, [.odc, .personal]), catalog: catalog)
+        for item in c.documents {
+            #expect(item.stamp == [.form, .photocopy, .obtain].contains(item.kind), "\(item.title)")
+        }
+        #expect(c.manifest.stamped.count == c.items(.form).count + c.items(.photocopy).count + c.items(.obtain).count)
+    }
+
+    // 注2:现场办理时:营业执照、经办人身份证须核验原件收复印件 — not the 法定代表人's; online: no originals.
+    @Test func note2OriginalsOnSiteOnly() throws {
+        let onsite = try Checklist.make(for: Sample.app(.new, [.personal]), catalog: catalog)
+        #expect(onsite.items(.original).map(\.title) == ["营业执照原件", "经办人身份证原件"])
+        #expect(onsite.items(.original).allSatisfy { !$0.stamp })
+        let online = try Checklist.make(for: Sample.app(.new, [.personal], channel: .online), catalog: catalog)
+        #expect(online.items(.original).isEmpty)
+        #expect(online.steps.contains { $0.contains("活体验证") })
+    }
+
+    // 「3. 法人有效身份证复印件一份(正反两面复印在同一张A4纸)」
+    @Test func idCopiesTwoSidedOnOneA4() throws {
+        let c = try Checklist.make(for: Sample.app(.new, [.odc]), catalog: catalog)
+        #expect(c.item("legalRepID")?.notes.first == "正反两面复印在同一张A4纸")
+        #expect(c.item("handlerID")?.notes.first == "正反两面复印在同一张A4纸")
+        #expect(c.item("businessLicense")?.notes.contains("正反两面复印在同一张A4纸") == false)
+    }
+
+    // 「5. Ukey」 — one per certificate being serviced.
+    @Test func oneUkeyPerCertificate() throws {
+        let app = Sample.app(.unlock, [.odc, .personal], holders: [Sample.legalRep, Sample.holder2])
+        let c = try Checklist.make(for: app, catalog: catalog)
+        #expect(c.item("ukey.odc")?.count == 1)
+        #expect(c.item("ukey.personal")?.count == 2)
+    }
+
+    // 申请 tab, 网上办理: 「注:仅支持机构个人证书网厅办理。」
+    @Test func onlineNewIsPersonalOnly() throws {
+        #expect(throws: RulesError.self) { try Checklist.make(for: Sample.app(.new, [.odc], channel: .online), catalog: catalog) }
+        let e = #expect(throws: RulesError.self) { try Checklist.make(for: Sample.app(.new, [.odc, .personal], channel: .online), catalog: catalog) }
+        #expect("\(e!)".contains("仅支持机构个人证书网厅办理"))
+        let c = try Checklist.make(for: Sample.app(.new, [.personal], channel: .online), catalog: catalog)
+        #expect(c.items(.form).map(\.id) == ["institutionApplication", "holderAppendix", "authorization"])
+        #expect(c.collection.contains("邮寄"))
+    }
+
+    // 续期 tab, 网上办理: 「2.点击"续期" →… 输入证书序列号 … 5.付款成功后即可在线更新证书」: no paper, the Ukey to update.
+    @Test(arguments: [[CertKind.odc], [.personal], [.odc, .personal]])
+    func onlineRenew(_ kinds: [CertKind]) throws {
+        let c = try Checklist.make(for: Sample.app(.renew, kinds, channel: .online), catalog: catalog)
+        #expect(c.ids == kinds.map { "ukey.\($0.rawValue)" } + ["payment"])
+        #expect(c.forms.isEmpty)
+        #expect(c.steps.contains { $0.contains("输入证书序列号") })
+    }
+
+    // 变更, 解锁, 介质补办 tabs list 现场办理 only.
+    @Test(arguments: [Service.change, .unlock, .replace, .revoke])
+    func onlineNotAllowed(_ s: Service) {
+        for kinds in [[CertKind.odc], [.personal]] {
+            let e = #expect(throws: RulesError.self) { try Checklist.make(for: Sample.app(s, kinds, channel: .online), catalog: catalog) }
+            #expect("\(e!)".contains("现场办理"))
+        }
+    }
+
+    // 变更 tab: 「机构个人证书(法人证书):免费(若法人变更,则按新申请流程办理新法人证书)」
+    @Test func changeOfLegalRepresentativeMakesPersonalNew() throws {
+        let change = ChangeDetails(items: [ChangeItem(item: "法定代表人", from: "王建国", to: "陈志明")])
+        let c = try Checklist.make(for: Sample.app(.change, [.odc, .personal], years: 2, change: change), catalog: catalog)
+        #expect(c.services == [.odc: .change, .personal: .new])
+        #expect(c.item("ukey.odc")?.count == 1)
+        #expect(c.item("ukey.personal") == nil)                    // 新办: no Ukey to bring
+        #expect(c.forms.first { $0.form == .unitApplication }?.service == .change)
+        #expect(c.forms.first { $0.form == .institutionApplication }?.service == .new)
+        #expect(c.forms.first { $0.form == .holderAppendix }?.service == .new)
+        #expect(c.fees.total == 300)                               // ODC 变更 免费 + 150 × 1 × 2
+        #expect(c.warnings.contains { $0.contains("法定代表人变更") })
+        // Without the 法定代表人 changing, the personal part stays 变更, free, with its Ukey.
+        let plain = try Checklist.make(for: Sample.app(.change, [.odc, .personal], years: 2), catalog: catalog)
+        #expect(plain.services == [.odc: .change, .personal: .change])
+        #expect(plain.fees.total == 0)
+        #expect(plain.item("ukey.personal")?.count == 1)
+    }
+
+    // reference/README.md: 吊销's text was not captured — forms may be filled, documents/fee must be confirmed.
+    @Test(arguments: [[CertKind.odc], [.personal], [.odc, .personal]])
+    func revokeIsNotCovered(_ kinds: [CertKind]) throws {
+        let c = try Checklist.make(for: Sample.app(.revoke, kinds), catalog: catalog)
+        #expect(c.warnings.contains { $0.contains("未在指南中公布") && $0.contains("深圳CA确认") })
+        #expect(c.fees.total == nil)
+        #expect(c.fees.items.allSatisfy { $0.amount == nil })
+        #expect(c.items(.photocopy).isEmpty && c.items(.ukey).isEmpty)
+        #expect(c.forms.allSatisfy { $0.service == .revoke })
+        #expect(c.item("payment")?.title.contains("未公布") == true)
+    }
+
+    // FORMS.md 4: one 个人信息授权书 per natural person (法定代表人, 经办人, each holder), same 证件号码 once.
+    @Test func authorizationsPerDistinctPerson() throws {
+        let app = Sample.app(.new, [.odc, .personal], holders: [Sample.legalRep, Sample.holder2, Sample.handler])
+        let c = try Checklist.make(for: app, catalog: catalog)
+        let auth = c.forms.filter { $0.form == .authorization }
+        #expect(auth.map { $0.person!.name } == ["陈志明", "李俊杰", "黄丽娟"])
+        #expect(auth[0].roles == ["法定代表人", "证书持有人"])
+        #expect(auth[1].roles == ["经办人", "证书持有人"])
+        #expect(c.item("authorization")?.count == 3)
+        // Same person as legal rep and handler: one letter.
+        var same = Sample.app(.new, [.odc])
+        same.handler = Sample.legalRep
+        #expect(try Checklist.make(for: same, catalog: catalog).forms.filter { $0.form == .authorization }.count == 1)
+    }
+
+    // Payment: 「收款账户 公司名称:深圳市电子商务安全证书管理有限公司 开户行:平安银行深圳高新技术区支行 账号:154 739 697 600 74」
+    @Test func paymentPrintsAccountWithAmount() throws {
+        let c = try Checklist.make(for: Sample.app(.new, [.odc]), catalog: catalog)
+        let pay = try #require(c.item("payment"))
+        #expect(pay.title.contains("300"))
+        #expect(pay.notes.contains("账号：154 739 697 600 74"))
+        #expect(pay.notes.contains("开户行：平安银行深圳高新技术区支行"))
+        #expect(pay.notes.contains("收款账户：深圳市电子商务安全证书管理有限公司"))
+        let free = try Checklist.make(for: Sample.app(.unlock, [.odc]), catalog: catalog)
+        #expect(free.item("payment")?.title.contains("免费") == true)
+    }
+
+    // 「办理时效 现场办理:当天办结(前提是资料无误)」「领取方式:自取」
+    @Test func processingAndCollection() throws {
+        let c = try Checklist.make(for: Sample.app(.new, [.odc]), catalog: catalog)
+        #expect(c.processing.contains("当天办结"))
+        #expect(c.collection == "自取")
+        let o = try Checklist.make(for: Sample.app(.new, [.personal], channel: .online), catalog: catalog)
+        #expect(o.processing.contains("三个工作日"))
+    }
+}

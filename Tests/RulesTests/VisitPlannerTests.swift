@@ -1,0 +1,114 @@
+import Testing
+@testable import Rules
+
+@Suite struct VisitPlanning {
+    let both: [CertKind] = [.odc, .personal]
+    func office(_ n: String) throws -> Office { try catalog.office(named: n) }
+
+    // 「1.科技园文化广场 … 服务时间:周一至周日:9:00-12:00,13:30-18:00」 and
+    // 「注:周末无法办理机构证书(ODC证书),机构个人证书可正常办理」
+    @Test func saturdayAtKejiyuanIsPartialAndProposesNextWeekday() throws {
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-12-05"), office: try office("科技园文化广场"), catalog: catalog)
+        #expect(p.status == .partial)
+        #expect(p.doable == [.personal] && p.notDoable == [.odc])
+        #expect(p.notes.contains { $0.contains("周末无法办理机构证书") })
+        #expect(p.proposal?.date == date("2026-12-07"))
+        #expect(p.proposal?.office.name == "科技园文化广场")
+        #expect(p.proposal?.time?.description == "09:00")
+        // Personal only: Saturday is fine there.
+        #expect(VisitPlanner.plan(kinds: [.personal], date: date("2026-12-05"), office: try office("科技园"), catalog: catalog).complete)
+    }
+
+    // 「3.龙岗受理点 … 服务时间:周一至周五:9:00-12:00,13:30-18:00 周六日及法定节假日休息」
+    @Test func sundayAtLonggangIsClosed() throws {
+        let p = VisitPlanner.plan(kinds: [.personal], date: date("2026-12-06"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(p.status == .none)
+        #expect(p.doable.isEmpty)
+        #expect(p.notes.contains { $0.contains("周日不办公") })
+        #expect(p.proposal?.date == date("2026-12-06"))          // 科技园 is open on Sunday for the personal cert
+        #expect(p.proposal?.office.name == "科技园文化广场")
+        let both = VisitPlanner.plan(kinds: self.both, date: date("2026-12-06"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(both.proposal?.date == date("2026-12-07"))
+        #expect(both.proposal?.office.name == "龙岗受理点")     // the requested office first on the earliest day
+    }
+
+    // 「法定节假日休息」 — 2026-10-01 is 国庆节.
+    @Test func nationalDayHolidayClosesEverything() throws {
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-10-01"), catalog: catalog)
+        #expect(p.status == .none)
+        #expect(p.office == nil)
+        #expect(p.notes.contains { $0.contains("法定节假日（国庆节）") })
+        #expect(p.proposal?.date == date("2026-10-08"))
+        for o in catalog.offices {
+            #expect(!VisitPlanner.assess(office: o, date: date("2026-10-01"), time: nil, kinds: both, catalog: catalog).isOpen)
+        }
+    }
+
+    // RULES.md「A make-up working day … is treated as a working day (Mon–Fri offices open, ODC possible), and the plan
+    // says that it is a make-up day.」 2026-10-10 (周六) 上班.
+    @Test func makeUpSaturdayIsAWorkingDay() throws {
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(p.complete)
+        #expect(p.doable == both)
+        #expect(p.notes.contains { $0.contains("调休上班日") })
+        // Proposals landing on a make-up day say so too: 10/8 at 龙岗 is taken first; from 10/10 itself it is that day.
+        let q = VisitPlanner.plan(kinds: both, date: date("2026-10-04"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(q.proposal?.date == date("2026-10-08"))
+        let r = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), time: ClockTime("19:00"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(r.proposal?.date == date("2026-10-12"))
+    }
+
+    // 「2.龙岗行政服务大厅受理点 … 服务时间:周一至周五:9:00-12:00,14:00-18:00」: 12:30 is lunch until 14:00.
+    @Test func lunchBreakAtLonggangHallMovesTo1400() throws {
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-12-08"), time: ClockTime("12:30"), office: try office("龙岗行政服务大厅"), catalog: catalog)
+        #expect(p.complete)
+        #expect(p.time?.description == "14:00")
+        #expect(p.notes.contains { $0.contains("午休") && $0.contains("12:00-14:00") })
+        // At 科技园 lunch ends at 13:30.
+        let k = VisitPlanner.plan(kinds: both, date: date("2026-12-08"), time: ClockTime("12:30"), office: try office("科技园"), catalog: catalog)
+        #expect(k.time?.description == "13:30")
+    }
+
+    @Test func beforeOpeningAndAfterClosing() throws {
+        let early = VisitPlanner.plan(kinds: both, date: date("2026-12-08"), time: ClockTime("08:15"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(early.complete && early.time?.description == "09:00")
+        let late = VisitPlanner.plan(kinds: both, date: date("2026-12-08"), time: ClockTime("18:30"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(late.status == .none)
+        #expect(late.notes.contains { $0.contains("已过下班时间") })
+        #expect(late.proposal?.date == date("2026-12-09"))
+        #expect(late.proposal?.time?.description == "09:00")
+    }
+
+    @Test func noOfficeGivenPicksFirstThatCanDoEverything() {
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-12-08"), catalog: catalog)
+        #expect(p.complete && p.office?.name == "科技园文化广场")
+    }
+
+    @Test func uncoveredYearIsNotGuessed() {
+        let p = VisitPlanner.plan(kinds: both, date: date("2027-01-05"), catalog: catalog)
+        #expect(p.status == .notCovered)
+        #expect(p.notes.contains { $0.contains("未收录") })
+    }
+
+    // 「网厅办理:三个工作日(前提是资料无误)」 counted across 国庆 2026 with the 10/10 make-up Saturday.
+    @Test func onlineThreeWorkingDaysAcrossHoliday() {
+        let p = VisitPlanner.online(date: date("2026-09-30"), catalog: catalog)
+        #expect(p.expectedCompletion == date("2026-10-10"))
+        #expect(p.notes.contains { $0.contains("国庆节") })
+        #expect(p.notes.contains { $0.contains("调休上班日") })
+        #expect(VisitPlanner.online(date: date("2026-12-29"), catalog: catalog).status == .notCovered)
+    }
+
+    @Test func officeLookup() throws {
+        #expect(try catalog.office(named: "kejiyuan").name == "科技园文化广场")
+        #expect(try catalog.office(named: "龙岗行政服务大厅").name == "龙岗行政服务大厅受理点")
+        #expect(throws: OfficeLookupError.self) { try catalog.office(named: "龙岗") }   // two offices
+        #expect(throws: OfficeLookupError.self) { try catalog.office(named: "福田") }
+    }
+
+    @Test func checklistCarriesVisitAndWarning() throws {
+        let c = try Checklist.make(for: Sample.app(.new, both), catalog: catalog, date: date("2026-12-05"), office: "科技园")
+        #expect(c.visit?.status == .partial)
+        #expect(c.warnings.contains { $0.contains("2026-12-07") })
+    }
+}
