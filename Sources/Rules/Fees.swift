@@ -35,7 +35,7 @@ public enum Fees {
             let years = kind == .odc ? (app.certificates.odc?.years ?? 1) : (app.certificates.personal?.years ?? 1)
             let head = "\(kind.label)\(service.label)"
             guard let fee = rule.kinds[kind]?.fee else {
-                items.append(FeeItem(label: "\(head)：费用未公布，请向深圳CA确认", amount: nil, kind: kind, service: service, guide: nil))
+                items.append(FeeItem(label: "\(head)（收费标准未公布）", amount: nil, kind: kind, service: service, guide: nil))
                 continue
             }
             let label: String, amount: Int
