@@ -99,6 +99,8 @@ public struct ServiceChannelRule: Codable, Sendable {
     /// Replaces the kind's documents on this channel (online renewal needs only the Ukey).
     public var documents: [String]?
     public var steps: [String]
+    /// 领取方式 on this channel when it differs from the channel's (online renewal updates the Ukey in place).
+    public var collection: String?
 }
 
 /// 变更 with a new 法定代表人: the personal part follows another service (新办).

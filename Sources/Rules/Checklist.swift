@@ -103,7 +103,13 @@ extension Checklist {
         guard !kinds.isEmpty else { throw RulesError.noCertificates }
         let fees = try Fees.compute(for: app, catalog: catalog)
 
+        // The application's own service must offer the channel (变更 is on site only, even when its
+        // personal part follows 新办 rules).
+        guard catalog.rule(for: app.service).channels[app.channel] != nil else {
+            throw RulesError.channelNotAllowed(app.service, app.channel, kind: nil, guide: nil)
+        }
         var services: [CertKind: Service] = [:]
+        var collection: String?
         var docIDs: [(CertKind, String)] = []
         var steps: [String] = []
         for kind in kinds {
@@ -115,6 +121,7 @@ extension Checklist {
             }
             guard ch.kinds.contains(kind) else { throw RulesError.channelNotAllowed(service, app.channel, kind: kind, guide: ch.guide) }
             for id in ch.documents ?? rule.kinds[kind]!.documents { docIDs.append((kind, id)) }
+            if collection == nil { collection = ch.collection }
             if steps.isEmpty { steps = ch.steps }  // the first kind's service leads (the ODC's under a 变更)
         }
 
@@ -219,7 +226,7 @@ extension Checklist {
         var visit: VisitPlan?
         if let d = date ?? app.visit?.date {
             if app.channel == .online {
-                visit = VisitPlanner.online(date: d, catalog: catalog)
+                visit = VisitPlanner.online(date: d, catalog: catalog, collection: collection)
             } else {
                 let t = try (time ?? app.visit?.time).map { text -> ClockTime in
                     guard let c = ClockTime(text) else { throw VisitInputError.badTime(text) }
@@ -237,7 +244,7 @@ extension Checklist {
             }
         }
         return Checklist(application: app, documents: sorted, fees: fees, forms: forms, visit: visit, warnings: warnings,
-                         steps: steps, processing: info.processing, collection: info.collection, payment: pay, services: services)
+                         steps: steps, processing: info.processing, collection: collection ?? info.collection, payment: pay, services: services)
     }
 }
 

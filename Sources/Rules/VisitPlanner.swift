@@ -118,7 +118,11 @@ public enum VisitPlanner {
         var plan = VisitPlan(channel: .onsite, date: date, office: chosen.office, time: chosen.time, status: .none,
                              dayKind: dk, doable: chosen.doable, notDoable: kinds.filter { !chosen.doable.contains($0) },
                              notes: chosen.notes, proposal: nil, expectedCompletion: nil)
-        if dk == .notCovered { plan.status = .notCovered; return plan }
+        if dk == .notCovered {
+            plan.status = .notCovered
+            if office == nil { plan.office = nil; plan.notes = [catalog.holidays.notCoveredMessage(date)] }
+            return plan
+        }
         if chosen.doable.count == kinds.count {
             plan.status = .complete
             plan.notes.append("\(chosen.office.name)（\(chosen.office.address)）\(date)\(date.weekdayLabel)可办理全部业务；\(catalog.channels[.onsite]?.processing ?? "")")
@@ -158,7 +162,8 @@ public enum VisitPlanner {
     }
 
     /// 网上办理: submitted on `date`, done 三个工作日 later (counting 调休上班 days, skipping holidays).
-    public static func online(date: CivilDate, catalog: Catalog) -> VisitPlan {
+    /// - Parameter collection: how the result reaches the applicant, when not the channel's default (Ukey mailed).
+    public static func online(date: CivilDate, catalog: Catalog, collection: String? = nil) -> VisitPlan {
         let info = catalog.channels[.online]
         let n = info?.workingDays ?? 3
         let cal = catalog.holidays
@@ -178,7 +183,8 @@ public enum VisitPlanner {
         if !crossed.isEmpty { text += "；期间遇\(crossed.joined(separator: "、"))假期顺延" }
         plan.notes.append(text)
         if case let .makeUpWorkday(h) = cal.kind(of: done) { plan.notes.append("\(done) 为\(h)调休上班日，计为工作日") }
-        if let c = info?.collection { plan.notes.append("审核通过后 Ukey \(c)；证书密码以短信告知经办人") }
+        if let c = collection { plan.notes.append("审核通过后：\(c)") }
+        else if let c = info?.collection { plan.notes.append("审核通过后 Ukey \(c)；证书密码以短信告知经办人") }
         return plan
     }
 }

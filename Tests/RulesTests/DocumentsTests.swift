@@ -92,6 +92,15 @@ import Testing
         #expect(c.ids == kinds.map { "ukey.\($0.rawValue)" } + ["payment"])
         #expect(c.forms.isEmpty)
         #expect(c.steps.contains { $0.contains("输入证书序列号") })
+        #expect(c.collection.contains("在线更新证书"))
+    }
+
+    // 变更 is on site only, even when its personal part follows 新办 (which could be done online).
+    @Test func changeWithNewLegalRepresentativeStaysOnSite() {
+        let change = ChangeDetails(items: [ChangeItem(item: "法定代表人", from: "王建国", to: "陈志明")])
+        #expect(throws: RulesError.self) {
+            try Checklist.make(for: Sample.app(.change, [.personal], channel: .online, change: change), catalog: catalog)
+        }
     }
 
     // 变更, 解锁, 介质补办 tabs list 现场办理 only.

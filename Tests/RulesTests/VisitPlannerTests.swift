@@ -88,6 +88,7 @@ import Testing
         let p = VisitPlanner.plan(kinds: both, date: date("2027-01-05"), catalog: catalog)
         #expect(p.status == .notCovered)
         #expect(p.notes.contains { $0.contains("未收录") })
+        #expect(p.office == nil && p.proposal == nil)
     }
 
     // 「网厅办理:三个工作日(前提是资料无误)」 counted across 国庆 2026 with the 10/10 make-up Saturday.
