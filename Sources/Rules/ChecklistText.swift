@@ -56,7 +56,11 @@ public enum ChecklistText {
             for item in items {
                 n += 1
                 var head = item.title
-                if kind != .payment { head += " × \(item.count)" + (kind == .form && item.form == .institutionApplication ? "联" : kind == .ukey ? "个" : "份") }
+                switch kind {
+                case .payment: break
+                case .original: head += "（出示，核验后退回）"
+                default: head += " × \(item.count)" + (item.form == .institutionApplication ? "联" : kind == .ukey ? "个" : "份")
+                }
                 if item.stamp { head += "  " + (md ? "【加盖单位公章】" : warn("【加盖单位公章】")) }
                 out.append(md ? "- [ ] \(head)" : "  \(n). □ \(head)")
                 var sub = item.notes
