@@ -1,6 +1,73 @@
 import ArgumentParser
+import Forms
+import Foundation
+import Rules
+import Typeset
 
+/// `certpack fill FILE`: the pack — cover sheet and forms in one PDF, the checklist beside it.
 struct FillCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fill", abstract: "(not yet implemented)")
-    func run() async throws { throw ValidationError("certpack fill is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "fill",
+        abstract: "生成申请材料：递交材料清单 + 申请表等，合成一个 PDF（申请材料.pdf），并写出清单.md。",
+        discussion: """
+        Writes <DIR>/<统一社会信用代码>-<单位名称>/申请材料.pdf and 清单.md. An existing pack is not
+        overwritten unless --force is given. A value that cannot fit its box, or a character no font
+        has, stops with an error naming the form and the field, and no file is written.
+        """)
+
+    @Argument(help: "申请数据文件（YAML 或 JSON）")
+    var file: String
+    @Option(name: .shortAndLong, help: "输出目录")
+    var output: String = "Output"
+    @Flag(help: "覆盖已有的申请材料")
+    var force = false
+    @Option(help: "到访（或网上提交）日期 YYYY-MM-DD；默认取申请数据的 visit.date")
+    var date: String?
+    @OptionGroup var templates: TemplatesOption
+
+    func run() async throws {
+        let job = try PackJob.prepare(file: file, templates: templates, date: date)
+        let files = try job.write(into: URL(fileURLWithPath: output), force: force)
+        print("已写出 \(files.pdf.path)（\(files.pageCount) 页）")
+        print("清单   \(files.checklist.path)")
+    }
+}
+
+/// Loading, checking and laying out one application's pack: shared by fill, preview and demo.
+struct PackJob {
+    let file: String
+    let fonts: FontBook
+    let pack: Pack
+
+    static func prepare(file: String, templates: TemplatesOption, date: String?) throws -> PackJob {
+        let catalog = try templates.catalog()
+        let app = try CLI.loadApplication(file)
+        let issues = Validator.validate(app, catalog: catalog)
+        if !issues.isEmpty {
+            throw CLIFailure((["\(file): 数据有误，未生成申请材料："] + issues.map { "  \(file): \($0.field): \($0.message)" }).joined(separator: "\n"))
+        }
+        let day = try CLI.parseDate(date)
+        do {
+            let templatesDir = try TemplatesLocator.locate(explicit: templates.templates)
+            let library = try FormLibrary.load(templates: templatesDir)
+            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts())
+            let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library, date: day)
+            return PackJob(file: file, fonts: fonts, pack: pack)
+        } catch let e as CLIFailure {
+            throw e
+        } catch {
+            throw CLIFailure("\(file): 未生成申请材料：\(error)")
+        }
+    }
+
+    func write(into root: URL, force: Bool) throws -> PackFiles {
+        do {
+            return try pack.write(into: root, fonts: fonts, overwrite: force)
+        } catch let e as PackError {
+            if case .exists = e { throw CLIFailure("\(e)") }
+            throw CLIFailure("\(file): \(e)")
+        } catch {
+            throw CLIFailure("\(file): \(error)")
+        }
+    }
 }

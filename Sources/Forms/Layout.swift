@@ -1,0 +1,420 @@
+import Foundation
+import Rules
+import Typeset
+
+/// Why a form could not be laid out for reasons of the template itself (a row taller than a page, a
+/// tick row wider than its cell). Text that does not fit or has no glyph is a `TypesetError`.
+public struct LayoutError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// The typographic constants of our forms (sizes are the template's unless it gives none).
+enum Look {
+    static let labelFill = 0.93
+    static let cellLine = 0.6
+    static let frameLine = 1.0
+    static let textSize = 10.5
+    static let valueInset = 4.0
+    static let labelInset = 3.0
+    static let tickSide = 9.0
+    static let placeholderGray = 0.45
+}
+
+/// Lays a template out with a field context into pages: the same code for the PDF and the PNGs.
+struct FormRenderer {
+    let template: FormTemplate
+    let fonts: FontBook
+    var context: FieldContext
+
+    /// The pages of this form, once per copy mark (两联: the same body, the mark differs).
+    func render() throws -> [Page] {
+        var flow = Flow(template: template, fonts: fonts)
+        var body = BodyLayout(template: template, context: context, flow: flow)
+        try body.run()
+        flow = body.flow
+        let marks = template.copyMarks.isEmpty ? [""] : template.copyMarks
+        var pages: [Page] = []
+        for mark in marks {
+            var ctx = context
+            ctx.copyMark = mark
+            ctx.pageCount = flow.builders.count
+            for (n, builder) in flow.builders.enumerated() {
+                var b = builder
+                ctx.pageNumber = n + 1
+                try decorate(&b, context: ctx)
+                pages.append(b.page)
+            }
+        }
+        return pages
+    }
+
+    var formName: String { template.title }
+
+    /// Project line, title, copy mark and footer.
+    private func decorate(_ b: inout PageBuilder, context ctx: FieldContext) throws {
+        let m = template.margins
+        let left = m.left, width = b.page.size.width - m.left - m.right
+        let top = m.top
+        try b.text(template.project, in: Rect(x: left, y: top, width: width, height: 14),
+                   style: TextStyle(role: .serif, size: 10, align: .center, gray: 0.2), owner: "\(formName) › project")
+        let title = ctx.pageNumber > 1 ? template.title + template.continuation : template.title
+        try b.text(title, in: Rect(x: left + 90, y: top + 15, width: width - 180, height: 26),
+                   style: TextStyle(role: .sans, size: 18, minSize: 12, align: .center, wraps: false), owner: "\(formName) › title")
+        if !ctx.copyMark.isEmpty {
+            let style = TextStyle(role: .serif, size: 9.5, align: .center)
+            let w = try b.measure(ctx.copyMark, style: style, owner: "\(formName) › copy mark") + 10
+            let box = Rect(x: left + width - w, y: top + 1, width: w, height: 15)
+            b.rect(box, width: 0.6)
+            try b.text(ctx.copyMark, in: box, style: style, owner: "\(formName) › copy mark")
+        }
+        let fy = b.page.size.height - m.bottom + 6
+        b.line(from: Point(left, fy - 3), to: Point(left + width, fy - 3), width: 0.4)
+        let small = TextStyle(role: .serif, size: 8.5, minSize: 6, wraps: false, gray: 0.25)
+        var rightStyle = small
+        rightStyle.align = .right
+        try b.text(template.footerLeft.render(ctx), in: Rect(x: left, y: fy, width: width * 0.72, height: 12),
+                   style: small, owner: "\(formName) › footer (\(ctx.application.organization.name))")
+        try b.text(template.footerRight.render(ctx), in: Rect(x: left + width * 0.72, y: fy, width: width * 0.28, height: 12),
+                   style: rightStyle, owner: "\(formName) › footer")
+    }
+}
+
+/// Pages being filled top to bottom.
+struct Flow {
+    let template: FormTemplate
+    let fonts: FontBook
+    var builders: [PageBuilder] = []
+    var y: Double = 0
+    /// Where the body starts below the project line and title.
+    var bodyTop: Double { template.margins.top + 50 }
+    var bottom: Double { Size.a4.height - template.margins.bottom }
+    var left: Double { template.margins.left }
+    var width: Double { Size.a4.width - template.margins.left - template.margins.right }
+
+    init(template: FormTemplate, fonts: FontBook) {
+        self.template = template
+        self.fonts = fonts
+        newPage()
+    }
+
+    mutating func newPage() {
+        builders.append(PageBuilder(fonts: fonts))
+        y = bodyTop
+    }
+
+    var atTop: Bool { y <= bodyTop + 0.01 }
+    func fits(_ h: Double) -> Bool { y + h <= bottom + 0.01 }
+    var page: Int { builders.count - 1 }
+
+    /// Moves to a new page unless `h` fits; false when it cannot fit even on an empty page.
+    mutating func make(room h: Double) -> Bool {
+        if fits(h) { return true }
+        if !atTop { newPage() }
+        return fits(h)
+    }
+
+    /// Draws on the current page.
+    @discardableResult
+    mutating func draw<T>(_ body: (inout PageBuilder) throws -> T) rethrows -> T {
+        try body(&builders[builders.count - 1])
+    }
+}
+
+/// A stretch of something drawn on one page, for frames and group headings drawn after their rows.
+struct Segment {
+    var page: Int
+    var y0: Double
+    var y1: Double
+}
+
+/// Walks the template's blocks, binding fields and placing them on the flow.
+struct BodyLayout {
+    let template: FormTemplate
+    var context: FieldContext
+    var flow: Flow
+
+    var formName: String { template.title }
+    var fonts: FontBook { flow.fonts }
+
+    mutating func run() throws {
+        for (n, block) in template.blocks.enumerated() {
+            switch block {
+            case let .grid(g): try grid(g)
+            case let .paragraph(p): try paragraph(p)
+            case let .table(t): try table(t)
+            case let .spacer(h):
+                if n > 0 && !flow.atTop { flow.y = min(flow.y + h, flow.bottom) }
+            }
+        }
+    }
+
+    func visible(_ c: Condition) -> Bool {
+        if let s = c.services, !s.contains(context.service) { return false }
+        return c.present.allSatisfy { !Fields.value($0, in: context).trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// `单位数字证书申请表 › organization.name (深圳市…)`: the form, the field, whose value it is.
+    func owner(_ what: String, fieldPath: String? = nil) -> String {
+        let path = fieldPath ?? what
+        var who = context.application.organization.name
+        if path.hasPrefix("holder."), case let .holder(p)? = context.row { who = "\(p.name), \(who)" }
+        if path.hasPrefix("person."), let p = context.request?.person { who = "\(p.name), \(who)" }
+        if path.hasPrefix("legalRepresentative.") { who = "\(context.application.legalRepresentative.name), \(who)" }
+        if path.hasPrefix("handler.") { who = "\(context.application.handler.name), \(who)" }
+        return "\(formName) › \(what) (\(who))"
+    }
+
+    // MARK: - Grid
+
+    mutating func grid(_ g: Grid) throws {
+        guard visible(g.when) else { return }
+        let xs = g.columns.reduce(into: [flow.left]) { $0.append($0.last! + $1) }
+        var frames: [Segment] = []
+        for group in g.groups where visible(group.when) {
+            let rows = group.rows.filter { visible($0.when) }
+            guard !rows.isEmpty else { continue }
+            var headings: [Segment] = []
+            for row in rows {
+                guard flow.make(room: row.height) else {
+                    throw LayoutError(file: template.file, line: row.line, message: "row of height \(Int(row.height / 72 * 25.4)) mm does not fit on a page")
+                }
+                let y = flow.y
+                extend(&frames, y: y, height: row.height)
+                if group.heading != nil { extend(&headings, y: y, height: row.height) }
+                var col = group.heading == nil ? 0 : 1
+                for cell in row.cells {
+                    let box = Rect(x: xs[col], y: y, width: xs[col + cell.span] - xs[col], height: row.height)
+                    try self.cell(cell, in: box)
+                    col += cell.span
+                }
+                flow.y += row.height
+            }
+            if let heading = group.heading {
+                for s in headings {
+                    try verticalHeading(heading, in: Rect(x: xs[0], y: s.y0, width: xs[1] - xs[0], height: s.y1 - s.y0), page: s.page)
+                }
+            }
+        }
+        for s in frames {
+            flow.builders[s.page].rect(Rect(x: xs.first!, y: s.y0, width: xs.last! - xs.first!, height: s.y1 - s.y0), width: Look.frameLine)
+        }
+    }
+
+    func extend(_ segments: inout [Segment], y: Double, height: Double) {
+        if let last = segments.last, last.page == flow.page, abs(last.y1 - y) < 0.01 {
+            segments[segments.count - 1].y1 = y + height
+        } else {
+            segments.append(Segment(page: flow.page, y0: y, y1: y + height))
+        }
+    }
+
+    /// A group heading set one character under the other, centred in the first column.
+    mutating func verticalHeading(_ text: String, in box: Rect, page: Int) throws {
+        flow.builders[page].fill(box, gray: Look.labelFill)
+        flow.builders[page].rect(box, width: Look.cellLine)
+        let chars = text.map(String.init)
+        let step = min(Look.textSize * 1.25, (box.height - 6) / Double(chars.count))
+        let size = min(Look.textSize, step / 1.1)
+        var y = box.midY - step * Double(chars.count) / 2
+        for c in chars {
+            try flow.builders[page].text(c, in: Rect(x: box.x, y: y, width: box.width, height: step),
+                                         style: TextStyle(role: .serif, size: size, minSize: min(size, 7), align: .center, wraps: false),
+                                         owner: "\(formName) › heading \(text)")
+            y += step
+        }
+    }
+
+    mutating func cell(_ cell: Cell, in box: Rect) throws {
+        let size = cell.size ?? Look.textSize
+        switch cell.content {
+        case let .label(text):
+            flow.draw { $0.fill(box, gray: Look.labelFill) }
+            flow.draw { $0.rect(box, width: Look.cellLine) }
+            let style = TextStyle(role: .serif, size: size, align: cell.align ?? .center, inset: Look.labelInset)
+            let owner = owner("label \(text)")
+            try flow.draw { _ = try $0.text(text, in: box, style: style, owner: owner) }
+        case let .value(path, placeholder):
+            flow.draw { $0.rect(box, width: Look.cellLine) }
+            let value = Fields.value(path, in: context)
+            try setValue(value, placeholder: placeholder, in: box, size: size, align: cell.align ?? .left, owner: owner(path))
+        case let .text(interp, placeholder):
+            flow.draw { $0.rect(box, width: Look.cellLine) }
+            let fields = interp.fields
+            let name = fields.count == 1 ? fields[0] : "text"
+            try setValue(interp.render(context), placeholder: placeholder, in: box, size: size, align: cell.align ?? .left, owner: owner(name, fieldPath: name))
+        case let .ticks(path, options):
+            flow.draw { $0.rect(box, width: Look.cellLine) }
+            try ticks(path: path, options: options, in: box, size: size, line: cell.line)
+        case let .box(caption, note):
+            flow.draw { $0.rect(box, width: Look.cellLine) }
+            let style = TextStyle(role: .serif, size: size, vAlign: .top, inset: 6)
+            let o = owner("box \(caption)")
+            try flow.draw { _ = try $0.text(caption, in: Rect(x: box.x, y: box.y + 6, width: box.width, height: size * 1.3), style: style, owner: o) }
+            if let note {
+                var ns = style
+                ns.align = .right
+                let text = note.render(context)
+                let noteOwner = owner(note.fields.first ?? "note")
+                try flow.draw { _ = try $0.text(text, in: Rect(x: box.x, y: box.maxY - size * 1.3 - 6, width: box.width, height: size * 1.3), style: ns, owner: noteOwner) }
+            }
+        case .blank:
+            flow.draw { $0.rect(box, width: Look.cellLine) }
+        }
+    }
+
+    mutating func setValue(_ value: String, placeholder: String?, in box: Rect, size: Double, align: TextStyle.HAlign, owner: String) throws {
+        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let placeholder, !placeholder.isEmpty else { return }
+            let style = TextStyle(role: .serif, size: size, align: align == .left ? .right : align, inset: Look.valueInset * 2, gray: Look.placeholderGray)
+            try flow.draw { _ = try $0.text(placeholder, in: box, style: style, owner: owner) }
+            return
+        }
+        let style = TextStyle(role: .serif, size: size, align: align, leading: 1.2, inset: Look.valueInset)
+        try flow.draw { _ = try $0.text(value, in: box.insetBy(dx: 0, dy: 1.5), style: style, owner: owner) }
+    }
+
+    /// `□新办 □续期 …` with vector squares, the bound option ticked.
+    mutating func ticks(path: String, options: [TickOption], in box: Rect, size: Double, line: Int) throws {
+        let chosen = Fields.choices[path]!.read(context) ?? ""
+        let style = TextStyle(role: .serif, size: size, shrinks: false, wraps: false)
+        let side = Look.tickSide
+        var widths: [Double] = []
+        for o in options { widths.append(try flow.builders[flow.page].measure(o.label, style: style, owner: owner("ticks \(path)"))) }
+        let content = widths.reduce(0) { $0 + side + 3 + $1 }
+        let inner = box.width - 2 * Look.valueInset * 2
+        let gap = options.count > 1 ? min(16, (inner - content) / Double(options.count - 1)) : 0
+        guard gap >= 4 else {
+            throw LayoutError(file: template.file, line: line, message: "the tick row for \(path) needs \(Int(content + 4 * Double(options.count - 1))) pt but its cell is \(Int(box.width)) pt wide")
+        }
+        var x = box.x + Look.valueInset * 2
+        for (o, w) in zip(options, widths) {
+            let square = Rect(x: x, y: box.midY - side / 2, width: side, height: side)
+            let o2 = owner("ticks \(path)")
+            try flow.draw { try $0.tickBox(square, ticked: o.value == chosen, owner: o2) }
+            try flow.draw { _ = try $0.text(o.label, in: Rect(x: x + side + 3, y: box.y, width: w + 1, height: box.height), style: style, owner: o2) }
+            x += side + 3 + w + gap
+        }
+    }
+
+    // MARK: - Paragraph
+
+    mutating func paragraph(_ p: Paragraph) throws {
+        guard visible(p.when) else { return }
+        let text = String(repeating: "\u{3000}", count: Int(p.indent)) + p.text.render(context)
+        let style = TextStyle(role: p.role, size: p.size, align: p.align, vAlign: .top, leading: p.leading, shrinks: false)
+        let fields = p.text.fields
+        let o = owner("paragraph (line \(p.line))", fieldPath: fields.first(where: { $0.hasPrefix("person.") }) ?? "text")
+        var scratch = PageBuilder(fonts: fonts)
+        let h = try scratch.text(text, in: Rect(x: 0, y: 0, width: flow.width, height: 100_000), style: style, owner: o)
+        _ = flow.make(room: h)
+        let box = Rect(x: flow.left, y: flow.y, width: flow.width, height: max(flow.bottom - flow.y, 1))
+        let used = try flow.draw { b -> Double in try b.text(text, in: box, style: style, owner: o) }
+        flow.y += used + p.size * (p.leading - 1)
+    }
+
+    // MARK: - Repeating table
+
+    func rows(of c: Collection) -> [RowValue] {
+        switch c {
+        case .holders: context.application.personalHolders.map { .holder($0) }
+        case .changeItems: (context.application.change?.items ?? []).map { .changeItem($0) }
+        case .checklist: context.checklist.documents.map { .document($0) }
+        case .fees: context.checklist.fees.items.map { .fee($0) }
+        }
+    }
+
+    mutating func table(_ t: RepeatTable) throws {
+        guard visible(t.when) else { return }
+        let data = rows(of: t.collection)
+        let count = max(data.count, t.minRows)
+        guard count > 0 else { return }
+        let xs = t.columns.reduce(into: [flow.left]) { $0.append($0.last! + $1.width) }
+        var frames: [Segment] = []
+        var headerOnPage = -1
+        for n in 0..<count {
+            var ctx = context
+            ctx.row = n < data.count ? data[n] : nil
+            ctx.rowNumber = n < data.count ? n + 1 : 0
+            let texts: [String?] = t.columns.map { col in
+                guard ctx.row != nil, case let .text(interp) = col.content else { return nil }
+                return interp.render(ctx)
+            }
+            var height = t.rowHeight
+            if t.grows {
+                for (i, col) in t.columns.enumerated() {
+                    guard let text = texts[i], !text.isEmpty else { continue }
+                    var scratch = PageBuilder(fonts: fonts)
+                    let style = growStyle(col)
+                    let h = try scratch.text(text, in: Rect(x: 0, y: 0, width: col.width, height: 100_000), style: style,
+                                             owner: rowOwner(t, col, ctx))
+                    height = max(height, h + 8)
+                }
+            }
+            // A new page when the row (with the header, on a fresh page) does not fit; never split a row.
+            let needsHeader = headerOnPage != flow.page
+            if !flow.fits((needsHeader ? t.headerHeight : 0) + height) {
+                if !flow.atTop { flow.newPage() }
+                guard flow.fits(t.headerHeight + height) else {
+                    throw LayoutError(file: template.file, line: t.line, message: "a row of the \(t.collection.rawValue) table is taller than a page")
+                }
+            }
+            if headerOnPage != flow.page {
+                let y = flow.y
+                extend(&frames, y: y, height: t.headerHeight)
+                for (i, col) in t.columns.enumerated() {
+                    let box = Rect(x: xs[i], y: y, width: col.width, height: t.headerHeight)
+                    flow.draw { $0.fill(box, gray: Look.labelFill); $0.rect(box, width: Look.cellLine) }
+                    let style = TextStyle(role: .serif, size: min(col.size, Look.textSize), align: .center, inset: 2)
+                    let o = owner("header \(col.header)")
+                    try flow.draw { _ = try $0.text(col.header, in: box, style: style, owner: o) }
+                }
+                flow.y += t.headerHeight
+                headerOnPage = flow.page
+            }
+            let y = flow.y
+            extend(&frames, y: y, height: height)
+            let saved = context
+            context = ctx
+            defer { context = saved }
+            for (i, col) in t.columns.enumerated() {
+                let box = Rect(x: xs[i], y: y, width: col.width, height: height)
+                flow.draw { $0.rect(box, width: Look.cellLine) }
+                switch col.content {
+                case .blank: break
+                case .tickBox:
+                    let side = Look.tickSide + 1
+                    let square = Rect(x: box.midX - side / 2, y: box.y + min(height, t.rowHeight) / 2 - side / 2, width: side, height: side)
+                    if ctx.row != nil { try flow.draw { try $0.tickBox(square, ticked: false) } }
+                case .text:
+                    guard let text = texts[i], !text.isEmpty else { continue }
+                    let style = t.grows ? growStyle(col) : TextStyle(role: .serif, size: col.size, align: col.align, leading: 1.2, inset: 3)
+                    let o = rowOwner(t, col, ctx)
+                    try flow.draw { _ = try $0.text(text, in: box.insetBy(dx: 0, dy: t.grows ? 4 : 1), style: style, owner: o) }
+                }
+            }
+            flow.y += height
+        }
+        for s in frames {
+            flow.builders[s.page].rect(Rect(x: xs.first!, y: s.y0, width: xs.last! - xs.first!, height: s.y1 - s.y0), width: Look.frameLine)
+        }
+    }
+
+    func growStyle(_ col: RepeatTable.Column) -> TextStyle {
+        TextStyle(role: .serif, size: col.size, align: col.align, vAlign: .center, leading: 1.35, shrinks: false, inset: 4)
+    }
+
+    func rowOwner(_ t: RepeatTable, _ col: RepeatTable.Column, _ ctx: FieldContext) -> String {
+        var path = "\(t.collection.rawValue) › \(col.header)"
+        if case let .text(interp) = col.content, let f = interp.fields.first { path = f }
+        var who = ctx.application.organization.name
+        switch ctx.row {
+        case let .holder(p)?: who = "\(p.name), row \(ctx.rowNumber)"
+        case .some: who = "row \(ctx.rowNumber), \(who)"
+        case nil: break
+        }
+        return "\(formName) › \(path) (\(who))"
+    }
+}
