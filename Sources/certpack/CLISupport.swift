@@ -58,3 +58,16 @@ enum CLI {
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 }
+
+/// The project's data folders: `Templates/` as `TemplatesLocator` finds it, `Fonts/` beside it.
+enum ProjectFolders {
+    /// The folder holding Templates/, Fonts/ and Examples/.
+    static func root(templates: String? = nil) throws -> URL {
+        do { return try TemplatesLocator.locate(explicit: templates).deletingLastPathComponent() }
+        catch { throw CLIFailure("\(error)") }
+    }
+
+    static func fonts(templates: String? = nil) throws -> URL {
+        try root(templates: templates).appendingPathComponent("Fonts")
+    }
+}

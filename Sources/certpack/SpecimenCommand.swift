@@ -30,27 +30,3 @@ struct SpecimenCommand: AsyncParsableCommand {
         print("样张已写出 specimen written: \(pdf.path), \(png.path)")
     }
 }
-
-/// Where the project's data folders are: `$CERTPACK_HOME`, else the first folder holding `Fonts/fonts.json`
-/// walking up from the current folder, then from the executable (which lives in .build/<config>/).
-enum ProjectFolders {
-    static func root() throws -> URL {
-        let fm = FileManager.default
-        var starts: [URL] = []
-        if let home = ProcessInfo.processInfo.environment["CERTPACK_HOME"] { starts.append(URL(fileURLWithPath: home)) }
-        starts.append(URL(fileURLWithPath: fm.currentDirectoryPath))
-        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
-        for start in starts {
-            var dir = start.standardizedFileURL
-            while true {
-                if fm.fileExists(atPath: dir.appendingPathComponent("Fonts/fonts.json").path) { return dir }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-        }
-        throw ValidationError("cannot find the CertPack folder (with Fonts/ and Templates/): run from the project folder or set CERTPACK_HOME")
-    }
-
-    static func fonts() throws -> URL { try root().appendingPathComponent("Fonts") }
-}
