@@ -33,6 +33,10 @@ public struct FieldContext: Sendable {
     public var pageNumber: Int = 0
     public var pageCount: Int = 0
 
+    public init(application: Application, checklist: Checklist, request: FormRequest? = nil) {
+        self.application = application; self.checklist = checklist; self.request = request
+    }
+
     /// The service ticked on this form: the request's (新办 for the personal part of a 变更 with a new
     /// 法定代表人), else the application's.
     public var service: Service { request?.service ?? application.service }
@@ -89,15 +93,14 @@ public enum Fields {
         app("certificates.personal.years") { $0.application.certificates.personal.map { "\($0.years)" } }
         app("certificates.personal.count") { c in c.application.certificates.personal.map { _ in "\(c.application.personalHolders.count)" } }
         app("certificates.personal.holders") { c in
-            c.application.certificates.personal.map { _ in c.application.personalHolders.map(\.name).joined(separator: "、") }
+            c.application.certificates.personal.map { _ in holderNames(c.application.personalHolders) }
         }
         app("certificates.summary") { c in
             let a = c.application
             var parts: [String] = []
             if let o = a.certificates.odc { parts.append("\(CertKind.odc.label) \(o.years) 年") }
             if let p = a.certificates.personal {
-                let names = a.personalHolders.map(\.name).joined(separator: "、")
-                parts.append("\(CertKind.personal.label) \(p.years) 年 × \(a.personalHolders.count) 人（\(names)）")
+                parts.append("\(CertKind.personal.label) \(p.years) 年 × \(a.personalHolders.count) 人（\(holderNames(a.personalHolders))）")
             }
             return parts.joined(separator: "；")
         }
@@ -130,6 +133,15 @@ public enum Fields {
             if let p = v.proposal, !v.complete { notes.append("建议改为 \(p.date.chinese)（\(p.date.weekdayLabel)）\(p.office.name)") }
             if let done = v.expectedCompletion { notes.append("预计办结：\(done.chinese)") }
             return notes.joined(separator: "；")
+        }
+        app("visit.advice") { c in
+            guard let v = c.checklist.visit, !v.complete else { return nil }
+            var notes = v.notes
+            if let p = v.proposal { notes.append("建议改为 \(p.date.chinese)（\(p.date.weekdayLabel)）\(p.office.name)") }
+            return notes.joined(separator: "；")
+        }
+        app("fees.summary") { c in
+            c.checklist.fees.items.map { f in f.label + (f.amount.map { " = \($0) 元" } ?? "") }.joined(separator: "；")
         }
         app("processing") { $0.checklist.processing }
         app("collection") { $0.checklist.collection }
@@ -166,6 +178,11 @@ public enum Fields {
         r["page.count"] = (.page, { "\($0.pageCount)" })
         return r.mapValues { (scope: $0.0, read: $0.1) }
     }()
+
+    /// Up to three holders by name, else the first and the count (the 附页 lists them all).
+    static func holderNames(_ holders: [Person]) -> String {
+        holders.count <= 3 ? holders.map(\.name).joined(separator: "、") : "\(holders[0].name)等\(holders.count)人，详见附页"
+    }
 
     /// Every valid field path, sorted.
     public static var validPaths: [String] { resolvers.keys.sorted() }

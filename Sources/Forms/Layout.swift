@@ -211,20 +211,35 @@ struct BodyLayout {
         }
     }
 
-    /// A group heading set one character under the other, centred in the first column.
+    /// A group heading set one character under the other (two or three a line, then smaller, when the
+    /// group is too short), centred in the first column.
     mutating func verticalHeading(_ text: String, in box: Rect, page: Int) throws {
         flow.builders[page].fill(box, gray: Look.labelFill)
         flow.builders[page].rect(box, width: Look.cellLine)
         let chars = text.map(String.init)
-        let step = min(Look.textSize * 1.25, (box.height - 6) / Double(chars.count))
-        let size = min(Look.textSize, step / 1.1)
-        var y = box.midY - step * Double(chars.count) / 2
-        for c in chars {
-            try flow.builders[page].text(c, in: Rect(x: box.x, y: y, width: box.width, height: step),
-                                         style: TextStyle(role: .serif, size: size, minSize: min(size, 7), align: .center, wraps: false),
+        let (size, perLine) = Self.headingFit(count: chars.count, width: box.width - 3, height: box.height - 5)
+        let lines = stride(from: 0, to: chars.count, by: perLine).map { chars[$0..<min($0 + perLine, chars.count)].joined() }
+        let step = min(size * 1.25, (box.height - 5) / Double(lines.count))
+        var y = box.midY - step * Double(lines.count) / 2
+        for line in lines {
+            try flow.builders[page].text(line, in: Rect(x: box.x, y: y, width: box.width, height: step),
+                                         style: TextStyle(role: .serif, size: size, minSize: size, align: .center, wraps: false),
                                          owner: "\(formName) › heading \(text)")
             y += step
         }
+    }
+
+    /// The largest size (10.5 down to 7 pt) and fewest characters a line that fit `count` characters.
+    static func headingFit(count: Int, width: Double, height: Double) -> (size: Double, perLine: Int) {
+        var size = Look.textSize
+        while size >= 7 {
+            for k in 1...3 where Double(k) * size <= width {
+                let lines = (count + k - 1) / k
+                if Double(lines) * size * 1.15 <= height { return (size, k) }
+            }
+            size -= 0.5
+        }
+        return (7, max(1, min(count, Int(width / 7))))
     }
 
     mutating func cell(_ cell: Cell, in box: Rect) throws {
@@ -350,7 +365,7 @@ struct BodyLayout {
                     let style = growStyle(col)
                     let h = try scratch.text(text, in: Rect(x: 0, y: 0, width: col.width, height: 100_000), style: style,
                                              owner: rowOwner(t, col, ctx))
-                    height = max(height, h + 8)
+                    height = max(height, h + 6)
                 }
             }
             // A new page when the row (with the header, on a fresh page) does not fit; never split a row.
@@ -392,7 +407,7 @@ struct BodyLayout {
                     guard let text = texts[i], !text.isEmpty else { continue }
                     let style = t.grows ? growStyle(col) : TextStyle(role: .serif, size: col.size, align: col.align, leading: 1.2, inset: 3)
                     let o = rowOwner(t, col, ctx)
-                    try flow.draw { _ = try $0.text(text, in: box.insetBy(dx: 0, dy: t.grows ? 4 : 1), style: style, owner: o) }
+                    try flow.draw { _ = try $0.text(text, in: box.insetBy(dx: 0, dy: t.grows ? 3 : 1), style: style, owner: o) }
                 }
             }
             flow.y += height

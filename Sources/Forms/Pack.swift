@@ -119,6 +119,14 @@ public struct Pack: Sendable {
                     markdown: ChecklistText.render(checklist, style: .markdown))
     }
 
+    /// Builds the pack and writes it: nothing is written (not even the folder) when layout fails.
+    @discardableResult
+    public static func fill(application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
+                            into root: URL, overwrite: Bool, date: CivilDate? = nil) throws -> PackFiles {
+        try build(application: application, catalog: catalog, fonts: fonts, library: library, date: date)
+            .write(into: root, fonts: fonts, overwrite: overwrite)
+    }
+
     /// Writes `申请材料.pdf` and `清单.md` into `<root>/<folderName>/`. Without `overwrite`, refuses when
     /// the PDF is already there. Each file is written under a temporary name (owner-only) and renamed
     /// into place, so an interrupted write leaves no partial file.
