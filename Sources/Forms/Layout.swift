@@ -254,12 +254,12 @@ struct BodyLayout {
         case let .value(path, placeholder):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             let value = Fields.value(path, in: context)
-            try setValue(value, placeholder: placeholder, in: box, size: size, align: cell.align ?? .left, owner: owner(path))
+            try setValue(value, placeholder: placeholder, in: box, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(path))
         case let .text(interp, placeholder):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             let fields = interp.fields
             let name = fields.count == 1 ? fields[0] : "text"
-            try setValue(interp.render(context), placeholder: placeholder, in: box, size: size, align: cell.align ?? .left, owner: owner(name, fieldPath: name))
+            try setValue(interp.render(context), placeholder: placeholder, in: box, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(name, fieldPath: name))
         case let .ticks(path, options):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             try ticks(path: path, options: options, in: box, size: size, line: cell.line)
@@ -280,14 +280,14 @@ struct BodyLayout {
         }
     }
 
-    mutating func setValue(_ value: String, placeholder: String?, in box: Rect, size: Double, align: TextStyle.HAlign, owner: String) throws {
+    mutating func setValue(_ value: String, placeholder: String?, in box: Rect, size: Double, minSize: Double?, align: TextStyle.HAlign, owner: String) throws {
         if value.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let placeholder, !placeholder.isEmpty else { return }
             let style = TextStyle(role: .serif, size: size, align: align == .left ? .right : align, inset: Look.valueInset * 2, gray: Look.placeholderGray)
             try flow.draw { _ = try $0.text(placeholder, in: box, style: style, owner: owner) }
             return
         }
-        let style = TextStyle(role: .serif, size: size, align: align, leading: 1.2, inset: Look.valueInset)
+        let style = TextStyle(role: .serif, size: size, minSize: minSize ?? 7, align: align, leading: 1.2, inset: Look.valueInset)
         try flow.draw { _ = try $0.text(value, in: box.insetBy(dx: 0, dy: 1.5), style: style, owner: owner) }
     }
 

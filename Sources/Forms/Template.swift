@@ -95,6 +95,8 @@ public struct Cell: Sendable {
     public var span: Int
     public var align: TextStyle.HAlign?
     public var size: Double?
+    /// The floor this cell's text may shrink to before it wraps (default 7 pt).
+    public var minSize: Double?
     public var line: Int
 }
 

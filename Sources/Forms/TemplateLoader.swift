@@ -34,6 +34,7 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable
 ///               cells:
 ///                 - {label: 单位名称}
 ///                 - {value: organization.name, span: 3}
+///                 - {value: organization.address, minSize: 9}   # wrap rather than shrink below 9 pt
 ///                 - {ticks: service, options: [{value: new, label: 新办}, …]}
 ///                 - {text: "{{certificates.personal.years}} 年"}
 ///                 - {box: 申请单位（盖章）, note: "年　　月　　日"}
@@ -190,6 +191,19 @@ private struct Parser {
         let copyMarks = try m["copyMarks"].map { try sequence($0, "copyMarks").map { try string($0, "copy mark") } } ?? []
         let blocks = try sequence(try m.need("blocks"), "blocks").map { try block($0, scopes: scopes) }
         guard !blocks.isEmpty else { throw fail(m["blocks"], "blocks: a form needs at least one block") }
+        // Columns must fit between the margins.
+        let textWidth = Size.a4.width - margins.left - margins.right
+        for (block, node) in zip(blocks, try sequence(try m.need("blocks"), "blocks")) {
+            let total: Double
+            switch block {
+            case let .grid(g): total = g.columns.reduce(0, +)
+            case let .table(t): total = t.columns.reduce(0) { $0 + $1.width }
+            default: continue
+            }
+            if total > textWidth + 0.5 {
+                throw fail(node, "the columns add up to \(fmt((total * 25.4 / 72 * 10).rounded() / 10)) mm but the text block between the margins is \(fmt((textWidth * 25.4 / 72 * 10).rounded() / 10)) mm")
+            }
+        }
         return FormTemplate(
             file: file, kind: kind, title: try string(try m.need("title"), "title"),
             project: try m["project"].map { try string($0, "project") } ?? "深圳医保在线签约",
@@ -266,7 +280,7 @@ private struct Parser {
     }
 
     func cell(_ node: Node, scopes: Set<FieldScope>) throws -> Cell {
-        let m = try mapping(node, "cell", known: ["label", "value", "placeholder", "text", "ticks", "options", "box", "note", "blank", "span", "align", "size"])
+        let m = try mapping(node, "cell", known: ["label", "value", "placeholder", "text", "ticks", "options", "box", "note", "blank", "span", "align", "size", "minSize"])
         let contentKeys = ["label", "value", "text", "ticks", "box", "blank"].filter { m[$0] != nil }
         guard contentKeys.count == 1 else {
             throw fail(node, "a cell has exactly one of label, value, text, ticks, box, blank (found \(contentKeys.isEmpty ? "none" : contentKeys.joined(separator: ", ")))")
@@ -305,7 +319,8 @@ private struct Parser {
         }
         let span = try m["span"].map { Int(try number($0, "span", range: 1...20)) } ?? 1
         return Cell(content: content, span: span, align: try align(m["align"]),
-                    size: try m["size"].map { try number($0, "size", range: 5...40) }, line: node.mark?.line ?? 0)
+                    size: try m["size"].map { try number($0, "size", range: 5...40) },
+                    minSize: try m["minSize"].map { try number($0, "minSize", range: 5...40) }, line: node.mark?.line ?? 0)
     }
 
     func paragraph(_ node: Node, scopes: Set<FieldScope>) throws -> Paragraph {

@@ -64,6 +64,7 @@ struct TemplateTests {
     @Test("malformed templates name the line and what is wrong", arguments: [
         ("height: 9", "heigth: 9", 8, "unknown key 'heigth'"),
         ("kind: unitApplication", "kind: coverSheet", 1, "kind must be one of"),
+        ("columns: [40, 130]", "columns: [40, 140]", 4, "the columns add up to 180 mm"),
         ("{label: 单位名称}", "{label: 单位名称, span: 2}", 8, "spans 3 columns"),
         ("- {label: 单位名称}", "- {label: [单位名称}", 10, "YAML syntax error"),
     ])
