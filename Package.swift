@@ -23,7 +23,7 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CHarfBuzz",
-            pkgConfig: "harfbuzz",
+            pkgConfig: "harfbuzz harfbuzz-subset",
             providers: [.apt(["libharfbuzz-dev"])]
         ),
         // The guide as data: model, validators, checklist, manifest, fees, planner. No C.

@@ -146,7 +146,8 @@ public struct Pack: Sendable {
         }
         let org = application.organization
         let writer = try PDFWriter(url: pdf, metadata: PDFMetadata(
-            title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts)
+            title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts,
+            embedding: .subsets(for: pages))
         try writer.add(contentsOf: pages)
         try writer.finish()
         try AtomicFile.write(Data(markdown.utf8), to: md)

@@ -14,6 +14,7 @@ public final class FontFace: @unchecked Sendable {
     public let path: String
     public let index: Int
     let blob: OpaquePointer
+    let hbFace: OpaquePointer
     let hbFont: OpaquePointer
     /// Units per em: shaping happens at this scale, positions are scaled to the wanted size.
     let upem: Double
@@ -32,16 +33,17 @@ public final class FontFace: @unchecked Sendable {
         let upem = Double(hb_face_get_upem(face))
         hb_font_set_scale(font, Int32(upem), Int32(upem))
         hb_font_make_immutable(font)
-        hb_face_destroy(face)  // the font keeps its own reference
         self.path = path
         self.index = index
         self.blob = blob
+        self.hbFace = face!
         self.hbFont = font
         self.upem = upem
     }
 
     deinit {
         hb_font_destroy(hbFont)
+        hb_face_destroy(hbFace)
         hb_blob_destroy(blob)
     }
 
@@ -52,11 +54,48 @@ public final class FontFace: @unchecked Sendable {
     }
 
     /// The raw bytes of the font file (memory-mapped by HarfBuzz), for FreeType faces in render contexts.
-    var bytes: UnsafeRawBufferPointer {
-        var length: UInt32 = 0
-        let data = hb_blob_get_data(blob, &length)
-        return UnsafeRawBufferPointer(start: data, count: Int(length))
+    var bytes: UnsafeRawBufferPointer { blobBytes(blob) }
+
+    /// A standalone font holding only `glyphs` (plus .notdef), renumbered compactly, with CFF
+    /// subroutines inlined and the layout tables dropped (the glyphs are already shaped). cairo 1.16
+    /// copies a CFF font's whole subroutine index into every PDF that embeds it — about 600 KB for
+    /// Noto CJK — so short documents embed this instead. Nil when HarfBuzz cannot subset the face;
+    /// the caller then embeds the whole face.
+    func subset(_ glyphs: Set<UInt32>) -> FontBlob? {
+        guard let input = hb_subset_input_create_or_fail() else { return nil }
+        defer { hb_subset_input_destroy(input) }
+        let set = hb_subset_input_glyph_set(input)
+        hb_set_add(set, 0)
+        for g in glyphs { hb_set_add(set, g) }
+        let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
+        for tag in ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG"] {
+            hb_set_add(drop, hb_tag_from_string(tag, -1))
+        }
+        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_DESUBROUTINIZE.rawValue)
+        guard let plan = hb_subset_plan_create_or_fail(hbFace, input) else { return nil }
+        defer { hb_subset_plan_destroy(plan) }
+        guard let sub = hb_subset_plan_execute_or_fail(plan) else { return nil }
+        defer { hb_face_destroy(sub) }
+        let mapping = hb_subset_plan_old_to_new_glyph_mapping(plan)
+        var newID: [UInt32: UInt32] = [:]
+        for g in glyphs { newID[g] = hb_map_get(mapping, g) }
+        return FontBlob(hb_face_reference_blob(sub), glyphMap: newID)
     }
+}
+
+/// A font file's bytes owned by a HarfBuzz blob; for a subset, the new id of each original glyph.
+final class FontBlob: @unchecked Sendable {
+    let blob: OpaquePointer
+    let glyphMap: [UInt32: UInt32]
+    init(_ blob: OpaquePointer, glyphMap: [UInt32: UInt32] = [:]) { self.blob = blob; self.glyphMap = glyphMap }
+    deinit { hb_blob_destroy(blob) }
+    var bytes: UnsafeRawBufferPointer { blobBytes(blob) }
+}
+
+private func blobBytes(_ blob: OpaquePointer) -> UnsafeRawBufferPointer {
+    var length: UInt32 = 0
+    let data = hb_blob_get_data(blob, &length)
+    return UnsafeRawBufferPointer(start: data, count: Int(length))
 }
 
 /// The fonts of the process, by role, each role an ordered fallback chain.
@@ -139,6 +178,22 @@ public final class FontBook: @unchecked Sendable {
             chains[role] = entries
         }
         return try FontBook(chains: chains, searchFolders: [folder.path] + systemFontFolders)
+    }
+
+    /// Each face the pages draw from, cut down to the glyphs they use (faces HarfBuzz cannot subset
+    /// are left out and embedded whole).
+    func subsets(for pages: [Page]) -> [Int: FontBlob] {
+        var glyphs: [Int: Set<UInt32>] = [:]
+        for page in pages {
+            for case let .glyphs(run) in page.items {
+                glyphs[run.face, default: []].formUnion(run.glyphs.lazy.map(\.id))
+            }
+        }
+        var result: [Int: FontBlob] = [:]
+        for (face, ids) in glyphs {
+            if let blob = faces[face].subset(ids) { result[face] = blob }
+        }
+        return result
     }
 
     /// The chain of faces for a role, first choice first.

@@ -6,35 +6,75 @@ import Foundation
 /// FreeType is not thread-safe, so each context owns its own `FT_Library` and faces (made from the
 /// font bytes HarfBuzz already mapped). A context is used by one writer at a time; writers borrow one
 /// from the book's pool and give it back, so a batch on N threads makes N contexts, not one per pack.
+/// A writer of a short document makes its own context instead, over subset fonts (`subsets`).
 final class RenderContext: @unchecked Sendable {
-    private var library: FT_Library?
-    private var faces: [Int: (ft: FT_Face, cairo: OpaquePointer)] = [:]
+    private let library: FreeTypeLibrary
+    private var faces: [Int: OpaquePointer] = [:]
     private let book: FontBook
+    /// Per-document subsets by face index; other faces come whole from the book.
+    private let subsets: [Int: FontBlob]
 
-    init(book: FontBook) {
+    init(book: FontBook, subsets: [Int: FontBlob] = [:]) {
         self.book = book
-        FT_Init_FreeType(&library)
+        self.subsets = subsets
+        self.library = FreeTypeLibrary()
     }
 
     deinit {
-        for (_, f) in faces {
-            cairo_font_face_destroy(f.cairo)
-            FT_Done_Face(f.ft)
-        }
-        FT_Done_FreeType(library)
+        // cairo may still hold these faces in its font caches; each FT_Face (and, last, the library)
+        // is released by the face's user-data destructor when cairo lets go of it.
+        for (_, face) in faces { cairo_font_face_destroy(face) }
+    }
+
+    /// The id to draw glyph `id` of face `index` with: subsets renumber their glyphs.
+    func glyphID(_ id: UInt32, face index: Int) -> UInt32 {
+        guard let subset = subsets[index] else { return id }
+        return subset.glyphMap[id] ?? 0
     }
 
     /// The cairo font face for face `index` of the book, made on first use.
     func cairoFace(_ index: Int) -> OpaquePointer {
-        if let known = faces[index] { return known.cairo }
+        if let known = faces[index] { return known }
         let font = book.faces[index]
-        let bytes = font.bytes
-        var face: FT_Face?
-        FT_New_Memory_Face(library, bytes.baseAddress!.assumingMemoryBound(to: FT_Byte.self), FT_Long(bytes.count), FT_Long(font.index), &face)
-        let cf = cairo_ft_font_face_create_for_ft_face(face, 0)!
-        faces[index] = (face!, cf)
+        let owner: FaceOwner
+        if let subset = subsets[index] {
+            owner = FaceOwner(library: library, bytes: subset.bytes, index: 0, keepAlive: subset)
+        } else {
+            owner = FaceOwner(library: library, bytes: font.bytes, index: font.index, keepAlive: font)
+        }
+        let cf = cairo_ft_font_face_create_for_ft_face(owner.face, 0)!
+        cairo_font_face_set_user_data(cf, &faceOwnerKey, Unmanaged.passRetained(owner).toOpaque()) { pointer in
+            Unmanaged<FaceOwner>.fromOpaque(pointer!).release()
+        }
+        faces[index] = cf
         return cf
     }
+}
+
+nonisolated(unsafe) private var faceOwnerKey = cairo_user_data_key_t()
+
+/// An `FT_Library`, closed when the last face made from it is gone.
+final class FreeTypeLibrary: @unchecked Sendable {
+    var handle: FT_Library?
+    init() { FT_Init_FreeType(&handle) }
+    deinit { FT_Done_FreeType(handle) }
+}
+
+/// One `FT_Face` over bytes kept alive by `keepAlive`, on a library kept alive by this owner.
+final class FaceOwner: @unchecked Sendable {
+    let face: FT_Face
+    private let library: FreeTypeLibrary
+    private let keepAlive: AnyObject
+
+    init(library: FreeTypeLibrary, bytes: UnsafeRawBufferPointer, index: Int, keepAlive: AnyObject) {
+        var face: FT_Face?
+        FT_New_Memory_Face(library.handle, bytes.baseAddress!.assumingMemoryBound(to: FT_Byte.self), FT_Long(bytes.count), FT_Long(index), &face)
+        self.face = face!
+        self.library = library
+        self.keepAlive = keepAlive
+    }
+
+    deinit { FT_Done_Face(face) }
 }
 
 /// Render contexts waiting to be borrowed.
@@ -64,7 +104,9 @@ struct Painter {
                 cairo_set_source_rgb(cr, run.gray, run.gray, run.gray)
                 cairo_set_font_face(cr, context.cairoFace(run.face))
                 cairo_set_font_size(cr, run.size)
-                let glyphs = run.glyphs.map { cairo_glyph_t(index: UInt($0.id), x: $0.x, y: $0.y) }
+                let glyphs = run.glyphs.map {
+                    cairo_glyph_t(index: UInt(context.glyphID($0.id, face: run.face)), x: $0.x, y: $0.y)
+                }
                 let clusters = run.clusters.map { cairo_text_cluster_t(num_bytes: $0.bytes, num_glyphs: $0.glyphs) }
                 run.text.withCString { text in
                     cairo_show_text_glyphs(cr, text, Int32(run.text.utf8.count), glyphs, Int32(glyphs.count),

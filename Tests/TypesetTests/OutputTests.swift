@@ -71,6 +71,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    @Test func aShortDocumentEmbedsHarfBuzzSubsetsThatStillReadBackAsText() throws {
+        let folder = try temporaryFolder()
+        let page = try Specimen.page(fonts: fonts)
+        let small = folder.appendingPathComponent("subset.pdf")
+        let writer = try PDFWriter(url: small, metadata: PDFMetadata(title: "subset"), fonts: fonts, embedding: .subsets(for: [page]))
+        try writer.add(page)
+        try writer.finish()
+        let whole = try Self.write(folder)
+        let smallSize = try Data(contentsOf: small).count, wholeSize = try Data(contentsOf: whole).count
+        #expect(smallSize * 3 < wholeSize, "subset \(smallSize) B vs whole faces \(wholeSize) B")
+        let text = try run("pdftotext", [small.path, "-"]).out
+        for name in ["张堃", "李喆", "王赟", "刘䶮", "𠮷田", "a.b@c.cn", "91350100M000100Y43", "✓"] {
+            #expect(text.contains(name), "missing \(name)")
+        }
+        #expect(try run("qpdf", ["--check", small.path]).status == 0)
+    }
+
     @Test func thePNGPreviewIsDrawnFromTheSamePage() throws {
         let url = try temporaryFolder().appendingPathComponent("p.png")
         try PNGWriter.write(try Specimen.page(fonts: fonts), to: url, dpi: 80, fonts: fonts)
