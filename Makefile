@@ -21,7 +21,9 @@ test-deps: deps
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack
 
+# The main job on the embedded example: checklist on screen, pack in Output/; plus the type specimen.
 demo: build
+	@$(BIN)/certpack demo
 	@$(BIN)/certpack specimen -o Output
 
 test: test-deps

@@ -7,14 +7,19 @@ struct CertPack: AsyncParsableCommand {
         commandName: "certpack",
         abstract: "深圳医保在线签约数字证书 — 办理清单、盖章复印件清单与申请表 PDF。",
         discussion: """
-        Takes an applicant's data (YAML/JSON, or CSV for a batch) and produces what to bring to the
-        深圳CA counter: the checklist, the manifest of stamped copies, and print-ready A4 forms.
+        从申请数据（YAML / JSON；批量用 CSV）生成到深圳CA受理点所需的一切：
+        办理清单（带什么、费用、受理点与日期）、盖章复印件清单、A4 申请表 PDF。
 
-        Typical use:
-          certpack validate Examples/new-odc-personal.yaml
-          certpack checklist Examples/new-odc-personal.yaml --date 2026-12-05
-          certpack fill Examples/new-odc-personal.yaml -o Output
-          certpack batch Examples/batch.csv
+        常用命令：
+          certpack validate  Examples/new-odc-personal.yaml     # 检查数据
+          certpack checklist Examples/new-odc-personal.yaml     # 办理清单
+          certpack fill      Examples/new-odc-personal.yaml     # 申请材料.pdf
+          certpack preview   Examples/new-odc-personal.yaml     # PNG 预览
+          certpack batch     Examples/batch.csv                 # 批量
+          certpack offices   --date 2026-12-05                  # 受理点
+
+        数据格式见 README.md 与 Examples/。
+        退出码：0 成功；1 数据有误或拒绝覆盖；2 批量中没有一行能办理。
         """,
         subcommands: [
             ChecklistCommand.self, ValidateCommand.self, OfficesCommand.self,

@@ -14,7 +14,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var templates: TemplatesOption
 
     func run() async throws {
-        let root = try ProjectFolders.root()
+        let root = try ProjectFolders.root(templates: templates.templates)
         let example = root.appendingPathComponent("Examples/new-odc-personal.yaml").path
         let job = try PackJob.prepare(file: example, templates: templates, date: nil)
         // The demo owns its output: it replaces its own previous pack.

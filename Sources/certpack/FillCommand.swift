@@ -50,7 +50,7 @@ struct PackJob {
         do {
             let templatesDir = try TemplatesLocator.locate(explicit: templates.templates)
             let library = try FormLibrary.load(templates: templatesDir)
-            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts())
+            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
             let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library, date: day)
             return PackJob(file: file, fonts: fonts, pack: pack)
         } catch let e as CLIFailure {
