@@ -1,0 +1,256 @@
+import Foundation
+
+/// One column of the batch CSV: the model field it fills, its Chinese header and other accepted names.
+public struct BatchColumn: Sendable {
+    /// The model's field path (also accepted as the header).
+    public let field: String
+    /// The header `certpack batch --template` writes.
+    public let header: String
+    public let aliases: [String]
+    /// What goes in the cell, for the README and --help.
+    public let note: String
+}
+
+/// The batch CSV layout: one organisation per row; extra holders of 机构个人证书 on continuation rows.
+///
+/// A continuation row repeats the 统一社会信用代码, leaves 单位名称 and 业务类型 empty, and fills only
+/// the 持证人 columns: it adds one more holder to the organisation above it. When no row of an
+/// organisation names a 持证人, the legal representative is the one holder (法人证书).
+public enum BatchSchema {
+    public static let columns: [BatchColumn] = [
+        .init(field: "organization.name", header: "单位名称", aliases: [], note: "营业执照上的名称"),
+        .init(field: "organization.uscc", header: "统一社会信用代码", aliases: ["信用代码"], note: "18 位"),
+        .init(field: "organization.address", header: "单位地址", aliases: ["地址"], note: ""),
+        .init(field: "organization.postcode", header: "邮政编码", aliases: ["邮编"], note: "可空"),
+        .init(field: "organization.phone", header: "单位电话", aliases: [], note: "可空"),
+        .init(field: "legalRepresentative.name", header: "法定代表人姓名", aliases: ["法定代表人", "法人姓名"], note: ""),
+        .init(field: "legalRepresentative.idType", header: "法定代表人证件类型", aliases: ["法人证件类型"], note: "空 = 居民身份证"),
+        .init(field: "legalRepresentative.idNumber", header: "法定代表人证件号码", aliases: ["法人证件号码", "法定代表人身份证号码"], note: ""),
+        .init(field: "legalRepresentative.mobile", header: "法定代表人手机", aliases: ["法定代表人手机号码", "法人手机"], note: ""),
+        .init(field: "handler.name", header: "经办人姓名", aliases: ["经办人"], note: ""),
+        .init(field: "handler.idType", header: "经办人证件类型", aliases: [], note: "空 = 居民身份证"),
+        .init(field: "handler.idNumber", header: "经办人证件号码", aliases: ["经办人身份证号码"], note: ""),
+        .init(field: "handler.mobile", header: "经办人手机", aliases: ["经办人手机号码"], note: "深圳CA以短信告知证书密码"),
+        .init(field: "handler.email", header: "经办人邮箱", aliases: ["经办人电子邮箱"], note: "可空"),
+        .init(field: "service", header: "业务类型", aliases: [], note: "新办 续期 变更 解锁 介质补办 吊销"),
+        .init(field: "channel", header: "办理方式", aliases: ["办理途径"], note: "现场办理（空）或 网上办理"),
+        .init(field: "certificates.odc.years", header: "机构证书年限", aliases: ["机构证书"], note: "1（办理 ODC）或空（不办）"),
+        .init(field: "certificates.personal.years", header: "法人证书年限", aliases: ["机构个人证书年限", "机构个人证书"], note: "1–5（办理法人证书）或空"),
+        .init(field: "existingCertificate.serial", header: "原证书序列号", aliases: ["证书序列号"], note: "续期 变更 解锁 吊销 必填"),
+        .init(field: "change.items", header: "变更事项", aliases: [], note: "单位名称：旧名→新名；法定代表人：甲→乙"),
+        .init(field: "visit.date", header: "办理日期", aliases: ["到访日期"], note: "2026-12-07 或 2026/12/7"),
+        .init(field: "visit.time", header: "办理时间", aliases: ["到访时间"], note: "10:00，可空"),
+        .init(field: "visit.office", header: "受理点", aliases: [], note: "科技园文化广场 等，可空"),
+        .init(field: "applicationDate", header: "填表日期", aliases: [], note: "可空（留空手写）"),
+        .init(field: "holder.name", header: "持证人姓名", aliases: ["持证人"], note: "空 = 法定代表人"),
+        .init(field: "holder.idType", header: "持证人证件类型", aliases: [], note: ""),
+        .init(field: "holder.idNumber", header: "持证人证件号码", aliases: [], note: ""),
+        .init(field: "holder.mobile", header: "持证人手机", aliases: ["持证人手机号码"], note: ""),
+        .init(field: "holder.title", header: "持证人职务", aliases: ["职务"], note: "可空"),
+    ]
+
+    /// The header row for a new batch file (`certpack batch --template`).
+    public static var templateCSV: String {
+        columns.map(\.header).joined(separator: ",") + "\r\n"
+    }
+
+    /// The column a header names: its Chinese header, an alias, or the model field (any case).
+    public static func column(named header: String) -> BatchColumn? {
+        let h = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        return columns.first { $0.header == h || $0.aliases.contains(h) || $0.field.lowercased() == h.lowercased() }
+    }
+
+    /// The header a model field path is shown under (holders[2].mobile → 持证人手机).
+    static func header(forField field: String) -> String {
+        var path = field
+        if path.hasPrefix("holders[") , let close = path.firstIndex(of: "]") {
+            path = "holder" + path[path.index(after: close)...]
+        }
+        if path == "certificates" { return "机构证书年限/法人证书年限" }
+        if path.hasPrefix("change") { return "变更事项" }
+        if path.hasPrefix("holders") { return "持证人姓名" }
+        return columns.first { $0.field == path }?.header ?? field
+    }
+}
+
+/// A problem in one row of a batch: the spreadsheet line, the column as headed, and what is wrong.
+public struct BatchIssue: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var column: String
+    public var message: String
+    public var description: String { "第 \(line) 行「\(column)」：\(message)" }
+}
+
+/// One organisation of a batch: its application, or the problems that keep it from being one.
+public struct BatchRecord: Sendable {
+    /// The spreadsheet line the organisation starts on (or the item number of a YAML/JSON list).
+    public var line: Int
+    /// 单位名称 as given (for the summary even when the row is bad).
+    public var name: String
+    public var application: Application?
+    public var issues: [BatchIssue]
+    public var isValid: Bool { application != nil && issues.isEmpty }
+}
+
+/// A batch file that cannot be read at all.
+public struct BatchFileError: Error, CustomStringConvertible {
+    public var file: String
+    public var detail: String
+    public var description: String { "\(file): \(detail)" }
+}
+
+public enum BatchInput {
+    /// Reads a batch: CSV (by extension), or a YAML/JSON list of applications. Every record is
+    /// checked with `Validator`; problems are attached to their record, never thrown.
+    public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw BatchFileError(file: url.path, detail: "cannot read the file (\(error.localizedDescription))")
+        }
+        let ext = url.pathExtension.lowercased()
+        if ext == "yaml" || ext == "yml" || ext == "json" {
+            let apps = try ApplicationLoader.loadList(url: url)
+            return apps.enumerated().map { n, app in
+                let issues = (catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app))
+                    .map { BatchIssue(line: n + 1, column: $0.field, message: $0.message) }
+                return BatchRecord(line: n + 1, name: app.organization.name, application: app, issues: issues)
+            }
+        }
+        guard let (text, _) = TextEncoding.decode(data, forced: forced) else {
+            throw BatchFileError(file: url.path, detail: forced.map { "the file is not valid \($0.rawValue)" } ?? "the file is neither UTF-8 nor GB18030/GBK text")
+        }
+        return try records(csv: text, file: url.path, catalog: catalog)
+    }
+
+    /// Turns CSV text into records, one per organisation.
+    public static func records(csv text: String, file: String, catalog: Catalog? = nil) throws -> [BatchRecord] {
+        let rows: [CSVReader.Row]
+        do { rows = try CSVReader.parse(text) } catch let e as CSVReader.Malformed {
+            throw BatchFileError(file: file, detail: e.description)
+        }
+        guard let header = rows.first else { throw BatchFileError(file: file, detail: "the file is empty; start from `certpack batch --template`") }
+        var columns: [Int: BatchColumn] = [:]
+        var unknown: [String] = []
+        for (i, name) in header.fields.enumerated() {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty || trimmed.hasPrefix("备注") || trimmed.hasPrefix("#") { continue }
+            if let c = BatchSchema.column(named: trimmed) { columns[i] = c } else { unknown.append(trimmed) }
+        }
+        if !unknown.isEmpty {
+            throw BatchFileError(file: file, detail: "unknown column(s) \(unknown.map { "「\($0)」" }.joined(separator: "、")); the columns are: \(BatchSchema.columns.map(\.header).joined(separator: ", ")) (columns headed 备注… are ignored)")
+        }
+        for required in ["organization.uscc", "service"] where !columns.values.contains(where: { $0.field == required }) {
+            throw BatchFileError(file: file, detail: "no column 「\(BatchSchema.header(forField: required))」; start from `certpack batch --template`")
+        }
+
+        // Group rows: an organisation row, then its continuation (extra holder) rows.
+        var groups: [(row: [String: String], line: Int, holders: [(values: [String: String], line: Int)])] = []
+        for row in rows.dropFirst() {
+            var values: [String: String] = [:]
+            for (i, field) in row.fields.enumerated() {
+                guard let column = columns[i] else { continue }
+                let v = field.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !v.isEmpty { values[column.field] = v }
+            }
+            if values.isEmpty { continue }
+            let isContinuation = values["organization.name"] == nil && values["service"] == nil
+                && values.keys.allSatisfy { $0.hasPrefix("holder.") || $0 == "organization.uscc" }
+                && values["organization.uscc"] == groups.last?.row["organization.uscc"] && !groups.isEmpty
+            if isContinuation {
+                groups[groups.count - 1].holders.append((values, row.line))
+            } else {
+                let own = values.keys.contains { $0.hasPrefix("holder.") } ? [(values, row.line)] : []
+                groups.append((values, row.line, own))
+            }
+        }
+        return groups.map { group in
+            record(group.row, line: group.line, holders: group.holders, catalog: catalog)
+        }
+    }
+
+    private static func record(_ v: [String: String], line: Int, holders: [(values: [String: String], line: Int)], catalog: Catalog?) -> BatchRecord {
+        var issues: [BatchIssue] = []
+        func problem(_ field: String, _ message: String, at l: Int = line) {
+            issues.append(BatchIssue(line: l, column: BatchSchema.header(forField: field), message: message))
+        }
+        func s(_ f: String) -> String { v[f] ?? "" }
+        func idType(_ f: String, _ values: [String: String], _ l: Int) -> IDType {
+            guard let text = values[f] else { return .residentID }
+            if let t = IDType.parse(text) { return t }
+            problem(f, "证件类型「\(text)」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))", at: l)
+            return .residentID
+        }
+        func years(_ f: String) -> Int? {
+            guard let text = v[f] else { return nil }
+            if ["是", "y", "yes", "√", "✓", "办理"].contains(text.lowercased()) { return 1 }
+            if let n = Int(text.replacingOccurrences(of: "年", with: "")) { return n }
+            problem(f, "年限「\(text)」应为数字（如 1）或留空")
+            return nil
+        }
+        func date(_ f: String) -> CivilDate? {
+            guard let text = v[f] else { return nil }
+            if let d = CivilDate(text.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")) { return d }
+            problem(f, "日期「\(text)」有误，应为 YYYY-MM-DD（如 2026-12-07）")
+            return nil
+        }
+
+        let service = v["service"].flatMap(Service.parse)
+        if v["service"] == nil { problem("service", "业务类型必填：新办、续期、变更、解锁、介质补办 或 吊销") }
+        else if service == nil { problem("service", "业务类型「\(v["service"]!)」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销") }
+        var channel = Channel.onsite
+        if let text = v["channel"] {
+            if let c = Channel.parse(text) { channel = c } else { problem("channel", "办理方式「\(text)」应为 现场办理 或 网上办理") }
+        }
+        let odcYears = years("certificates.odc.years"), personalYears = years("certificates.personal.years")
+        var change: ChangeDetails?
+        if let text = v["change.items"] {
+            var items: [ChangeItem] = []
+            for part in text.split(whereSeparator: { $0 == "；" || $0 == ";" || $0 == "\n" }) {
+                let p = String(part).trimmingCharacters(in: .whitespaces)
+                guard !p.isEmpty else { continue }
+                let kv = p.split(maxSplits: 1, whereSeparator: { $0 == "：" || $0 == ":" })
+                let arrow = kv.count == 2 ? kv[1].components(separatedBy: "→").flatMap { $0.components(separatedBy: "->") } : []
+                if kv.count == 2 && arrow.count == 2 {
+                    items.append(ChangeItem(item: String(kv[0]).trimmingCharacters(in: .whitespaces),
+                                            from: arrow[0].trimmingCharacters(in: .whitespaces), to: arrow[1].trimmingCharacters(in: .whitespaces)))
+                } else {
+                    problem("change.items", "变更事项「\(p)」应写作 事项：旧→新（如 单位名称：甲公司→乙公司），多项用；分隔")
+                }
+            }
+            change = ChangeDetails(items: items)
+        }
+        let holderPeople: [Person] = holders.map { h in
+            Person(name: h.values["holder.name"] ?? "", idType: idType("holder.idType", h.values, h.line),
+                   idNumber: h.values["holder.idNumber"] ?? "", mobile: h.values["holder.mobile"] ?? "", title: h.values["holder.title"])
+        }
+        let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
+            ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
+        let app = Application(
+            organization: Organization(name: s("organization.name"), uscc: s("organization.uscc").uppercased(), address: s("organization.address"),
+                                       postcode: v["organization.postcode"], phone: v["organization.phone"]),
+            legalRepresentative: Person(name: s("legalRepresentative.name"), idType: idType("legalRepresentative.idType", v, line),
+                                        idNumber: s("legalRepresentative.idNumber"), mobile: s("legalRepresentative.mobile")),
+            handler: Person(name: s("handler.name"), idType: idType("handler.idType", v, line), idNumber: s("handler.idNumber"),
+                            mobile: s("handler.mobile"), email: v["handler.email"]),
+            holders: holderPeople.isEmpty ? nil : holderPeople,
+            service: service ?? .new,
+            certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
+            channel: channel,
+            existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
+            change: change, visit: visit, applicationDate: date("applicationDate"))
+        if service != nil {
+            let found = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
+            for issue in found {
+                // holders[n] problems belong to the row that named that holder.
+                var at = line
+                if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),
+                   let n = Int(issue.field[issue.field.index(issue.field.startIndex, offsetBy: 8)..<close]) {
+                    if n >= 0 && n < holders.count { at = holders[n].line }
+                }
+                problem(issue.field, issue.message, at: at)
+            }
+        }
+        let name = s("organization.name").isEmpty ? "第 \(line) 行" : s("organization.name")
+        return BatchRecord(line: line, name: name, application: issues.isEmpty ? app : nil, issues: issues)
+    }
+}

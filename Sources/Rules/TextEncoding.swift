@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The encodings a spreadsheet saves CSV in: UTF-8 (with or without BOM) and GB18030/GBK, which
+/// Excel writes on Chinese Windows ("CSV (逗号分隔)").
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8
+    /// GB18030 decodes GBK and GB2312 too (it is their superset).
+    case gb18030
+
+    /// Parses `utf8`, `utf-8`, `gbk`, `gb2312`, `gb18030` (any case).
+    public static func parse(_ name: String) -> TextEncoding? {
+        switch name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {
+        case "utf8": .utf8
+        case "gbk", "gb2312", "gb18030", "cp936": .gb18030
+        default: nil
+        }
+    }
+
+    /// Decodes `data`: a UTF-8 BOM means UTF-8; valid UTF-8 is UTF-8; anything else is GB18030.
+    /// With `forced`, only that encoding is tried. Returns the text and the encoding used.
+    public static func decode(_ data: Data, forced: TextEncoding? = nil) -> (text: String, encoding: TextEncoding)? {
+        var bytes = data
+        let bom = Data([0xEF, 0xBB, 0xBF])
+        if bytes.starts(with: bom) {
+            if forced == .gb18030 { return nil }
+            bytes = bytes.dropFirst(3)
+            return String(data: bytes, encoding: .utf8).map { ($0, .utf8) }
+        }
+        if forced != .gb18030, let text = String(data: bytes, encoding: .utf8) { return (text, .utf8) }
+        if forced == .utf8 { return nil }
+        return gb18030(bytes).map { ($0, .gb18030) }
+    }
+
+    /// GB18030 → String through glibc's iconv. Nil when the bytes are not valid GB18030.
+    static func gb18030(_ data: Data) -> String? {
+        let cd = iconv_open("UTF-8", "GB18030")
+        guard cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+        var input = [CChar](repeating: 0, count: data.count)
+        data.withUnsafeBytes { raw in input.withUnsafeMutableBytes { $0.copyMemory(from: raw) } }
+        var output = [CChar](repeating: 0, count: data.count * 2 + 16)  // GBK's 2 bytes → at most 3 in UTF-8; 4 → 4
+        var inLeft = input.count, outLeft = output.count
+        let ok: Bool = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress
+                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress
+                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1 || inBuf.count == 0
+            }
+        }
+        guard ok, inLeft == 0 else { return nil }
+        let produced = output.count - outLeft
+        return String(decoding: output[0..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Encodes `text` as GB18030 (for tests and for writing files Excel on Chinese Windows opens).
+    public static func gb18030Data(_ text: String) -> Data? {
+        let cd = iconv_open("GB18030", "UTF-8")
+        guard cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: input.count * 2 + 16)
+        var inLeft = input.count, outLeft = output.count
+        let ok: Bool = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress
+                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress
+                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1 || inBuf.count == 0
+            }
+        }
+        guard ok, inLeft == 0 else { return nil }
+        return Data(output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) })
+    }
+}
