@@ -38,7 +38,9 @@ public enum FontEmbedding: Sendable {
 /// The file is written under a temporary name beside `url`, readable by its owner only, and renamed
 /// into place by `finish()`; a writer dropped unfinished (error, interruption) removes it, so a
 /// half-written PDF never appears under the real name.
-public final class PDFWriter: Surface {
+///
+/// A writer may be handed to another thread, but is used by one thread at a time.
+public final class PDFWriter: Surface, @unchecked Sendable {
     private let file: AtomicFile
     private let fonts: FontBook
     private let context: RenderContext

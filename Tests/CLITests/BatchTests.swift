@@ -1,0 +1,132 @@
+import Foundation
+import Rules
+import Testing
+
+/// The batch issue's done-when list, through the real `certpack batch` and real PDF readers.
+@Suite(.serialized) struct BatchRuns {
+    /// Rows 7, 23 and 41 are broken: a wrong USCC check character, ODC years = 2, no handler mobile.
+    static let broken: [Int: @Sendable (inout [String: String]) -> Void] = [
+        7: { v in
+            let code = v["统一社会信用代码"]!
+            v["统一社会信用代码"] = String(code.dropLast()) + (code.last == "0" ? "1" : "0")
+        },
+        23: { v in v["机构证书年限"] = "2" },
+        41: { v in v["经办人手机"] = nil },
+    ]
+
+    static func writeBatch(_ folder: URL, encoding: String) throws -> URL {
+        let text = batchCSV(count: 50, bad: broken)
+        let url = folder.appendingPathComponent("batch-\(encoding).csv")
+        switch encoding {
+        case "gbk": try #require(TextEncoding.gb18030Data(text)).write(to: url)
+        default: try (Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)).write(to: url)
+        }
+        return url
+    }
+
+    @Test func aGBKBatchWithThreeBadRowsMakes47PacksNamesTheRowsAndExitsWith1() throws {
+        let folder = try temporaryFolder()
+        let csv = try Self.writeBatch(folder, encoding: "gbk")
+        #expect(String(data: try Data(contentsOf: csv), encoding: .utf8) == nil, "the file really is GBK, not UTF-8")
+        let out = folder.appendingPathComponent("out")
+        let r = try run(certpack, ["batch", csv.path, "-o", out.path])
+        #expect(r.status == 1)
+
+        // The report names exactly rows 8, 24 and 42 of the spreadsheet (data rows 7, 23, 41 + the header) and their columns.
+        let reported = r.err.split(separator: "\n").filter { $0.contains("第 ") && $0.contains(" 行「") }
+        #expect(reported.count == 3, "\(r.err)")
+        #expect(reported.contains { $0.contains("第 8 行「统一社会信用代码」") })
+        #expect(reported.contains { $0.contains("第 24 行「机构证书年限」") })
+        #expect(reported.contains { $0.contains("第 42 行「经办人手机」") })
+
+        let packs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.contains(".") }
+        #expect(packs.count == 47)
+        var sum = 0
+        for p in packs { sum += try pageCount(out.appendingPathComponent(p).appendingPathComponent("申请材料.pdf")) }
+        #expect(try pageCount(out.appendingPathComponent("全部打印.pdf")) == sum)
+
+        let summary = try String(contentsOf: out.appendingPathComponent("汇总.md"), encoding: .utf8)
+        #expect(summary.contains("已生成 47 家，未生成 3 家"))
+        let csvSummary = try String(contentsOf: out.appendingPathComponent("汇总.csv"), encoding: .utf8)
+        #expect(csvSummary.components(separatedBy: "数据有误，未生成").count - 1 == 3)
+
+        let mode = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("全部打印.pdf").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "packs hold ID numbers: owner only")
+        #expect(try run("qpdf", ["--check", out.appendingPathComponent("全部打印.pdf").path]).status == 0)
+    }
+
+    @Test func theSameBatchInUTF8WithBOMGivesByteIdenticalPacks() throws {
+        let folder = try temporaryFolder()
+        let gbk = folder.appendingPathComponent("gbk"), utf8 = folder.appendingPathComponent("utf8")
+        #expect(try run(certpack, ["batch", Self.writeBatch(folder, encoding: "gbk").path, "-o", gbk.path]).status == 1)
+        #expect(try run(certpack, ["batch", Self.writeBatch(folder, encoding: "utf8").path, "-o", utf8.path]).status == 1)
+        let names = files(under: gbk).filter { $0.hasSuffix(".pdf") }
+        #expect(names.count == 48)
+        #expect(names == files(under: utf8).filter { $0.hasSuffix(".pdf") })
+        for name in names {
+            let a = try Data(contentsOf: gbk.appendingPathComponent(name)), b = try Data(contentsOf: utf8.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs")
+        }
+    }
+
+    @Test func reRunningWithoutForceRefusesAndSaysWhichFilesExist() throws {
+        let folder = try temporaryFolder()
+        let out = folder.appendingPathComponent("out")
+        #expect(try run(certpack, ["batch", "Examples/batch.csv", "-o", out.path]).status == 0)
+        let before = try Data(contentsOf: out.appendingPathComponent("全部打印.pdf"))
+        let again = try run(certpack, ["batch", "Examples/batch.csv", "-o", out.path])
+        #expect(again.status == 2)
+        #expect(again.err.contains("已存在") && again.err.contains("全部打印.pdf") && again.err.contains("--force"))
+        #expect(try Data(contentsOf: out.appendingPathComponent("全部打印.pdf")) == before)
+        #expect(try run(certpack, ["batch", "Examples/batch.csv", "-o", out.path, "--force"]).status == 0)
+    }
+
+    @Test(arguments: [SIGTERM, SIGKILL])
+    func killingARunMidwayLeavesNoPartialPDF(signal: Int32) throws {
+        let folder = try temporaryFolder()
+        let csv = folder.appendingPathComponent("big.csv")
+        try Data(batchCSV(count: 120).utf8).write(to: csv)
+        let out = folder.appendingPathComponent("out")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: certpack)
+        p.arguments = ["batch", csv.path, "-o", out.path]
+        p.currentDirectoryURL = repoRoot
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until some packs are written, then kill it mid-run.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && files(under: out).filter({ $0.hasSuffix("申请材料.pdf") }).count < 5 { usleep(20_000) }
+        kill(p.processIdentifier, signal)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal || p.terminationStatus == 143)
+
+        let all = files(under: out)
+        let pdfs = all.filter { $0.hasSuffix(".pdf") }
+        #expect(!pdfs.isEmpty && !pdfs.contains { $0.hasSuffix("全部打印.pdf") }, "killed before the end: no 全部打印.pdf")
+        for pdf in pdfs {
+            #expect(try run("qpdf", ["--check", out.appendingPathComponent(pdf).path]).status == 0, "\(pdf) is complete")
+        }
+        if signal == SIGTERM {
+            #expect(!all.contains { $0.contains(".partial-") }, "SIGTERM removes its temporaries")
+        } else {
+            // SIGKILL cannot be caught; the next run sweeps the dead run's temporaries.
+            #expect(try run(certpack, ["batch", csv.path, "-o", out.path, "--force"]).status == 0)
+            #expect(!files(under: out).contains { $0.contains(".partial-") })
+        }
+    }
+
+    @Test func theTemplateIsAHeaderRowThatReadsBackAsEveryColumn() throws {
+        let r = try run(certpack, ["batch", "--template"])
+        #expect(r.status == 0)
+        let text = r.out.hasPrefix("\u{FEFF}") ? String(r.out.dropFirst()) : r.out
+        let rows = try CSVReader.parse(text)
+        #expect(rows.count == 1)
+        #expect(rows[0].fields == BatchSchema.columns.map(\.header))
+    }
+
+    @Test func aFileThatCannotBeReadIsExit2WithItsName() throws {
+        let r = try run(certpack, ["batch", "/nonexistent/batch.csv"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("/nonexistent/batch.csv"))
+    }
+}
