@@ -11,6 +11,8 @@ let extraSections: [ExtraSection] = [
     ExtraSection(name: "pack-cold", title: "Pack cold: certpack fill Examples/new-odc-personal.yaml, process start to files written"),
     ExtraSection(name: "packs", title: "Packs: 200 packs of the example, each a different organisation (build + write), one core"),
     ExtraSection(name: "packs-parallel", title: "Packs: 200 packs, all cores"),
+    ExtraSection(name: "batch-250", title: "Batch: certpack batch, 250 organisations (generated CSV)"),
+    ExtraSection(name: "batch-1000", title: "Batch: certpack batch, 1000 organisations (generated CSV)"),
 ]
 
 func runExtraSection(_ name: String) throws {
@@ -18,6 +20,8 @@ func runExtraSection(_ name: String) throws {
     case "pack-cold": packCold()
     case "packs": try packsBench(count: 200, threads: 1)
     case "packs-parallel": try packsBench(count: 200, threads: ProcessInfo.processInfo.activeProcessorCount)
+    case "batch-250": try batchBench(count: 250)
+    case "batch-1000": try batchBench(count: 1000)
     default: print("unknown section \(name)")
     }
 }
@@ -73,4 +77,54 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     func add(_ n: Int) { lock.lock(); total += n; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return total }
+}
+
+/// The whole `certpack batch` on a generated CSV: wall time, throughput, the child's peak memory,
+/// and the size of 全部打印.pdf per page.
+func batchBench(count: Int) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-batch-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let csv = folder.appendingPathComponent("batch.csv")
+    try Data(generatedBatch(count).utf8).write(to: csv)
+    let certpack = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
+    let out = folder.appendingPathComponent("out")
+    let start = now()
+    let r = runChild(certpack, ["batch", csv.path, "-o", out.path])
+    let seconds = now() - start
+    guard r.status == 0 else { print("  certpack batch failed (\(r.status)): \(r.output)"); return }
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    let all = out.appendingPathComponent("全部打印.pdf")
+    let bytes = (try FileManager.default.attributesOfItem(atPath: all.path)[.size] as? Int) ?? 0
+    let pages = Int(r.output.split(separator: "（").last?.split(separator: " ").first ?? "") ?? 0
+    print(String(format: "  %d packs in %.1f s: %.1f packs/s, %.0f pages/s (%d pages in 全部打印.pdf, %.2f KB/page), peak memory %.0f MB",
+                 count, seconds, Double(count) / seconds, Double(pages) / seconds, pages,
+                 Double(bytes) / Double(max(pages, 1)) / 1024, Double(usage.ru_maxrss) / 1024))
+}
+
+/// `count` organisations with computed check characters, mixed services and certificates.
+func generatedBatch(_ count: Int) -> String {
+    let header = BatchSchema.columns.map(\.header)
+    var lines = [header.joined(separator: ",")]
+    let districts = ["南山区", "福田区", "宝安区", "龙岗区", "罗湖区"]
+    for n in 1...count {
+        let code17 = String(format: "91440300MA5%06d", n)
+        let lr17 = String(format: "440305198001%02d%03d", n % 28 + 1, n % 1000)
+        let h17 = String(format: "440306199002%02d%03d", n % 28 + 1, n % 1000)
+        let v: [String: String] = [
+            "单位名称": "深圳市\(districts[n % 5])第\(n)号康宁诊所有限公司",
+            "统一社会信用代码": code17 + String(CheckDigits.usccCheckCharacter(code17)!),
+            "单位地址": "深圳市\(districts[n % 5])科技路\(n)号康宁大厦\(n % 30 + 1)楼",
+            "法定代表人姓名": "陈志明", "法定代表人证件号码": lr17 + String(CheckDigits.residentIDCheckDigit(lr17)!),
+            "法定代表人手机": String(format: "138%08d", n),
+            "经办人姓名": "李俊杰", "经办人证件号码": h17 + String(CheckDigits.residentIDCheckDigit(h17)!),
+            "经办人手机": String(format: "139%08d", n),
+            "业务类型": n % 3 == 0 ? "续期" : "新办", "原证书序列号": n % 3 == 0 ? "SZCA\(100000 + n)" : "",
+            "机构证书年限": "1", "法人证书年限": "\(n % 5 + 1)",
+            "办理日期": "2026-12-07", "受理点": "科技园文化广场",
+        ]
+        lines.append(header.map { CSVReader.escape(v[$0] ?? "") }.joined(separator: ","))
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
 }
