@@ -36,41 +36,30 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 
     /// GB18030 → String through glibc's iconv. Nil when the bytes are not valid GB18030.
     static func gb18030(_ data: Data) -> String? {
-        let cd = iconv_open("UTF-8", "GB18030")
-        guard cd != iconv_t(bitPattern: -1) else { return nil }
-        defer { iconv_close(cd) }
-        var input = [CChar](repeating: 0, count: data.count)
-        data.withUnsafeBytes { raw in input.withUnsafeMutableBytes { $0.copyMemory(from: raw) } }
-        var output = [CChar](repeating: 0, count: data.count * 2 + 16)  // GBK's 2 bytes → at most 3 in UTF-8; 4 → 4
-        var inLeft = input.count, outLeft = output.count
-        let ok: Bool = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress
-                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress
-                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1 || inBuf.count == 0
-            }
-        }
-        guard ok, inLeft == 0 else { return nil }
-        let produced = output.count - outLeft
-        return String(decoding: output[0..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        iconvert(Array(data), from: "GB18030", to: "UTF-8").map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Encodes `text` as GB18030 (for tests and for writing files Excel on Chinese Windows opens).
     public static func gb18030Data(_ text: String) -> Data? {
-        let cd = iconv_open("GB18030", "UTF-8")
+        iconvert(Array(text.utf8), from: "UTF-8", to: "GB18030").map { Data($0) }
+    }
+
+    /// Converts bytes between encodings with glibc's iconv; nil on an invalid or incomplete sequence.
+    /// (Foundation on Linux has no GB18030 converter.)
+    private static func iconvert(_ bytes: [UInt8], from: String, to: String) -> [UInt8]? {
+        let cd = iconv_open(to, from)
         guard cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
-        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
-        var output = [CChar](repeating: 0, count: input.count * 2 + 16)
+        var input = bytes.map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)  // 2 GBK bytes → ≤ 3 UTF-8; 3 UTF-8 → ≤ 4 GB18030
         var inLeft = input.count, outLeft = output.count
-        let ok: Bool = input.withUnsafeMutableBufferPointer { inBuf in
+        let converted: Bool = input.withUnsafeMutableBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress
-                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress
-                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1 || inBuf.count == 0
+                var inPtr = inBuf.baseAddress, outPtr = outBuf.baseAddress
+                return inBuf.count == 0 || iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1
             }
         }
-        guard ok, inLeft == 0 else { return nil }
-        return Data(output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) })
+        guard converted, inLeft == 0 else { return nil }
+        return output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) }
     }
 }
