@@ -102,6 +102,7 @@ public struct Pack: Sendable {
     /// Lays out the pack for a checklist already made.
     public static func build(checklist: Checklist, fonts: FontBook, library: FormLibrary) throws -> Pack {
         let app = checklist.application
+        try Printable.check(app, fonts: fonts)
         var documents: [PackDocument] = []
         let base = FieldContext(application: app, checklist: checklist, request: nil)
         let cover = library.template(.cover)

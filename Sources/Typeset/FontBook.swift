@@ -196,6 +196,14 @@ public final class FontBook: @unchecked Sendable {
         return result
     }
 
+    /// The first character of `text` that no face of the role's chain can draw, if any.
+    public func firstMissing(in text: String, role: FontRole = .serif) -> Unicode.Scalar? {
+        let chain = chain(role)
+        return text.unicodeScalars.first { s in
+            !(s == " " || s == "\u{00A0}" || s == "\n" || LineBreakRules.isCombining(s)) && !chain.contains { $0.covers(s) }
+        }
+    }
+
     /// The chain of faces for a role, first choice first.
     public func chain(_ role: FontRole) -> [FontFace] { (chains[role] ?? []).map { faces[$0] } }
 

@@ -17,11 +17,11 @@ public enum TypesetError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .missingGlyph(scalar, text, owner):
             let hex = String(scalar.value, radix: 16, uppercase: true)
             let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            return "\(owner): character \(code) (\(scalar)) is in no font of the chain — cannot print \"\(text)\""
+            return "\(owner)：字符 \(code)（\(scalar)）没有任何字体能显示，无法打印「\(text)」；请核对该字，或把含该字的字体放入 Fonts/ 并写入 fonts.json"
         case let .overflow(owner, text, overflow, box, floor):
-            return "\(owner): \"\(text)\" does not fit its box (\(fmt(box.width))×\(fmt(box.height)) pt) even wrapped at \(fmt(floor)) pt; it overflows by \(fmt(overflow)) pt"
+            return "\(owner)：「\(text)」在 \(fmt(floor)) pt 换行后仍放不下（格子 \(fmt(box.width))×\(fmt(box.height)) pt），超出 \(fmt(overflow)) pt（overflows by \(fmt(overflow)) pt）；请缩短内容"
         case let .fontUnavailable(role, detail):
-            return "font for role \(role): \(detail)"
+            return "字体（\(role)）：\(detail)"
         case let .badManifest(path, detail):
             return "\(path): \(detail)"
         case let .render(path, detail):

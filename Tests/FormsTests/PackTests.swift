@@ -244,6 +244,7 @@ struct PackErrorTests {
             guard case .missingGlyph = e else { Issue.record("expected missingGlyph, got \(e)"); return }
             #expect(e.description.contains("U+9FFF"), "\(e)")
             #expect(e.description.contains("陈\u{9FFF}明"), "\(e)")
+            #expect(e.description.contains("legalRepresentative.name"), "the data field is named, not the first form printing it: \(e)")
         }
         try expectNothingWritten(out)
     }
