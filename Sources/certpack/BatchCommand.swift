@@ -40,6 +40,8 @@ struct BatchCommand: ParsableCommand {
     var encoding: String = "auto"
     @Flag(help: "打印空白 CSV 表头（带 BOM，Excel 可直接打开），然后退出")
     var template = false
+    @Flag(help: "只检查数据、列出全部问题，不生成任何文件")
+    var check = false
     @Option(help: "并行数（默认：全部 CPU 核）")
     var jobs: Int?
     @OptionGroup var templates: TemplatesOption
@@ -70,6 +72,11 @@ struct BatchCommand: ParsableCommand {
         for r in bad { for issue in r.issues { CLI.printErr("\(file): \(issue)") } }
         if records.isEmpty { CLI.printErr("\(file): 没有数据行"); throw ExitCode(2) }
         if bad.count == records.count { CLI.printErr("\(file): 全部 \(records.count) 家单位的数据都有误，未生成任何文件"); throw ExitCode(2) }
+        if check {
+            print("\(file)：\(records.count) 家单位，\(records.count - bad.count) 家数据有效，\(bad.count) 家有误")
+            if !bad.isEmpty { throw ExitCode(1) }
+            return
+        }
 
         let out = output.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "Output").appendingPathComponent("batch-\(CLI.today())")

@@ -15,7 +15,7 @@ struct CertPack: AsyncParsableCommand {
           certpack checklist Examples/new-odc-personal.yaml     # 办理清单
           certpack fill      Examples/new-odc-personal.yaml     # 申请材料.pdf
           certpack preview   Examples/new-odc-personal.yaml     # PNG 预览
-          certpack batch     Examples/batch.csv                 # 批量
+          certpack batch     Examples/batch.csv [--check]       # 批量
           certpack offices   --date 2026-12-05                  # 受理点
 
         数据格式见 README.md 与 Examples/。

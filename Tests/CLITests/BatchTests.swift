@@ -115,6 +115,16 @@ import Testing
         }
     }
 
+    @Test func checkOnlyReportsTheBadRowsAndWritesNothing() throws {
+        let folder = try temporaryFolder()
+        let csv = try Self.writeBatch(folder, encoding: "gbk")
+        let r = try run(certpack, ["batch", csv.path, "--check", "-o", folder.appendingPathComponent("out").path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("50 家单位，47 家数据有效，3 家有误"))
+        #expect(r.err.split(separator: "\n").filter { $0.contains(" 行「") }.count == 3)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
     @Test func theTemplateIsAHeaderRowThatReadsBackAsEveryColumn() throws {
         let r = try run(certpack, ["batch", "--template"])
         #expect(r.status == 0)
