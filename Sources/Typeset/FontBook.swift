@@ -71,7 +71,7 @@ public final class FontFace: @unchecked Sendable {
         for tag in ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx", "DSIG"] {
             hb_set_add(drop, hb_tag_from_string(tag, -1))
         }
-        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_DESUBROUTINIZE.rawValue)
+        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_DESUBROUTINIZE.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
         guard let plan = hb_subset_plan_create_or_fail(hbFace, input) else { return nil }
         defer { hb_subset_plan_destroy(plan) }
         guard let sub = hb_subset_plan_execute_or_fail(plan) else { return nil }
