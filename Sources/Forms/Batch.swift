@@ -13,7 +13,9 @@ public struct BatchResult: Sendable {
         case failed(String)
     }
     public var record: BatchRecord
-    public var checklist: Checklist?
+    /// What the summary needs of the pack's checklist (kept instead of the checklist itself, so a
+    /// long batch holds a few numbers per organisation, not its whole checklist).
+    public var figures: PackFigures?
     public var status: Status
 
     public var succeeded: Bool { if case .written = status { true } else { false } }
@@ -94,14 +96,14 @@ public struct BatchRun: Sendable {
     /// Lays out and writes one organisation's pack.
     private func make(_ record: BatchRecord) -> (BatchResult, [Page]) {
         guard let app = record.application, record.issues.isEmpty else {
-            return (BatchResult(record: record, checklist: nil, status: .invalid(record.issues)), [])
+            return (BatchResult(record: record, figures: nil, status: .invalid(record.issues)), [])
         }
         do {
             let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library)
             let files = try pack.write(into: output, fonts: fonts, overwrite: overwrite)
-            return (BatchResult(record: record, checklist: pack.checklist, status: .written(files)), pack.pages)
+            return (BatchResult(record: record, figures: PackFigures(pack.checklist), status: .written(files)), pack.pages)
         } catch {
-            return (BatchResult(record: record, checklist: nil, status: .failed("\(error)")), [])
+            return (BatchResult(record: record, figures: nil, status: .failed("\(error)")), [])
         }
     }
 }

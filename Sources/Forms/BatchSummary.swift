@@ -1,6 +1,32 @@
 import Foundation
 import Rules
 
+/// The figures of one pack that a batch summary adds up.
+public struct PackFigures: Sendable {
+    /// Nil when the guide publishes no fee (吊销).
+    public var fee: Int?
+    public var ukeys: Int
+    public var office: String
+    public var date: String
+
+    public init(_ c: Checklist) {
+        fee = c.fees.total
+        ukeys = c.documents.filter { $0.kind == .ukey }.reduce(0) { $0 + $1.count }
+        (office, date) = PackFigures.visit(c)
+    }
+
+    /// Where and when: the planned visit when everything can be done, else the planner's proposal.
+    static func visit(_ c: Checklist) -> (String, String) {
+        guard let v = c.visit else { return ("未定", "未定") }
+        if v.channel == .online {
+            return ("网上办理", v.expectedCompletion.map { "提交 \(v.date)，预计 \($0) 办结" } ?? "\(v.date)")
+        }
+        if v.complete, let office = v.office { return (office.name, "\(v.date)") }
+        if let p = v.proposal { return (p.office.name, "\(p.date)（建议）") }
+        return (v.office?.name ?? "未定", "\(v.date)（无法办理，见清单）")
+    }
+}
+
 /// The batch summary: one line per organisation, and the totals an agent plans the week with
 /// (fees, Ukeys to bring, visits per office and day). Written as 汇总.csv and 汇总.md.
 public struct BatchSummary: Sendable {
@@ -47,13 +73,11 @@ public struct BatchSummary: Sendable {
                 line.status = "生成失败"
                 line.problems = message
             }
-            if let c = r.checklist, r.succeeded {
-                if let total = c.fees.total { line.fee = "\(total)"; feeTotal += total } else { line.fee = "未公布"; unpublished += 1 }
-                ukeys += c.documents.filter { $0.kind == .ukey }.reduce(0) { $0 + $1.count }
-                let (office, date) = Self.visit(c)
-                line.office = office; line.date = date
-                let key = office + "|" + date
-                visitCounts[key, default: (office, date, 0)].count += 1
+            if let f = r.figures, r.succeeded {
+                if let total = f.fee { line.fee = "\(total)"; feeTotal += total } else { line.fee = "未公布"; unpublished += 1 }
+                ukeys += f.ukeys
+                line.office = f.office; line.date = f.date
+                visitCounts[f.office + "|" + f.date, default: (f.office, f.date, 0)].count += 1
             }
             lines.append(line)
         }
@@ -71,17 +95,6 @@ public struct BatchSummary: Sendable {
         if let o = app.certificates.odc { parts.append("机构证书 \(o.years)年") }
         if let p = app.certificates.personal { parts.append("法人证书 \(p.years)年×\(app.personalHolders.count)人") }
         return parts.joined(separator: "；")
-    }
-
-    /// Where and when: the planned visit when everything can be done, else the planner's proposal.
-    static func visit(_ c: Checklist) -> (String, String) {
-        guard let v = c.visit else { return ("未定", "未定") }
-        if v.channel == .online {
-            return ("网上办理", v.expectedCompletion.map { "提交 \(v.date)，预计 \($0) 办结" } ?? "\(v.date)")
-        }
-        if v.complete, let office = v.office { return (office.name, "\(v.date)") }
-        if let p = v.proposal { return (p.office.name, "\(p.date)（建议）") }
-        return (v.office?.name ?? "未定", "\(v.date)（无法办理，见清单）")
     }
 
     static let headers = ["行号", "单位名称", "统一社会信用代码", "业务类型", "证书", "费用（元）", "受理点", "办理日期", "状态", "问题"]

@@ -22,6 +22,7 @@ func runExtraSection(_ name: String) throws {
     case "packs-parallel": try packsBench(count: 200, threads: ProcessInfo.processInfo.activeProcessorCount)
     case "batch-250": try batchBench(count: 250)
     case "batch-1000": try batchBench(count: 1000)
+    case "batch-3000": try batchBench(count: 3000)
     default: print("unknown section \(name)")
     }
 }
