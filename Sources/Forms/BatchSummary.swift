@@ -68,7 +68,7 @@ public struct BatchSummary: Sendable {
                 line.status = "已生成（\(files.pageCount) 页）"
             case let .invalid(issues):
                 line.status = "数据有误，未生成"
-                line.problems = issues.map { "第\($0.line)行「\($0.column)」\($0.message)" }.joined(separator: "；")
+                line.problems = issues.map { "第\($0.line)\($0.unit)「\($0.column)」\($0.message)" }.joined(separator: "；")
             case let .failed(message):
                 line.status = "生成失败"
                 line.problems = message

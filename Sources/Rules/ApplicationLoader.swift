@@ -56,6 +56,30 @@ public enum ApplicationLoader {
         return try decodeValue([Application].self, text, format: format, source: source, prefix: [])
     }
 
+    /// Decodes a list record by record: a record that cannot be decoded becomes its error (with its
+    /// line and field), the others are kept — one bad record does not spoil a batch. A file that is
+    /// not a list at all, or not YAML/JSON, still throws.
+    public static func decodeListByRecord(_ text: String, format: Format, source: String) throws -> [Result<Application, ApplicationLoadError>] {
+        struct Record: Decodable {
+            let result: Result<Application, DecodingError>
+            init(from decoder: any Decoder) throws {
+                do { result = .success(try Application(from: decoder)) } catch let e as DecodingError { result = .failure(e) }
+            }
+        }
+        struct Wrapped: Decodable { var applications: [Record] }
+        let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        let isMapping = format == .json ? trimmed.first == "{" : ((try? Yams.compose(yaml: text)) ?? nil)?.mapping != nil
+        let records = isMapping
+            ? try decodeValue(Wrapped.self, text, format: format, source: source, prefix: []).applications
+            : try decodeValue([Record].self, text, format: format, source: source, prefix: [])
+        return records.map { $0.result.mapError { explain($0, text: text, source: source) } }
+    }
+
+    /// `decodeListByRecord` on a file.
+    public static func loadListByRecord(url: URL) throws -> [Result<Application, ApplicationLoadError>] {
+        try decodeListByRecord(read(url), format: .of(url), source: url.relativePath)
+    }
+
     static func read(_ url: URL) throws -> String {
         do { return try String(contentsOf: url, encoding: .utf8) } catch {
             throw ApplicationLoadError(source: url.relativePath, message: "无法读取文件（\(error.localizedDescription)）")

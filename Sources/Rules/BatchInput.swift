@@ -75,10 +75,13 @@ public enum BatchSchema {
 
 /// A problem in one row of a batch: the spreadsheet line, the column as headed, and what is wrong.
 public struct BatchIssue: Sendable, Equatable, CustomStringConvertible {
+    /// The spreadsheet line, or for a YAML/JSON list the item number.
     public var line: Int
     public var column: String
     public var message: String
-    public var description: String { "第 \(line) 行「\(column)」：\(message)" }
+    /// 行 for CSV rows, 项 for the items of a YAML/JSON list.
+    public var unit: String = "行"
+    public var description: String { "第 \(line) \(unit)「\(column)」：\(message)" }
 }
 
 /// One organisation of a batch: its application, or the problems that keep it from being one.
@@ -109,11 +112,23 @@ public enum BatchInput {
         }
         let ext = url.pathExtension.lowercased()
         if ext == "yaml" || ext == "yml" || ext == "json" {
-            let apps = try ApplicationLoader.loadList(url: url)
-            return apps.enumerated().map { n, app in
-                let issues = (catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app))
-                    .map { BatchIssue(line: n + 1, column: $0.field, message: $0.message) }
-                return BatchRecord(line: n + 1, name: app.organization.name, application: app, issues: issues)
+            let decoded: [Result<Application, ApplicationLoadError>]
+            do { decoded = try ApplicationLoader.loadListByRecord(url: url) } catch {
+                throw BatchFileError(file: url.path, detail: "\(error)")
+            }
+            return decoded.enumerated().map { n, result in
+                switch result {
+                case let .success(app):
+                    let issues = (catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app))
+                        .map { BatchIssue(line: n + 1, column: $0.field, message: $0.message, unit: "项") }
+                    return BatchRecord(line: n + 1, name: app.organization.name, application: app, issues: issues)
+                case let .failure(error):
+                    // In a list the "line" of a record is its item number; the error carries the file line.
+                    let field = (error.field ?? "").replacingOccurrences(of: "[\(n)].", with: "")
+                    let message = error.line.map { "（第 \($0) 行）\(error.message)" } ?? error.message
+                    return BatchRecord(line: n + 1, name: "第 \(n + 1) 项", application: nil,
+                                       issues: [BatchIssue(line: n + 1, column: field, message: message, unit: "项")])
+                }
             }
         }
         guard let (text, _) = TextEncoding.decode(data, forced: forced) else {

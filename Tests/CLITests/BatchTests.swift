@@ -140,3 +140,27 @@ import Testing
         #expect(r.err.contains("/nonexistent/batch.csv"))
     }
 }
+
+/// A YAML list batch: one record that cannot be decoded is reported with its line and field; the others are made.
+@Test func aBrokenRecordInAYAMLListDoesNotSpoilTheOthers() throws {
+    let folder = try temporaryFolder()
+    let people = """
+      legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
+      handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
+      service: 新办
+      certificates: {odc: {years: 1}, personal: {years: 1}}
+    """
+    let yaml = """
+    - organization: {name: 深圳市南山区康宁诊所有限公司, uscc: 91440305MA5DPL4W0G, address: 深圳市南山区科技南十二路18号}
+    \(people)
+    - organization: {name: 缺地址诊所, uscc: 91350100M000100Y43}
+    \(people)
+
+    """
+    let list = folder.appendingPathComponent("list.yaml")
+    try yaml.write(to: list, atomically: true, encoding: .utf8)
+    let r = try run(certpack, ["batch", list.path, "-o", folder.appendingPathComponent("out").path])
+    #expect(r.status == 1, "\(r.err)")
+    #expect(r.err.contains("第 2 项「organization.address」") && r.err.contains("address"), "\(r.err)")
+    #expect(r.out.contains("已生成 1 家"))
+}
