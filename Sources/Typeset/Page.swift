@@ -12,8 +12,8 @@ public struct Page: Sendable {
 /// One drawing operation.
 public enum PageItem: Sendable {
     case glyphs(GlyphRun)
-    case line(from: Point, to: Point, width: Double, dashed: Bool)
-    case rect(Rect, width: Double, dashed: Bool)
+    case line(from: Point, to: Point, width: Double)
+    case rect(Rect, width: Double)
     case fill(Rect, gray: Double)
 }
 
@@ -81,12 +81,12 @@ public struct PageBuilder {
         return shaped.advances.reduce(0, +) * style.size
     }
 
-    public mutating func line(from a: Point, to b: Point, width: Double = 0.6, dashed: Bool = false) {
-        page.items.append(.line(from: a, to: b, width: width, dashed: dashed))
+    public mutating func line(from a: Point, to b: Point, width: Double = 0.6) {
+        page.items.append(.line(from: a, to: b, width: width))
     }
 
-    public mutating func rect(_ r: Rect, width: Double = 0.6, dashed: Bool = false) {
-        page.items.append(.rect(r, width: width, dashed: dashed))
+    public mutating func rect(_ r: Rect, width: Double = 0.6) {
+        page.items.append(.rect(r, width: width))
     }
 
     public mutating func fill(_ r: Rect, gray: Double) {

@@ -112,12 +112,10 @@ struct Painter {
                     cairo_show_text_glyphs(cr, text, Int32(run.text.utf8.count), glyphs, Int32(glyphs.count),
                                            clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))
                 }
-            case let .line(a, b, width, dashed):
-                stroke(cr, width: width, dashed: dashed) {
-                    cairo_move_to(cr, a.x, a.y); cairo_line_to(cr, b.x, b.y)
-                }
-            case let .rect(r, width, dashed):
-                stroke(cr, width: width, dashed: dashed) { cairo_rectangle(cr, r.x, r.y, r.width, r.height) }
+            case let .line(a, b, width):
+                stroke(cr, width: width) { cairo_move_to(cr, a.x, a.y); cairo_line_to(cr, b.x, b.y) }
+            case let .rect(r, width):
+                stroke(cr, width: width) { cairo_rectangle(cr, r.x, r.y, r.width, r.height) }
             case let .fill(r, gray):
                 cairo_set_source_rgb(cr, gray, gray, gray)
                 cairo_rectangle(cr, r.x, r.y, r.width, r.height)
@@ -126,15 +124,10 @@ struct Painter {
         }
     }
 
-    private func stroke(_ cr: OpaquePointer, width: Double, dashed: Bool, path: () -> Void) {
+    private func stroke(_ cr: OpaquePointer, width: Double, path: () -> Void) {
         cairo_set_source_rgb(cr, 0, 0, 0)
         cairo_set_line_width(cr, width)
-        if dashed {
-            let pattern: [Double] = [2, 2]
-            cairo_set_dash(cr, pattern, 2, 0)
-        }
         path()
         cairo_stroke(cr)
-        if dashed { cairo_set_dash(cr, nil, 0, 0) }
     }
 }

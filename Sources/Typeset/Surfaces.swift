@@ -1,14 +1,6 @@
 import CCairo
 import Foundation
 
-/// A cairo surface pages are drawn onto: the PDF surface for print, the image surface for previews.
-protocol Surface: AnyObject {
-    /// Draws one page.
-    func add(_ page: Page) throws
-    /// Completes the output and moves it into place.
-    func finish() throws
-}
-
 /// PDF metadata. The date is fixed (not "now") so the same input gives byte-identical files.
 public struct PDFMetadata: Sendable {
     public var title: String
@@ -40,7 +32,7 @@ public enum FontEmbedding: Sendable {
 /// half-written PDF never appears under the real name.
 ///
 /// A writer may be handed to another thread, but is used by one thread at a time.
-public final class PDFWriter: Surface, @unchecked Sendable {
+public final class PDFWriter: @unchecked Sendable {
     private let file: AtomicFile
     private let fonts: FontBook
     private let context: RenderContext
@@ -122,26 +114,9 @@ public final class PDFWriter: Surface, @unchecked Sendable {
     }
 }
 
-/// Renders pages to PNG images for previews, from the same display lists as the PDF.
-public final class PNGWriter: Surface {
-    private let dpi: Double
-    private let fonts: FontBook
-    private var urls: [URL]
-
-    /// - Parameter urls: where each page added goes, in order.
-    public init(urls: [URL], dpi: Double, fonts: FontBook) {
-        self.urls = urls; self.dpi = dpi; self.fonts = fonts
-    }
-
-    /// Draws `page` into the next file of `urls`.
-    public func add(_ page: Page) throws {
-        guard !urls.isEmpty else { throw TypesetError.render(path: "png", detail: "more pages than file names") }
-        let url = urls.removeFirst()
-        try PNGWriter.write(page, to: url, dpi: dpi, fonts: fonts)
-    }
-
-    public func finish() throws {}
-
+/// Renders pages to PNG images for previews, from the same display lists (and the same `Painter`)
+/// as the PDF: cairo's image surface instead of its PDF surface.
+public enum PNGWriter {
     /// Renders one page at `dpi` into a PNG at `url` (written atomically).
     public static func write(_ page: Page, to url: URL, dpi: Double, fonts: FontBook) throws {
         let scale = dpi / 72
