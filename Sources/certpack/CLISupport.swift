@@ -44,7 +44,7 @@ enum CLI {
 
     static func parseDate(_ s: String?) throws -> CivilDate? {
         guard let s else { return nil }
-        guard let d = CivilDate(s) else { throw ValidationError("日期「\(s)」有误，应为 YYYY-MM-DD，如 2026-12-07") }
+        guard let d = CivilDate(s) else { throw CLIFailure("日期「\(s)」有误，应为 YYYY-MM-DD，如 2026-12-07") }
         return d
     }
 
