@@ -2,33 +2,43 @@ import Foundation
 
 /// RFC 4180 CSV as spreadsheets write it: fields separated by commas, quoted with `"` when they hold
 /// commas, quotes (doubled) or line breaks; rows ended by CRLF or LF.
+///
+/// Read as Excel reads it: a stray quote inside an unquoted field is kept as a character, and text
+/// after a closing quote is appended to the field, so a hand-edited cell such as `康宁"诊所"` is
+/// one row's problem (if any), not the whole file's. Only a quote that is never closed stops the file.
 public enum CSVReader {
-    /// One record and the spreadsheet line it starts on (1-based, the header is line 1).
+    /// One record. `row` is the row number the spreadsheet shows (the header is row 1, a blank line
+    /// is a row, a cell with line breaks is still one row); `line` is the text line it starts on.
     public struct Row: Equatable, Sendable {
+        public var row: Int
         public var line: Int
         public var fields: [String]
+        public init(row: Int, line: Int, fields: [String]) { self.row = row; self.line = line; self.fields = fields }
     }
 
     public struct Malformed: Error, CustomStringConvertible, Equatable {
+        /// The spreadsheet row and the text line where the problem starts.
+        public var row: Int
         public var line: Int
         public var detail: String
-        public var description: String { "line \(line): \(detail)" }
+        public var description: String { row == line ? "第 \(row) 行：\(detail)" : "第 \(row) 行（文本第 \(line) 行）：\(detail)" }
     }
 
-    /// Splits `text` into rows of fields. Blank lines are skipped.
+    /// Splits `text` into rows of fields. Blank lines are skipped (but counted as rows).
     public static func parse(_ text: String) throws -> [Row] {
         var rows: [Row] = []
         var field = ""
         var fields: [String] = []
-        var line = 1, rowStart = 1
+        var line = 1, lineStart = 1, row = 1
         var quoted = false, wasQuoted = false
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
 
         func endRow() {
             fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { rows.append(Row(line: rowStart, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { rows.append(Row(row: row, line: lineStart, fields: fields)) }
             fields = []; field = ""; wasQuoted = false
+            row += 1
         }
 
         while let c = pending ?? iterator.next() {
@@ -45,22 +55,23 @@ public enum CSVReader {
             }
             switch c {
             case "\"":
-                if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true }
-                else { throw Malformed(line: line, detail: "a quote inside an unquoted field; quote the whole field and double the quote (\"\")") }
+                // Opens a quoted field at the start of a cell; anywhere else it is a literal quote (as Excel reads it).
+                if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true } else { field.unicodeScalars.append(c) }
             case ",":
                 fields.append(field); field = ""; wasQuoted = false
             case "\r":
                 let next = iterator.next()
                 if next != "\n" { pending = next }
-                endRow(); line += 1; rowStart = line
+                endRow(); line += 1; lineStart = line
             case "\n":
-                endRow(); line += 1; rowStart = line
+                endRow(); line += 1; lineStart = line
             default:
-                if wasQuoted { throw Malformed(line: line, detail: "text after a closing quote") }
                 field.unicodeScalars.append(c)
             }
         }
-        if quoted { throw Malformed(line: rowStart, detail: "a quoted field is never closed") }
+        if quoted {
+            throw Malformed(row: row, line: lineStart, detail: "引号未闭合：以 \" 开头的单元格直到文件结尾都没有结束的 \"（a quoted field is never closed）")
+        }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { endRow() }
         return rows
     }

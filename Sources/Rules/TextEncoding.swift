@@ -45,7 +45,9 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 
     /// Converts bytes between encodings with glibc's iconv; nil on an invalid or incomplete sequence.
-    /// (Foundation on Linux has no GB18030 converter.)
+    /// (swift-corelibs-foundation does decode GB18030 when asked through
+    /// `CFStringConvertEncodingToNSStringEncoding(0x0632)`, but `CFStringEncodings` is not exported
+    /// on Linux and glibc's iconv is always there and reports invalid bytes; it is what we use.)
     private static func iconvert(_ bytes: [UInt8], from: String, to: String) -> [UInt8]? {
         let cd = iconv_open(to, from)
         guard cd != iconv_t(bitPattern: -1) else { return nil }
