@@ -64,6 +64,14 @@ public struct BatchRun: Sendable {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let queue = Handoff(count: records.count, window: window)
         let this = self
+        // Two records writing the same pack folder would overwrite each other: the later one is refused.
+        var firstByFolder: [String: Int] = [:], sameFolderAs: [Int: Int] = [:]
+        for (i, r) in records.enumerated() {
+            guard let app = r.application, r.issues.isEmpty else { continue }
+            let folder = Pack.folderName(for: app.organization)
+            if let first = firstByFolder[folder] { sameFolderAs[i] = records[first].line } else { firstByFolder[folder] = i }
+        }
+        let sameFolder = sameFolderAs
         // The writer of 全部打印.pdf: appends finished packs in input order.
         let printAll = try PDFWriter(url: output.appendingPathComponent(Self.printAllName),
                                      metadata: PDFMetadata(title: "全部打印 — 深圳医保在线签约数字证书申请材料", author: "CertPack"), fonts: fonts)
@@ -82,7 +90,10 @@ public struct BatchRun: Sendable {
         }
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, records.count))) { _ in
             while let i = queue.next() {
-                let (result, pages) = this.make(records[i])
+                let (result, pages) = sameFolder[i].map { first in
+                    (BatchResult(record: records[i], figures: nil, status: .failed(
+                        "与第 \(first) 行是同一单位，申请材料会写进同一个文件夹；一家单位只写一次，多位持证人见 --help")), [Page]())
+                } ?? this.make(records[i])
                 queue.put(i, result, pages)
             }
         }

@@ -11,11 +11,14 @@ public struct BatchColumn: Sendable {
     public let note: String
 }
 
-/// The batch CSV layout: one organisation per row; extra holders of 机构个人证书 on continuation rows.
+/// The batch CSV layout: one organisation per row; more holders of 机构个人证书 on further rows.
 ///
-/// A continuation row repeats the 统一社会信用代码, leaves 单位名称 and 业务类型 empty, and fills only
-/// the 持证人 columns: it adds one more holder to the organisation above it. When no row of an
-/// organisation names a 持证人, the legal representative is the one holder (法人证书).
+/// Several holders: copy the organisation's row down (or leave the other columns empty) and change
+/// the 持证人 columns; every row with the same 统一社会信用代码 is one organisation, each row one holder.
+/// A row with only 持证人 columns and no 统一社会信用代码 belongs to the organisation above it. Empty
+/// 持证人 columns on an organisation's first row mean the legal representative (法人证书), who then
+/// stays the first holder when further rows add others. Apart from the 持证人 columns, a further row
+/// must leave a column empty or repeat the first row's value; a different value is reported.
 public enum BatchSchema {
     public static let columns: [BatchColumn] = [
         .init(field: "organization.name", header: "单位名称", aliases: [], note: "营业执照上的名称"),
@@ -116,11 +119,17 @@ public enum BatchInput {
             do { decoded = try ApplicationLoader.loadListByRecord(url: url) } catch {
                 throw BatchFileError(file: url.path, detail: "\(error)")
             }
+            var seen: [String: Int] = [:]  // 统一社会信用代码 → item: one organisation, one pack folder
             return decoded.enumerated().map { n, result in
                 switch result {
                 case let .success(app):
-                    let issues = (catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app))
+                    var issues = (catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app))
                         .map { BatchIssue(line: n + 1, column: $0.field, message: $0.message, unit: "项") }
+                    let code = app.organization.uscc.uppercased()
+                    if let first = seen[code], !code.isEmpty {
+                        issues.append(BatchIssue(line: n + 1, column: "organization.uscc", message:
+                            "与第 \(first) 项是同一单位（统一社会信用代码相同）：一家单位只写一项，多位持证人写在该项的 holders 列表里", unit: "项"))
+                    } else { seen[code] = n + 1 }
                     return BatchRecord(line: n + 1, name: app.organization.name, application: app, issues: issues)
                 case let .failure(error):
                     // In a list the "line" of a record is its item number; the error carries the file line.
@@ -158,33 +167,74 @@ public enum BatchInput {
             throw BatchFileError(file: file, detail: "no column 「\(BatchSchema.header(forField: required))」; start from `certpack batch --template`")
         }
 
-        // Group rows: an organisation row, then its continuation (extra holder) rows.
-        var groups: [(row: [String: String], line: Int, holders: [(values: [String: String], line: Int)])] = []
+        // Group rows into organisations: every row with the same 统一社会信用代码 is the same organisation
+        // (wherever it is); a row with only 持证人 columns and no code belongs to the organisation above.
+        var groups: [Group] = []
+        var byCode: [String: Int] = [:]
+        var previous: Int? = nil  // the organisation of the row above
         for row in rows.dropFirst() {
             var values: [String: String] = [:]
             for (i, field) in row.fields.enumerated() {
                 guard let column = columns[i] else { continue }
                 let v = field.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !v.isEmpty { values[column.field] = v }
+                if !v.isEmpty { values[column.field] = column.field == "organization.uscc" ? v.uppercased() : v }
             }
             if values.isEmpty { continue }
-            let isContinuation = values["organization.name"] == nil && values["service"] == nil
-                && values.keys.allSatisfy { $0.hasPrefix("holder.") || $0 == "organization.uscc" }
-                && values["organization.uscc"] == groups.last?.row["organization.uscc"] && !groups.isEmpty
-            if isContinuation {
-                groups[groups.count - 1].holders.append((values, row.line))
-            } else {
-                let own = values.keys.contains { $0.hasPrefix("holder.") } ? [(values, row.line)] : []
-                groups.append((values, row.line, own))
+            let holder = values.filter { $0.key.hasPrefix("holder.") }
+            let code = values["organization.uscc"]
+            let holderOnly = !holder.isEmpty && values.count == holder.count + (code == nil ? 0 : 1)
+            let owner: Int? = code.flatMap { byCode[$0] } ?? ((code == nil && holderOnly) ? previous : nil)
+            if let g = owner {
+                previous = g
+                // A further row of an organisation: its other columns are empty or repeat the first row's.
+                let first = groups[g]
+                for column in BatchSchema.columns where !column.field.hasPrefix("holder.") && column.field != "organization.uscc" {
+                    guard let value = values[column.field], first.values[column.field] != value else { continue }
+                    let field = column.field
+                    groups[g].issues.append(BatchIssue(line: row.row, column: BatchSchema.header(forField: field), message:
+                        "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(value)」≠「\(first.values[field] ?? "空")」。"
+                        + "同一单位写成多行时，只有「持证人…」各列可以不同（每行一位持证人），其余各列留空或与第 \(first.line) 行相同"))
+                }
+                if !holder.isEmpty { groups[g].holders.append((holder, row.row)) }
+                continue
             }
+            if holderOnly {
+                let message = code.map { "这一行只填了持证人，但统一社会信用代码「\($0)」不属于表中任何单位；持证人行须写所属单位的统一社会信用代码（或紧接在该单位下面留空）" }
+                    ?? "这一行只填了持证人，上面没有所属的单位；请写在该单位的行下面"
+                previous = nil
+                groups.append(Group(values: values, line: row.row, holders: [], ownHolder: false, orphan: true,
+                                    issues: [BatchIssue(line: row.row, column: BatchSchema.header(forField: "organization.uscc"), message: message)]))
+                continue
+            }
+            if let code { byCode[code] = groups.count }
+            previous = groups.count
+            groups.append(Group(values: values, line: row.row, holders: holder.isEmpty ? [] : [(holder, row.row)],
+                                ownHolder: !holder.isEmpty, orphan: false, issues: []))
         }
-        return groups.map { group in
-            record(group.row, line: group.line, holders: group.holders, catalog: catalog)
-        }
+        return groups.map { record($0, catalog: catalog) }
     }
 
-    private static func record(_ v: [String: String], line: Int, holders: [(values: [String: String], line: Int)], catalog: Catalog?) -> BatchRecord {
-        var issues: [BatchIssue] = []
+    /// The rows of one organisation: its first row, and the holders named on it and on further rows.
+    private struct Group {
+        var values: [String: String]
+        /// The spreadsheet row of the first row.
+        var line: Int
+        var holders: [(values: [String: String], line: Int)]
+        /// The first row names a 持证人 itself (else, when further rows name holders, the legal representative is the first).
+        var ownHolder: Bool
+        /// A row of 持证人 columns that belongs to no organisation.
+        var orphan: Bool
+        /// Problems found while grouping (a further row that contradicts the first).
+        var issues: [BatchIssue]
+    }
+
+    private static func record(_ group: Group, catalog: Catalog?) -> BatchRecord {
+        let v = group.values, line = group.line, holders = group.holders
+        var issues = group.issues
+        if group.orphan {
+            // A holder row that belongs to no organisation: that one problem says it all.
+            return BatchRecord(line: line, name: "第 \(line) 行", application: nil, issues: issues)
+        }
         func problem(_ field: String, _ message: String, at l: Int = line) {
             issues.append(BatchIssue(line: l, column: BatchSchema.header(forField: field), message: message))
         }
@@ -234,17 +284,26 @@ public enum BatchInput {
             }
             change = ChangeDetails(items: items)
         }
-        let holderPeople: [Person] = holders.map { h in
+        var holderPeople: [Person] = holders.map { h in
             Person(name: h.values["holder.name"] ?? "", idType: idType("holder.idType", h.values, h.line),
                    idNumber: h.values["holder.idNumber"] ?? "", mobile: h.values["holder.mobile"] ?? "", title: h.values["holder.title"])
+        }
+        let legalRepresentative = Person(name: s("legalRepresentative.name"), idType: idType("legalRepresentative.idType", v, line),
+                                         idNumber: s("legalRepresentative.idNumber"), mobile: s("legalRepresentative.mobile"))
+        // Empty 持证人 columns on the first row mean the legal representative, also when further rows add holders.
+        let impliedLegalRepresentative = !group.ownHolder && !holderPeople.isEmpty
+            && !holderPeople.contains { $0.idNumber == legalRepresentative.idNumber }
+        if impliedLegalRepresentative {
+            var lr = legalRepresentative
+            lr.title = "法定代表人"
+            holderPeople.insert(lr, at: 0)
         }
         let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
             ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
         let app = Application(
             organization: Organization(name: s("organization.name"), uscc: s("organization.uscc").uppercased(), address: s("organization.address"),
                                        postcode: v["organization.postcode"], phone: v["organization.phone"]),
-            legalRepresentative: Person(name: s("legalRepresentative.name"), idType: idType("legalRepresentative.idType", v, line),
-                                        idNumber: s("legalRepresentative.idNumber"), mobile: s("legalRepresentative.mobile")),
+            legalRepresentative: legalRepresentative,
             handler: Person(name: s("handler.name"), idType: idType("handler.idType", v, line), idNumber: s("handler.idNumber"),
                             mobile: s("handler.mobile"), email: v["handler.email"]),
             holders: holderPeople.isEmpty ? nil : holderPeople,
@@ -259,10 +318,23 @@ public enum BatchInput {
                 // holders[n] problems belong to the row that named that holder.
                 var at = line
                 if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),
-                   let n = Int(issue.field[issue.field.index(issue.field.startIndex, offsetBy: 8)..<close]) {
+                   var n = Int(issue.field[issue.field.index(issue.field.startIndex, offsetBy: 8)..<close]) {
+                    if impliedLegalRepresentative {
+                        if n == 0 { continue }  // the legal representative's problems are reported under 法定代表人…
+                        n -= 1
+                    }
                     if n >= 0 && n < holders.count { at = holders[n].line }
                 }
-                problem(issue.field, issue.message, at: at)
+                // "与 holders[j] 证件号码重复" names the row of holder j, as the spreadsheet shows it.
+                var message = issue.message
+                if let r = message.range(of: #"holders\[\d+\]"#, options: .regularExpression),
+                   var j = Int(message[r].dropFirst(8).dropLast()) {
+                    var who = ""
+                    if impliedLegalRepresentative { if j == 0 { who = "第 \(line) 行的法定代表人" }; j -= 1 }
+                    if who.isEmpty, j >= 0, j < holders.count { who = "第 \(holders[j].line) 行的持证人" }
+                    if !who.isEmpty { message.replaceSubrange(r, with: who) }
+                }
+                problem(issue.field, message, at: at)
             }
         }
         let name = s("organization.name").isEmpty ? "第 \(line) 行" : s("organization.name")

@@ -19,15 +19,20 @@ struct BatchCommand: ParsableCommand {
         表头（中文或字段名均可）：
         \(BatchSchema.columns.map { "  \($0.header)（\($0.field)）" + ($0.note.isEmpty ? "" : "：\($0.note)") }.joined(separator: "\n"))
 
-        多位持证人：下一行重复统一社会信用代码，单位名称与业务类型留空，
-        只填「持证人…」各列；每行增加一位持证人。不填持证人则为法定代表人。
+        行号即 Excel 显示的行号（表头为第 1 行）。
+
+        多位持证人：把该单位的行向下复制（或其余各列留空），只改「持证人…」各列；
+        统一社会信用代码相同的各行是同一家单位，每行一位持证人。只填持证人各列、
+        统一社会信用代码留空的行属于上面那家单位。第一行的持证人各列留空 = 法定代表人
+        （后面各行再加持证人时，法定代表人仍是第一位）。同一单位各行除持证人外不能不同。
 
         写出（默认 Output/batch-<日期>/）：每家单位一个文件夹（申请材料.pdf、清单.md），
         全部打印.pdf（按表格顺序），汇总.csv 与 汇总.md。
         有问题的行全部列出（行号、列名、问题），其余照常生成。
 
-        退出码：0 全部生成；1 部分行有误未生成；2 没有任何一行能生成
+        退出码：0 全部生成；1 部分行有误未生成（其余已生成）；2 没有任何一行能生成
         （文件无法读取、表头有误、全部行有误，或不加 --force 时拒绝覆盖已有文件）。
+        中断（Ctrl-C / kill）：130 / 143，未写完的文件已删除，不留半个 PDF。
         """)
 
     @Argument(help: "批量数据：CSV，或 YAML/JSON 列表")
@@ -36,7 +41,7 @@ struct BatchCommand: ParsableCommand {
     var output: String?
     @Flag(help: "覆盖已有的申请材料与全部打印.pdf")
     var force = false
-    @Option(help: "CSV 编码：auto（默认）、utf8、gbk")
+    @Option(help: "CSV 编码：auto（默认：UTF-8 含或不含 BOM，否则 GB18030/GBK）、utf8、gbk、gb18030")
     var encoding: String = "auto"
     @Flag(help: "打印空白 CSV 表头（带 BOM，Excel 可直接打开），然后退出")
     var template = false
@@ -55,7 +60,7 @@ struct BatchCommand: ParsableCommand {
         guard let file else { throw ValidationError("缺少 FILE：certpack batch 批量.csv（或用 --template 取得表头）") }
         var forced: TextEncoding?
         if encoding.lowercased() != "auto" {
-            guard let e = TextEncoding.parse(encoding) else { throw ValidationError("--encoding 应为 auto、utf8 或 gbk") }
+            guard let e = TextEncoding.parse(encoding) else { throw ValidationError("--encoding 应为 auto、utf8、gbk 或 gb18030") }
             forced = e
         }
 

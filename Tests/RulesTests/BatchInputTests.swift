@@ -6,11 +6,24 @@ import Testing
     @Test func quotedFieldsKeepCommasQuotesAndLineBreaks() throws {
         let rows = try CSVReader.parse("a,b,c\r\n\"深圳市,南山区\",\"他说\"\"好\"\"\",\"第一行\n第二行\"\r\nx,,z\n")
         #expect(rows.map(\.fields) == [["a", "b", "c"], ["深圳市,南山区", "他说\"好\"", "第一行\n第二行"], ["x", "", "z"]])
-        #expect(rows.map(\.line) == [1, 2, 4], "a row's line is where it starts, as the spreadsheet shows it")
+        #expect(rows.map(\.row) == [1, 2, 3], "Excel shows a cell with a line break as one row")
+        #expect(rows.map(\.line) == [1, 2, 4], "the text line each row starts on")
+    }
+
+    @Test func blankLinesCountAsRowsTheWayExcelShowsThem() throws {
+        let rows = try CSVReader.parse("h\r\n\r\n\"a\r\nb\"\r\nc\r\n")
+        #expect(rows.map(\.fields) == [["h"], ["a\r\nb"], ["c"]])
+        #expect(rows.map(\.row) == [1, 3, 4])
+    }
+
+    @Test func strayQuotesAreReadAsExcelReadsThem() throws {
+        // Not RFC 4180, but what a hand-edited file holds; Excel keeps the quote.
+        #expect(try CSVReader.parse("深圳市\"康宁\"诊所,x\n").map(\.fields) == [["深圳市\"康宁\"诊所", "x"]])
+        #expect(try CSVReader.parse("\"康宁\"诊所,x\n").map(\.fields) == [["康宁诊所", "x"]])
     }
 
     @Test func anUnclosedQuoteIsAnErrorWithItsLine() {
-        #expect(throws: CSVReader.Malformed.self) { try CSVReader.parse("a,b\n\"open,x\n") }
+        #expect { try CSVReader.parse("a,b\n\n\"open,x\n") } throws: { ($0 as? CSVReader.Malformed)?.row == 3 }
     }
 
     @Test func blankLinesAreSkipped() throws {
@@ -56,6 +69,58 @@ import Testing
         #expect(app.personalHolders[1].title == "主任")
     }
 
+    /// What an Excel user does: copy the organisation's row down and change the holder.
+    @Test func copiedDownRowsWithTheSameCodeAreOneOrganisationWithOneHolderEach() throws {
+        let text = Self.header + "\n" + Self.org + ",新办,1,2,张三,11010519491231002X,13800138000,法定代表人\n"
+            + Self.org + ",新办,1,2,王五,440305198003121235,13700000000,主任\n"
+        let records = try BatchInput.records(csv: text, file: "t.csv")
+        #expect(records.count == 1)
+        let app = try #require(records[0].application, "\(records[0].issues)")
+        #expect(app.personalHolders.map(\.name) == ["张三", "王五"])
+    }
+
+    @Test func aHolderRowWithoutCodeBelongsToTheOrganisationAbove() throws {
+        let text = Self.header + "\n" + Self.org + ",新办,1,2\n" + ",,,,,,,,,,,,王五,440305198003121235,13700000000,主任\n"
+        let records = try BatchInput.records(csv: text, file: "t.csv")
+        #expect(records.count == 1)
+        let app = try #require(records[0].application, "\(records[0].issues)")
+        #expect(app.personalHolders.map(\.name) == ["张三", "王五"], "empty holder columns on the first row = the legal representative, kept first")
+        #expect(app.personalHolders[0].title == "法定代表人")
+    }
+
+    @Test func aFurtherRowThatContradictsTheFirstIsReportedOnItsRowAndColumn() throws {
+        let text = Self.header + "\n" + Self.org + ",新办,1,2\n" + Self.org + ",续期,1,2,王五,440305198003121235,13700000000\n"
+        let records = try BatchInput.records(csv: text, file: "t.csv")
+        #expect(records.count == 1 && !records[0].isValid)
+        #expect(records[0].issues.map(\.line) == [3])
+        #expect(records[0].issues.map(\.column) == ["业务类型"])
+        #expect(records[0].issues[0].message.contains("第 2 行") && records[0].issues[0].message.contains("续期"))
+    }
+
+    @Test func aHolderRowThatBelongsToNoOrganisationIsOneProblem() throws {
+        let text = Self.header + "\n" + Self.org + ",新办,1,1\n" + ",91440305MA5DPL4W0G,,,,,,,,,,,王五,440305198003121235,13700000000\n"
+        let records = try BatchInput.records(csv: text, file: "t.csv")
+        #expect(records.count == 2 && records[0].isValid)
+        #expect(records[1].issues.count == 1)
+        #expect(records[1].issues[0].line == 3 && records[1].issues[0].column == "统一社会信用代码")
+    }
+
+    @Test func aDuplicateHolderNamesTheRowOfTheFirst() throws {
+        let text = Self.header + "\n" + Self.org + ",新办,1,2\n" + ",,,,,,,,,,,,王五,440305198003121235,13700000000\n"
+            + ",,,,,,,,,,,,王五,440305198003121235,13700000000\n"
+        let issues = try BatchInput.records(csv: text, file: "t.csv")[0].issues
+        #expect(issues.count == 1)
+        #expect(issues[0].line == 4 && issues[0].column == "持证人证件号码" && issues[0].message.contains("第 3 行的持证人"), "\(issues)")
+    }
+
+    @Test func rowNumbersAreTheSpreadsheetsEvenAfterACellWithLineBreaks() throws {
+        let multiLine = Self.org.replacingOccurrences(of: "深圳市南山区科技路1号", with: "\"深圳市南山区\n科技路1号\"")
+        let bad = Self.org.replacingOccurrences(of: "91350100M000100Y43", with: "91440305MA5DPL4W0G").replacingOccurrences(of: "13912345678", with: "1391234")
+        let records = try BatchInput.records(csv: Self.header + "\n" + multiLine + ",新办,1,1\n" + bad + ",新办,1,1\n", file: "t.csv")
+        #expect(records[0].isValid)
+        #expect(records[1].line == 3 && records[1].issues.map(\.line) == [3], "row 3 in Excel, though text line 4")
+    }
+
     @Test func withoutHolderColumnsTheLegalRepresentativeHoldsTheCertificate() throws {
         let records = try BatchInput.records(csv: Self.header + "\n" + Self.org + ",新办,1,1\n", file: "t.csv")
         #expect(records[0].application?.personalHolders.map(\.name) == ["张三"])
@@ -89,5 +154,24 @@ import Testing
         let app = try #require(try BatchInput.records(csv: text, file: "t.csv")[0].application)
         #expect(app.visit?.date == CivilDate("2026-12-07"))
         #expect(app.change?.items == [ChangeItem(item: "单位名称", from: "旧名公司", to: "深圳市南山区康宁诊所有限公司")])
+    }
+}
+
+@Suite struct BatchLists {
+    @Test func theSameOrganisationTwiceInAYAMLListIsReportedOnTheSecond() throws {
+        let item = """
+        - organization: {name: 深圳市南山区康宁诊所有限公司, uscc: 91440305MA5DPL4W0G, address: 深圳市南山区科技南十二路18号}
+          legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
+          handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
+          service: 新办
+          certificates: {odc: {years: 1}}
+
+        """
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).yaml")
+        try (item + item).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let records = try BatchInput.read(url: url)
+        #expect(records.count == 2 && records[0].isValid && !records[1].isValid)
+        #expect(records[1].issues.map(\.column) == ["organization.uscc"] && records[1].issues[0].message.contains("第 1 项"))
     }
 }
