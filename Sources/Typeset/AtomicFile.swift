@@ -74,17 +74,28 @@ public final class AtomicFile: @unchecked Sendable {
 
     nonisolated(unsafe) private static var pendingPaths: Set<String> = []
     nonisolated(unsafe) private static var serial = 0
+    /// Set by `removePending()`: the process is exiting, so a temporary created after the sweep (by
+    /// a thread still running) is removed at once instead of outliving the exit.
+    nonisolated(unsafe) private static var swept = false
     private static let lock = NSLock()
 
     private static func nextSerial() -> Int { lock.lock(); defer { lock.unlock() }; serial += 1; return serial }
-    private static func register(_ p: String) { lock.lock(); pendingPaths.insert(p); lock.unlock() }
+    private static func register(_ p: String) {
+        lock.lock(); defer { lock.unlock() }
+        if swept { unlink(p) } else { pendingPaths.insert(p) }
+    }
     private static func unregister(_ p: String) { lock.lock(); pendingPaths.remove(p); lock.unlock() }
 
     /// Temporaries not yet committed.
     public static var pending: [String] { lock.lock(); defer { lock.unlock() }; return Array(pendingPaths) }
 
-    /// Removes every uncommitted temporary (for SIGINT/SIGTERM handlers before exiting).
+    /// Removes every uncommitted temporary (for SIGINT/SIGTERM handlers before exiting). Files opened
+    /// afterwards are removed as they are created (their commit then fails): call it only on the way out.
     public static func removePending() {
-        for p in pending { unlink(p) }
+        lock.lock()
+        swept = true
+        let all = pendingPaths
+        lock.unlock()
+        for p in all { unlink(p) }
     }
 }

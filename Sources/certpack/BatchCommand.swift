@@ -146,7 +146,10 @@ struct BatchCommand: ParsableCommand {
             source.setEventHandler {
                 AtomicFile.removePending()
                 CLI.printErr("\n已中断：未完成的文件已删除，已完成的申请材料保留。")
-                Foundation.exit(Int32(code))
+                // _exit, not exit: the workers are still running; atexit handlers and static destructors
+                // must not run under them. Nothing is buffered (output goes through FileHandle).
+                fflush(nil)  // every stdio stream
+                _exit(Int32(code))
             }
             source.resume()
             return source

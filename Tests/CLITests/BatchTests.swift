@@ -81,7 +81,7 @@ import Testing
         #expect(try run(certpack, ["batch", "Examples/batch.csv", "-o", out.path, "--force"]).status == 0)
     }
 
-    @Test(arguments: [SIGTERM, SIGKILL])
+    @Test(arguments: [SIGINT, SIGTERM, SIGKILL])
     func killingARunMidwayLeavesNoPartialPDF(signal: Int32) throws {
         let folder = try temporaryFolder()
         let csv = folder.appendingPathComponent("big.csv")
@@ -98,7 +98,11 @@ import Testing
         while Date() < deadline && files(under: out).filter({ $0.hasSuffix("申请材料.pdf") }).count < 5 { usleep(20_000) }
         kill(p.processIdentifier, signal)
         p.waitUntilExit()
-        #expect(p.terminationReason == .uncaughtSignal || p.terminationStatus == 143)
+        switch signal {
+        case SIGINT: #expect(p.terminationReason == .exit && p.terminationStatus == 130, "Ctrl-C: the handler runs and exits 130")
+        case SIGTERM: #expect(p.terminationReason == .exit && p.terminationStatus == 143, "kill: the handler runs and exits 143")
+        default: #expect(p.terminationReason == .uncaughtSignal)
+        }
 
         let all = files(under: out)
         let pdfs = all.filter { $0.hasSuffix(".pdf") }
@@ -106,8 +110,8 @@ import Testing
         for pdf in pdfs {
             #expect(try run("qpdf", ["--check", out.appendingPathComponent(pdf).path]).status == 0, "\(pdf) is complete")
         }
-        if signal == SIGTERM {
-            #expect(!all.contains { $0.contains(".partial-") }, "SIGTERM removes its temporaries")
+        if signal != SIGKILL {
+            #expect(!all.contains { $0.contains(".partial-") }, "SIGINT and SIGTERM remove their temporaries")
         } else {
             // SIGKILL cannot be caught; the next run sweeps the dead run's temporaries.
             #expect(try run(certpack, ["batch", csv.path, "-o", out.path, "--force"]).status == 0)
