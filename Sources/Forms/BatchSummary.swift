@@ -59,7 +59,7 @@ public struct BatchSummary: Sendable {
         var visitCounts: [String: (office: String, date: String, count: Int)] = [:]
         for r in results {
             let app = r.record.application
-            var line = Line(line: r.record.line, name: r.record.name, uscc: app?.organization.uscc ?? "",
+            var line = Line(line: r.record.line, name: r.record.name, uscc: r.record.uscc,
                             service: app?.service.label ?? "", certificates: app.map(Self.certificates) ?? "",
                             fee: "", office: "", date: "", status: "", problems: "")
             switch r.status {

@@ -93,6 +93,8 @@ public struct BatchRecord: Sendable {
     public var line: Int
     /// 单位名称 as given (for the summary even when the row is bad).
     public var name: String
+    /// 统一社会信用代码 as given (for the summary even when the row is bad).
+    public var uscc: String = ""
     public var application: Application?
     public var issues: [BatchIssue]
     public var isValid: Bool { application != nil && issues.isEmpty }
@@ -130,7 +132,7 @@ public enum BatchInput {
                         issues.append(BatchIssue(line: n + 1, column: "organization.uscc", message:
                             "与第 \(first) 项是同一单位（统一社会信用代码相同）：一家单位只写一项，多位持证人写在该项的 holders 列表里", unit: "项"))
                     } else { seen[code] = n + 1 }
-                    return BatchRecord(line: n + 1, name: app.organization.name, application: app, issues: issues)
+                    return BatchRecord(line: n + 1, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: issues)
                 case let .failure(error):
                     // In a list the "line" of a record is its item number; the error carries the file line.
                     let field = (error.field ?? "").replacingOccurrences(of: "[\(n)].", with: "")
@@ -139,6 +141,9 @@ public enum BatchInput {
                                        issues: [BatchIssue(line: n + 1, column: field, message: message, unit: "项")])
                 }
             }
+        }
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw BatchFileError(file: url.path, detail: "这是 UTF-16 文本（Excel 的「Unicode 文本」，以制表符分隔），不是 CSV：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或「CSV（逗号分隔）」")
         }
         guard let (text, _) = TextEncoding.decode(data, forced: forced) else {
             throw BatchFileError(file: url.path, detail: forced.map { "the file is not valid \($0.rawValue)" } ?? "the file is neither UTF-8 nor GB18030/GBK text")
@@ -233,7 +238,7 @@ public enum BatchInput {
         var issues = group.issues
         if group.orphan {
             // A holder row that belongs to no organisation: that one problem says it all.
-            return BatchRecord(line: line, name: "第 \(line) 行", application: nil, issues: issues)
+            return BatchRecord(line: line, name: "第 \(line) 行", uscc: v["organization.uscc"] ?? "", application: nil, issues: issues)
         }
         func problem(_ field: String, _ message: String, at l: Int = line) {
             issues.append(BatchIssue(line: l, column: BatchSchema.header(forField: field), message: message))
@@ -312,9 +317,23 @@ public enum BatchInput {
             channel: channel,
             existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
             change: change, visit: visit, applicationDate: date("applicationDate"))
+        // Excel shows long digit strings (ID numbers) as 4.40305E+17 and saves them so: the digits are gone.
+        var mangled: Set<String> = []
+        func scientific(_ value: String?, field: String, report: String, at l: Int) {
+            guard let value, value.range(of: #"^\d+(\.\d+)?[eE]\+?\d+$"#, options: .regularExpression) != nil else { return }
+            mangled.insert(field)
+            problem(report, "「\(value)」是 Excel 的科学计数法，号码的后几位已丢失：在 Excel 中把这一列设为「文本」格式，重新输入号码后再另存为 CSV", at: l)
+        }
+        for f in ["organization.uscc", "legalRepresentative.idNumber", "legalRepresentative.mobile", "handler.idNumber", "handler.mobile"] {
+            scientific(v[f], field: f, report: f, at: line)
+        }
+        for (n, h) in holders.enumerated() {
+            let index = n + (impliedLegalRepresentative ? 1 : 0)
+            for f in ["idNumber", "mobile"] { scientific(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line) }
+        }
         if service != nil {
             let found = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
-            for issue in found {
+            for issue in found where !mangled.contains(issue.field) {
                 // holders[n] problems belong to the row that named that holder.
                 var at = line
                 if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),
@@ -338,6 +357,6 @@ public enum BatchInput {
             }
         }
         let name = s("organization.name").isEmpty ? "第 \(line) 行" : s("organization.name")
-        return BatchRecord(line: line, name: name, application: issues.isEmpty ? app : nil, issues: issues)
+        return BatchRecord(line: line, name: name, uscc: v["organization.uscc"] ?? "", application: issues.isEmpty ? app : nil, issues: issues)
     }
 }

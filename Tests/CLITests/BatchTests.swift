@@ -49,6 +49,9 @@ import Testing
         #expect(summary.contains("已生成 47 家，未生成 3 家"))
         let csvSummary = try String(contentsOf: out.appendingPathComponent("汇总.csv"), encoding: .utf8)
         #expect(csvSummary.components(separatedBy: "数据有误，未生成").count - 1 == 3)
+        let failedRows = try CSVReader.parse(String(csvSummary.dropFirst())).filter { $0.fields.contains("数据有误，未生成") }
+        #expect(failedRows.map { $0.fields[0] } == ["8", "24", "42"], "the summary marks the failed rows by their spreadsheet row")
+        #expect(failedRows.allSatisfy { $0.fields[2].count == 18 }, "with their 统一社会信用代码, to find them")
 
         let mode = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("全部打印.pdf").path)[.posixPermissions] as? Int
         #expect(mode == 0o600, "packs hold ID numbers: owner only")

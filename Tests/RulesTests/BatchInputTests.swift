@@ -121,6 +121,20 @@ import Testing
         #expect(records[1].line == 3 && records[1].issues.map(\.line) == [3], "row 3 in Excel, though text line 4")
     }
 
+    @Test func anIDNumberExcelTurnedIntoScientificNotationIsExplainedOnce() throws {
+        let mangled = Self.org.replacingOccurrences(of: "440305199212255672", with: "4.40305E+17")
+        let issues = try BatchInput.records(csv: Self.header + "\n" + mangled + ",新办,1,1\n", file: "t.csv")[0].issues
+        #expect(issues.count == 1, "\(issues)")
+        #expect(issues[0].column == "经办人证件号码" && issues[0].message.contains("科学计数法") && issues[0].message.contains("文本"))
+    }
+
+    @Test func aUTF16FileIsNamedForWhatItIs() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).csv")
+        try (Data([0xFF, 0xFE]) + "单位名称\t业务类型\r\n".data(using: .utf16LittleEndian)!).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect { try BatchInput.read(url: url) } throws: { "\($0)".contains("UTF-16") && "\($0)".contains("CSV UTF-8") }
+    }
+
     @Test func withoutHolderColumnsTheLegalRepresentativeHoldsTheCertificate() throws {
         let records = try BatchInput.records(csv: Self.header + "\n" + Self.org + ",新办,1,1\n", file: "t.csv")
         #expect(records[0].application?.personalHolders.map(\.name) == ["张三"])
