@@ -122,6 +122,20 @@ import Testing
         }
     }
 
+    /// Examples/batch.csv writes several holders both ways: 仁和药房 with a row of 持证人 columns only,
+    /// 惠民诊所 with its row copied down and the holder changed (the legal representative stays first).
+    @Test func theExampleWritesSeveralHoldersBothWays() throws {
+        let out = try temporaryFolder().appendingPathComponent("out")
+        #expect(try run(certpack, ["batch", "Examples/batch.csv", "-o", out.path]).status == 0)
+        let summary = try String(contentsOf: out.appendingPathComponent("汇总.md"), encoding: .utf8)
+        #expect(summary.contains("已生成 5 家，未生成 0 家"))
+        #expect(summary.contains("法人证书 2年×2人"))
+        #expect(summary.contains("法人证书 3年×2人"))
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.contains("惠民诊所") })
+        let list = try String(contentsOf: out.appendingPathComponent(folder).appendingPathComponent("清单.md"), encoding: .utf8)
+        #expect(list.contains("持有人 2 位：林晓红、陈美玲"))
+    }
+
     @Test func checkOnlyReportsTheBadRowsAndWritesNothing() throws {
         let folder = try temporaryFolder()
         let csv = try Self.writeBatch(folder, encoding: "gbk")
