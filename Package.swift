@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Rules", targets: ["Rules"]),
         .library(name: "Typeset", targets: ["Typeset"]),
         .library(name: "Forms", targets: ["Forms"]),
+        .library(name: "Input", targets: ["Input"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,16 +29,19 @@ let package = Package(
         ),
         // The guide as data: model, validators, checklist, manifest, fees, planner. No C.
         .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Input formats: CSV as spreadsheets write it, text encodings, batch rows → applications.
+        .target(name: "Input", dependencies: ["Rules"]),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
         .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz"]),
         // Form templates bound to applications, laid out through Typeset; packs.
-        .target(name: "Forms", dependencies: ["Rules", "Typeset", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "certpack",
-            dependencies: ["Rules", "Forms", "Typeset", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Rules", "Input", "Forms", "Typeset", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Forms", "Typeset"]),
+        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
+        .testTarget(name: "InputTests", dependencies: ["Input", "Rules"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
         .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),

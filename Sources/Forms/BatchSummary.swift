@@ -1,4 +1,5 @@
 import Foundation
+import Input
 import Rules
 
 /// The figures of one pack that a batch summary adds up.

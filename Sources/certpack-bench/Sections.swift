@@ -1,6 +1,7 @@
 // Sections beyond the engine: whole packs (forms issue) and batches. Each runs as `certpack-bench NAME`.
 import Forms
 import Foundation
+import Input
 import Rules
 import Typeset
 

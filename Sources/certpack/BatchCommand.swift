@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Forms
 import Foundation
+import Input
 import Rules
 import Typeset
 

@@ -1,4 +1,5 @@
 import Foundation
+import Input
 import Rules
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

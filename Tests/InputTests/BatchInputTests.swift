@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Rules
+@testable import Input
+import Rules
 
 @Suite struct CSVReading {
     @Test func quotedFieldsKeepCommasQuotesAndLineBreaks() throws {

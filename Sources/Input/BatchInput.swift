@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 
 /// One column of the batch CSV: the model field it fills, its Chinese header and other accepted names.
 public struct BatchColumn: Sendable {
