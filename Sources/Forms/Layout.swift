@@ -153,7 +153,7 @@ struct BodyLayout {
 
     func visible(_ c: Condition) -> Bool {
         if let s = c.services, !s.contains(context.service) { return false }
-        return c.present.allSatisfy { !Fields.value($0, in: context).trimmingCharacters(in: .whitespaces).isEmpty }
+        return c.present.allSatisfy { !Fields.value($0, in: context).isBlank }
     }
 
     /// `单位数字证书申请表 › organization.name (深圳市…)`: the form, the field, whose value it is.
@@ -281,7 +281,7 @@ struct BodyLayout {
     }
 
     mutating func setValue(_ value: String, placeholder: String?, in box: Rect, size: Double, minSize: Double?, align: TextStyle.HAlign, owner: String) throws {
-        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+        if value.isBlank {
             guard let placeholder, !placeholder.isEmpty else { return }
             let style = TextStyle(role: .serif, size: size, align: align == .left ? .right : align, inset: Look.valueInset * 2, gray: Look.placeholderGray)
             try flow.draw { _ = try $0.text(placeholder, in: box, style: style, owner: owner) }
@@ -431,5 +431,13 @@ struct BodyLayout {
         case nil: break
         }
         return "\(formName) › \(path) (\(who))"
+    }
+}
+
+extension String {
+    /// Empty or only spaces and tabs (what `trimmingCharacters(in: .whitespaces)` would empty, without
+    /// Foundation's bridging, which showed in batch profiles).
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
     }
 }

@@ -131,8 +131,9 @@ public struct Pack: Sendable {
     /// Writes `申请材料.pdf` and `清单.md` into `<root>/<folderName>/`. Without `overwrite`, refuses when
     /// the PDF is already there. Each file is written under a temporary name (owner-only) and renamed
     /// into place, so an interrupted write leaves no partial file.
+    /// - Parameter faces: the faces a batch prepared for all its packs; nil cuts subsets for this pack alone.
     @discardableResult
-    public func write(into root: URL, fonts: FontBook, overwrite: Bool) throws -> PackFiles {
+    public func write(into root: URL, fonts: FontBook, overwrite: Bool, faces: PreparedFaces? = nil) throws -> PackFiles {
         let folder = root.appendingPathComponent(folderName, isDirectory: true)
         let pdf = folder.appendingPathComponent("申请材料.pdf")
         let md = folder.appendingPathComponent("清单.md")
@@ -148,7 +149,7 @@ public struct Pack: Sendable {
         let org = application.organization
         let writer = try PDFWriter(url: pdf, metadata: PDFMetadata(
             title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts,
-            embedding: .subsets(for: pages))
+            embedding: faces.map { .prepared($0) } ?? .subsets(for: pages))
         try writer.add(contentsOf: pages)
         try writer.finish()
         try AtomicFile.write(Data(markdown.utf8), to: md)

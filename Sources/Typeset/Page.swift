@@ -54,7 +54,8 @@ public struct PageBuilder {
     /// - Returns: the height the text block takes.
     @discardableResult
     public mutating func text(_ text: String, in box: Rect, style: TextStyle = TextStyle(), owner: String) throws -> Double {
-        let clean = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        // Line breaks in a value are spaces (native Swift: Foundation's replacing costs more than the layout).
+        let clean = text.utf8.contains(0x0A) ? String(text.map { $0 == "\r\n" || $0 == "\n" ? " " : $0 }) : text
         guard !clean.isEmpty else { return 0 }
         let shaped = try fonts.shapeCache.shaped(clean, role: style.role, fonts: fonts, owner: owner)
         let inner = box.insetBy(dx: style.inset, dy: 0)

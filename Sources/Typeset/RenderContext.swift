@@ -13,10 +13,15 @@ final class RenderContext: @unchecked Sendable {
     private let book: FontBook
     /// Per-document subsets by face index; other faces come whole from the book.
     private let subsets: [Int: FontBlob]
+    /// Whole faces by book index, for runs with a glyph their subset lacks (when `wholeFaceFallback`).
+    private var wholeFaces: [Int: OpaquePointer] = [:]
+    private let wholeFaceFallback: Bool
+    private(set) var unpreparedRuns = 0
 
-    init(book: FontBook, subsets: [Int: FontBlob] = [:]) {
+    init(book: FontBook, subsets: [Int: FontBlob] = [:], wholeFaceFallback: Bool = false) {
         self.book = book
         self.subsets = subsets
+        self.wholeFaceFallback = wholeFaceFallback
         self.library = FreeTypeLibrary()
     }
 
@@ -24,12 +29,40 @@ final class RenderContext: @unchecked Sendable {
         // cairo may still hold these faces in its font caches; each FT_Face (and, last, the library)
         // is released by the face's user-data destructor when cairo lets go of it.
         for (_, face) in faces { cairo_font_face_destroy(face) }
+        for (_, face) in wholeFaces { cairo_font_face_destroy(face) }
     }
 
-    /// The id to draw glyph `id` of face `index` with: subsets renumber their glyphs.
-    func glyphID(_ id: UInt32, face index: Int) -> UInt32 {
-        guard let subset = subsets[index] else { return id }
-        return subset.glyphMap[id] ?? 0
+    /// The cairo face and glyph ids to draw a run with: its subset when the subset has every glyph of
+    /// the run, else (with `wholeFaceFallback`) the whole face with the run's own ids.
+    func resolve(_ run: GlyphRun) -> (face: OpaquePointer, ids: [UInt32]) {
+        guard let subset = subsets[run.face] else { return (cairoFace(run.face), run.glyphs.map(\.id)) }
+        var ids: [UInt32] = []
+        ids.reserveCapacity(run.glyphs.count)
+        for g in run.glyphs {
+            guard let id = subset.glyphMap[g.id] else {
+                guard wholeFaceFallback else { return (cairoFace(run.face), run.glyphs.map { subset.glyphMap[$0.id] ?? 0 }) }
+                unpreparedRuns += 1; if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_GLYPHS"] != nil { FileHandle.standardError.write(Data("unprepared run: \(run.text) missing \(run.glyphs.filter { subset.glyphMap[$0.id] == nil }.map(\.id))\n".utf8)) }
+                return (wholeFace(run.face), run.glyphs.map(\.id))
+            }
+            ids.append(id)
+        }
+        return (cairoFace(run.face), ids)
+    }
+
+    private func wholeFace(_ index: Int) -> OpaquePointer {
+        if let known = wholeFaces[index] { return known }
+        let font = book.faces[index]
+        let cf = makeCairoFace(FaceOwner(library: library, bytes: font.bytes, index: font.index, keepAlive: font))
+        wholeFaces[index] = cf
+        return cf
+    }
+
+    private func makeCairoFace(_ owner: FaceOwner) -> OpaquePointer {
+        let cf = cairo_ft_font_face_create_for_ft_face(owner.face, 0)!
+        cairo_font_face_set_user_data(cf, &faceOwnerKey, Unmanaged.passRetained(owner).toOpaque()) { pointer in
+            Unmanaged<FaceOwner>.fromOpaque(pointer!).release()
+        }
+        return cf
     }
 
     /// The cairo font face for face `index` of the book, made on first use.
@@ -42,10 +75,7 @@ final class RenderContext: @unchecked Sendable {
         } else {
             owner = FaceOwner(library: library, bytes: font.bytes, index: font.index, keepAlive: font)
         }
-        let cf = cairo_ft_font_face_create_for_ft_face(owner.face, 0)!
-        cairo_font_face_set_user_data(cf, &faceOwnerKey, Unmanaged.passRetained(owner).toOpaque()) { pointer in
-            Unmanaged<FaceOwner>.fromOpaque(pointer!).release()
-        }
+        let cf = makeCairoFace(owner)
         faces[index] = cf
         return cf
     }
@@ -102,11 +132,12 @@ struct Painter {
             switch item {
             case let .glyphs(run):
                 cairo_set_source_rgb(cr, run.gray, run.gray, run.gray)
-                cairo_set_font_face(cr, context.cairoFace(run.face))
+                let (face, ids) = context.resolve(run)
+                cairo_set_font_face(cr, face)
                 cairo_set_font_size(cr, run.size)
-                let glyphs = run.glyphs.map {
-                    cairo_glyph_t(index: UInt(context.glyphID($0.id, face: run.face)), x: $0.x, y: $0.y)
-                }
+                var glyphs: [cairo_glyph_t] = []
+                glyphs.reserveCapacity(ids.count)
+                for (g, id) in zip(run.glyphs, ids) { glyphs.append(cairo_glyph_t(index: UInt(id), x: g.x, y: g.y)) }
                 let clusters = run.clusters.map { cairo_text_cluster_t(num_bytes: $0.bytes, num_glyphs: $0.glyphs) }
                 run.text.withCString { text in
                     cairo_show_text_glyphs(cr, text, Int32(run.text.utf8.count), glyphs, Int32(glyphs.count),

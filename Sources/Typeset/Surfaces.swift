@@ -23,6 +23,8 @@ public enum FontEmbedding: Sendable {
     /// The faces are first cut down by HarfBuzz to the glyphs these pages use, so a short document
     /// (a pack) embeds a few dozen KB per face. The pages must be the ones then added.
     case subsets(for: [Page])
+    /// The faces a run prepared once for all its documents (a batch): see `PreparedFaces`.
+    case prepared(PreparedFaces)
 }
 
 /// Writes pages into one A4 PDF, streamed to disk as they come.
@@ -37,6 +39,8 @@ public final class PDFWriter: @unchecked Sendable {
     private let fonts: FontBook
     private let context: RenderContext
     private let pooled: Bool
+    /// Kept alive while the surface may still use its faces.
+    private let prepared: PreparedFaces?
     private var surface: OpaquePointer?
     private var cr: OpaquePointer?
     private var streamBox: Unmanaged<AtomicFile>
@@ -49,9 +53,15 @@ public final class PDFWriter: @unchecked Sendable {
         case .wholeFaces:
             context = fonts.renderPool.borrow(fonts)
             pooled = true
+            prepared = nil
         case let .subsets(pages):
             context = RenderContext(book: fonts, subsets: fonts.subsets(for: pages))
             pooled = false
+            prepared = nil
+        case let .prepared(faces):
+            context = faces.context
+            pooled = false
+            prepared = faces
         }
         streamBox = Unmanaged.passRetained(file)
         let write: cairo_write_func_t = { closure, data, length in

@@ -94,8 +94,10 @@ struct BatchCommand: ParsableCommand {
             CLI.printErr("错误 error: \(error)")
             throw ExitCode(2)
         }
+        let templatesFolder = try TemplatesLocator.locate(explicit: templates.templates).path
         let run = BatchRun(catalog: catalog, fonts: fonts, library: library, output: out, overwrite: force,
-                           workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                           workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                           workerCommand: [Self.executablePath, "batch-worker", "--templates", templatesFolder])
         if !force {
             let existing = run.existingOutputs(records)
             if !existing.isEmpty {
@@ -110,7 +112,9 @@ struct BatchCommand: ParsableCommand {
         defer { _ = stopSignals }
 
         let progress = ProgressBar(total: records.count)
-        let (results, printPages) = try run.run(records) { done, total in progress.update(done) }
+        let (results, printPages) = try run.run(records, progress: { done, _ in progress.update(done) }, stalled: { seconds, done, total in
+            CLI.printErr("\n注意：已有 \(seconds) 秒没有完成新的单位（已完成 \(done)/\(total)）。若一直如此，请按 Ctrl-C 中断，再用 --jobs 1 重试，并把这条信息告诉维护者。")
+        })
         progress.finish()
 
         let summary = BatchSummary(results)
@@ -121,8 +125,19 @@ struct BatchCommand: ParsableCommand {
         print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
         if printPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(printPages) 页）") }
         print("汇总：\(out.appendingPathComponent("汇总.md").path)、汇总.csv；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")
+        if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_CPU"] != nil {
+            var me = rusage(), kids = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &me); getrusage(RUSAGE_CHILDREN.rawValue, &kids)
+            func cpu(_ u: rusage) -> Double { Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6 }
+            CLI.printErr("cpu: coordinator \(cpu(me)) s, workers \(cpu(kids)) s")
+        }
         if summary.written == 0 { throw ExitCode(2) }
         if summary.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// This program, to start the batch's worker processes.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// Temporaries left by a run that was killed outright (SIGKILL): `.<name>.partial-<pid>-<n>`.
@@ -145,6 +160,7 @@ struct BatchCommand: ParsableCommand {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler {
+                BatchRun.stopWorkers()
                 AtomicFile.removePending()
                 CLI.printErr("\n已中断：未完成的文件已删除，已完成的申请材料保留。")
                 // _exit, not exit: the workers are still running; atexit handlers and static destructors

@@ -24,6 +24,7 @@ struct CertPack: AsyncParsableCommand {
         subcommands: [
             ChecklistCommand.self, ValidateCommand.self, OfficesCommand.self,
             FillCommand.self, PreviewCommand.self, BatchCommand.self, DemoCommand.self, SpecimenCommand.self,
+            BatchWorkerCommand.self,
         ]
     )
 }
