@@ -36,6 +36,9 @@ public struct BatchRun: Sendable {
     public var workers: Int
     /// Packs laid out ahead of the one being appended to 全部打印.pdf.
     public var window: Int
+    /// `--resume`: a pack already complete and made from the same row (`Pack.isComplete`) is kept,
+    /// not written again; every other pack is (re)written. Its pages still go into 全部打印.pdf.
+    public var resume = false
 
     public static let printAllName = "全部打印.pdf"
 
@@ -60,8 +63,10 @@ public struct BatchRun: Sendable {
     }
 
     /// Runs the batch. `progress(done, total)` is called from the writing thread after each record.
-    /// Returns one result per record, in input order, and the pages in 全部打印.pdf.
-    public func run(_ records: [BatchRecord], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> (results: [BatchResult], printAllPages: Int) {
+    /// Returns one result per record, in input order, the pages in 全部打印.pdf, and why 全部打印.pdf
+    /// could not be written (disk full…) — then it is not there, and the packs still are.
+    /// 全部打印.pdf holds only packs that are on disk: a pack's pages are appended after it is written.
+    public func run(_ records: [BatchRecord], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let queue = Handoff(count: records.count, window: window)
         let this = self
@@ -99,10 +104,12 @@ public struct BatchRun: Sendable {
             }
         }
         writerDone.wait()
-        if let error = writerError.value { throw error }
+        if let error = writerError.value { return (results.value.map { $0! }, 0, error) }
         let count = printAll.pageCount
-        if count > 0 { try printAll.finish() }  // an empty PDF is no use to a printer; the writer removes its temporary
-        return (results.value.map { $0! }, count)
+        if count > 0 {  // an empty PDF is no use to a printer; the writer removes its temporary
+            do { try printAll.finish() } catch { return (results.value.map { $0! }, 0, error) }
+        }
+        return (results.value.map { $0! }, count, nil)
     }
 
     /// Lays out and writes one organisation's pack.
@@ -112,7 +119,13 @@ public struct BatchRun: Sendable {
         }
         do {
             let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library)
-            let files = try pack.write(into: output, fonts: fonts, overwrite: overwrite)
+            if resume && pack.isComplete(in: output) {
+                let folder = output.appendingPathComponent(pack.folderName, isDirectory: true)
+                let files = PackFiles(folder: folder, pdf: folder.appendingPathComponent("申请材料.pdf"),
+                                      checklist: folder.appendingPathComponent("清单.md"), pageCount: pack.pages.count)
+                return (BatchResult(record: record, figures: PackFigures(pack.checklist), status: .written(files)), pack.pages)
+            }
+            let files = try pack.write(into: output, fonts: fonts, overwrite: overwrite || resume)
             return (BatchResult(record: record, figures: PackFigures(pack.checklist), status: .written(files)), pack.pages)
         } catch {
             return (BatchResult(record: record, figures: nil, status: .failed("\(error)")), [])
