@@ -77,20 +77,28 @@ public final class AtomicFile: @unchecked Sendable {
             let e = errno
             throw OutputError(path: folderPath, code: e == ENOTDIR && Self.isSymlink(folderPath) ? ELOOP : e)
         }
-        var name = "", fd: Int32 = -1
-        for _ in 0..<8 {  // a name taken (or planted) is skipped, never written through
-            name = "." + url.lastPathComponent + Self.marker + "\(getpid())-" + Self.randomSuffix()
-            fd = Self.openExclusive(in: folder, name)
-            if fd >= 0 || errno != EEXIST { break }
+        var name = "", fd: Int32 = -1, e: Int32 = 0
+        // Created and listed under the lock, so a signal handler's sweep sees every temporary that
+        // exists; after the sweep (the process is exiting) none is created.
+        AtomicFile.lock.lock()
+        if AtomicFile.swept {
+            e = EINTR
+        } else {
+            for _ in 0..<8 {  // a name taken (or planted) is skipped, never written through
+                name = "." + url.lastPathComponent + Self.marker + "\(getpid())-" + Self.randomSuffix()
+                fd = Self.openExclusive(in: folder, name)
+                e = errno
+                if fd >= 0 || e != EEXIST { break }
+            }
+            if fd >= 0 { AtomicFile.pendingPaths.insert(folderPath + "/" + name) }
         }
+        AtomicFile.lock.unlock()
         guard fd >= 0 else {
-            let e = errno
             close(folder); folder = -1
             throw OutputError(path: url.path, code: e)
         }
         self.fd = fd
         temporaryName = name
-        AtomicFile.register(folderPath + "/" + name)
     }
 
     /// Creates `name` in the open folder for writing, owner-only; fails (EEXIST, ELOOP) rather than
@@ -204,10 +212,6 @@ public final class AtomicFile: @unchecked Sendable {
     nonisolated(unsafe) private static var swept = false
     private static let lock = NSLock()
 
-    private static func register(_ p: String) {
-        lock.lock(); defer { lock.unlock() }
-        if swept { unlink(p) } else { pendingPaths.insert(p) }
-    }
     private static func unregister(_ p: String) { lock.lock(); pendingPaths.remove(p); lock.unlock() }
 
     /// Temporaries not yet committed.
@@ -216,10 +220,9 @@ public final class AtomicFile: @unchecked Sendable {
     /// Removes every uncommitted temporary (for SIGINT/SIGTERM handlers before exiting). Files opened
     /// afterwards are removed as they are created (their commit then fails): call it only on the way out.
     public static func removePending() {
-        lock.lock()
+        lock.lock()  // held while unlinking: no temporary is created meanwhile
         swept = true
-        let all = pendingPaths
+        for p in pendingPaths { unlink(p) }
         lock.unlock()
-        for p in all { unlink(p) }
     }
 }
