@@ -18,6 +18,9 @@ public final class OutputFolder: @unchecked Sendable {
     /// True when the last run into this folder did not finish (killed, power cut).
     public let previousRunInterrupted: Bool
     private var lockFD: Int32
+    /// What the lock file held before this run, put back by `leave()` when the run ends without work.
+    private let previousNote: [UInt8]
+    private var settled = false
 
     public static let lockName = ".certpack.lock"
 
@@ -64,6 +67,7 @@ public final class OutputFolder: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 64)
         let n = pread(lockFD, &buffer, buffer.count, 0)
         previousRunInterrupted = n > 0
+        previousNote = n > 0 ? Array(buffer[0..<n]) : []
         // Best effort: a full disk may refuse even these few bytes; the lock itself holds regardless.
         let note = Array("running \(getpid())\n".utf8)
         if ftruncate(lockFD, 0) == 0 { _ = pwrite(lockFD, note, note.count, 0) }
@@ -85,6 +89,16 @@ public final class OutputFolder: @unchecked Sendable {
     public func finish() {
         guard lockFD >= 0 else { return }
         _ = ftruncate(lockFD, 0)
+        settled = true
+    }
+
+    /// The run ends having changed nothing (refused, or failed before writing): the folder's note is
+    /// put back as it was, so an interrupted run before this one is still reported next time. Does
+    /// nothing after `finish()`.
+    public func leave() {
+        guard lockFD >= 0, !settled else { return }
+        settled = true
+        if ftruncate(lockFD, 0) == 0 && !previousNote.isEmpty { _ = pwrite(lockFD, previousNote, previousNote.count, 0) }
     }
 
     /// Removes what dead runs left in `folders` (names relative to this folder; "" is the folder

@@ -157,7 +157,7 @@ public struct Pack: Sendable {
         if existed {
             for f in [pdf, md, digest] where Self.kind(of: f.path) == S_IFLNK { throw PackError.symlink(f.path) }
             if !overwrite, let there = [pdf, md].first(where: { Self.kind(of: $0.path) != 0 }) { throw PackError.exists(there.path) }
-        } else if mkdir(folder.path, 0o700) != 0 {
+        } else if (try? OutputFolder.makeFolders(root.path)) == nil || mkdir(folder.path, 0o700) != 0 {
             throw OutputError(path: folder.path, code: errno)
         }
         var renamed = false

@@ -102,6 +102,7 @@ struct BatchCommand: ParsableCommand {
         }
         // One run per output folder, held until the process ends.
         let folder = try CLI.openOutput(out)
+        defer { folder.leave() }  // ended before any work (refused): the folder's state stays as it was
         var run = BatchRun(catalog: catalog, fonts: fonts, library: library, output: folder.url, overwrite: force,
                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         run.resume = resume

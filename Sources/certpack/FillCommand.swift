@@ -34,6 +34,7 @@ struct FillCommand: AsyncParsableCommand {
         // One run per output folder; what a killed run left in it (temporaries) goes first.
         let folder = try CLI.openOutput(URL(fileURLWithPath: output))
         folder.removeStaleTemporaries(in: ["", job.pack.folderName])
+        defer { folder.leave() }
         let files = try job.write(into: folder.url, force: force)
         folder.finish()
         print("已写出 \(files.pdf.path)（\(files.pageCount) 页）")

@@ -211,6 +211,7 @@ import Testing
         let plain = try run(certpack, ["batch", csv.path, "-o", out.path])
         #expect(plain.status == 2)
         #expect(plain.err.contains("没有完成") && plain.err.contains("--resume"), "\(plain.err)")
+        #expect(try run(certpack, ["batch", csv.path, "-o", out.path]).err.contains("没有完成"), "a refused run changes nothing, not even that note")
         // A pack of the dead run that another row would now make differently is not kept: tamper one.
         let kept = try #require(files(under: out).first { $0.hasSuffix("申请材料.pdf") })
         let digest = out.appendingPathComponent(kept).deletingLastPathComponent().appendingPathComponent(".certpack-row")
