@@ -232,7 +232,7 @@ public struct Pack: Sendable {
 
     /// Writes one PNG per page (`page-01.png`, …) into `folder`, from the same pages as the PDF.
     public func writePreviews(into folder: URL, dpi: Double, fonts: FontBook) throws -> [URL] {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try OutputFolder.makeFolders(folder.path)
         let all = pages
         let digits = max(2, String(all.count).count)
         var urls: [URL] = []

@@ -106,6 +106,17 @@ import Testing
         let again = try run(certpack, ["fill", "Examples/new-odc-personal.yaml", "-o", out.path])
         #expect(again.status == 0, "the re-run is not refused by a corrupt leftover: \(again.err)")
         _ = try Self.expectOnlyWholeFiles(in: out)
+
+        // Replacing that pack (--force) on a full disk fails and leaves the old pack exactly as it was.
+        let pack = out.appendingPathComponent("91440305MA5DPL4W0G-深圳市南山区康宁诊所有限公司")
+        let names = [".certpack-row", "清单.md", "申请材料.pdf"]
+        let before = try names.map { try Data(contentsOf: pack.appendingPathComponent($0)) }
+        let free = try #require(try FileManager.default.attributesOfFileSystem(forPath: disk.path)[.systemFreeSize] as? Int)
+        FileManager.default.createFile(atPath: filler.path, contents: Data(count: max(0, free - 30 * 1024)))
+        let replace = try run(certpack, ["fill", "Examples/new-odc-personal.yaml", "-o", out.path, "--force"])
+        #expect(replace.status == 2 && replace.err.contains("磁盘已满"), "\(replace.err)")
+        #expect(try names.map { try Data(contentsOf: pack.appendingPathComponent($0)) } == before, "the old pack is untouched")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: pack.path)) == Set(names))
     }
 
     // MARK: - Symlinks
