@@ -3,7 +3,7 @@
 
 SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
-DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev pkg-config fonts-noto-cjk
+DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev libqpdf-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 

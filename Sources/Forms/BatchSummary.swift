@@ -29,7 +29,9 @@ public struct PackFigures: Sendable {
 }
 
 /// The batch summary: one line per organisation, and the totals an agent plans the week with
-/// (fees, Ukeys to bring, visits per office and day). Written as 汇总.csv and 汇总.md.
+/// (fees, Ukeys to bring, visits per office and day). Written as 汇总.csv and 汇总.md. It names
+/// people by name only: no ID number (a problem quoting one shows it masked). An organisation whose
+/// pack could not be written is listed as 未生成 with the reason.
 public struct BatchSummary: Sendable {
     public struct Line: Sendable {
         public var line: Int
@@ -71,9 +73,11 @@ public struct BatchSummary: Sendable {
                 line.status = "数据有误，未生成"
                 line.problems = issues.map { "第\($0.line)\($0.unit)「\($0.column)」\($0.message)" }.joined(separator: "；")
             case let .failed(message):
-                line.status = "生成失败"
+                line.status = "未生成"
                 line.problems = message
             }
+            // The summary is read casually and passed around: a problem that quotes an ID number shows it masked.
+            line.problems = maskIDNumbers(in: line.problems)
             if let f = r.figures, r.succeeded {
                 if let total = f.fee { line.fee = "\(total)"; feeTotal += total } else { line.fee = "未公布"; unpublished += 1 }
                 ukeys += f.ukeys

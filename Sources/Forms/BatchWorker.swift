@@ -6,14 +6,18 @@ import Glibc
 #endif
 
 // The batch's worker processes: how the coordinator (`BatchRun`) and a worker (`certpack batch-worker`)
-// talk. One JSON object per line: the coordinator sends a `WorkerSetup`, then `WorkerJob`s, then closes
-// the worker's input; the worker answers one `WorkerReply` per job, in the order it got them.
+// talk. One JSON object per line: the coordinator sends a `WorkerSetup`, then one `WorkerChunk` at a
+// time, then closes the worker's input; the worker answers a `WorkerReply` per pack and one per chunk.
 
 /// What a worker needs besides its templates and fonts (which it loads itself, from the same folders).
 public struct WorkerSetup: Codable, Sendable {
+    /// Where the packs go.
     public var output: String
+    /// Where the parts of 全部打印.pdf go (a private folder of the run).
+    public var parts: String
     public var overwrite: Bool
-    /// Every character of the batch: the worker prepares its faces from these, as the coordinator does.
+    public var resume: Bool
+    /// Every character of the batch: the worker prepares its faces from these, as every process does.
     public var characters: String
 }
 
@@ -23,53 +27,107 @@ public struct WorkerJob: Codable, Sendable {
     public var application: Application
 }
 
-/// What became of a job: the pages written, or why not.
-public struct WorkerReply: Codable, Sendable {
-    public var index: Int
-    public var pages: Int?
-    public var error: String?
+/// Consecutive packs, made by one process, and drawn together into one part of 全部打印.pdf.
+public struct WorkerChunk: Codable, Sendable {
+    public var number: Int
+    public var packs: [WorkerJob]
 }
 
-/// The worker's side: reads jobs from `input` until it closes, makes each pack, answers on `output`.
-/// Draws on the calling thread only (see `PreparedFaces` for why a process never draws on two).
+/// What became of a pack (`index`: the pages written, or why not), or of a chunk's part (`chunk`).
+public struct WorkerReply: Codable, Sendable {
+    public var index: Int?
+    public var pages: Int?
+    public var error: String?
+    public var chunk: Int?
+    public var partPages: Int?
+    public var partError: String?
+}
+
+/// Makes chunks of packs in this process, on the calling thread (see `PreparedFaces` for why one).
+final class PackMaker {
+    let setup: WorkerSetup
+    let catalog: Catalog
+    let fonts: FontBook
+    let library: FormLibrary
+    let faces: PreparedFaces
+
+    init(setup: WorkerSetup, catalog: Catalog, fonts: FontBook, library: FormLibrary) {
+        self.setup = setup; self.catalog = catalog; self.fonts = fonts; self.library = library
+        faces = fonts.prepareFaces(for: setup.characters.unicodeScalars)
+    }
+
+    static func partPath(_ setup: WorkerSetup, _ chunk: Int) -> String {
+        setup.parts + "/" + String(format: "part-%05d.pdf", chunk)
+    }
+
+    /// Lays out each pack of the chunk once, writes it, and draws its pages into the chunk's part
+    /// (only once the pack is on disk, so the part never shows a pack that is not there).
+    func make(_ chunk: WorkerChunk, reply: (WorkerReply) -> Void) {
+        let root = URL(fileURLWithPath: setup.output)
+        var part: PDFWriter?, partError: String?
+        do {
+            part = try PDFWriter(url: URL(fileURLWithPath: Self.partPath(setup, chunk.number)), metadata: BatchRun.printAllMetadata,
+                                 fonts: fonts, embedding: .prepared(faces))
+        } catch {
+            partError = "\(error)"
+        }
+        for job in chunk.packs {
+            var result = WorkerReply(index: job.index)
+            do {
+                let pack = try Pack.build(application: job.application, catalog: catalog, fonts: fonts, library: library)
+                if setup.resume && pack.isComplete(in: root) {
+                    result.pages = pack.pages.count
+                } else {
+                    result.pages = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces).pageCount
+                }
+                if partError == nil {
+                    do { try part?.add(contentsOf: pack.pages) } catch { partError = "\(error)"; part = nil }
+                }
+            } catch {
+                result.error = "\(error)"
+            }
+            reply(result)
+        }
+        var done = WorkerReply(chunk: chunk.number, partPages: part?.pageCount ?? 0)
+        if partError == nil, let part, part.pageCount > 0 {
+            do { try part.finish() } catch { partError = "\(error)" }
+        }
+        done.partError = partError
+        reply(done)
+    }
+}
+
+/// The worker's side: reads chunks from `input` until it closes, makes them, answers on `output`.
 public enum BatchWorker {
     public static func serve(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
                              catalog: Catalog, fonts: FontBook, library: FormLibrary) throws {
         let reader = LineReader(fd: input)
         let decoder = JSONDecoder(), encoder = JSONEncoder()
         guard let first = reader.next() else { return }
-        let setup = try decoder.decode(WorkerSetup.self, from: first)
-        let faces = fonts.prepareFaces(for: setup.characters.unicodeScalars)
-        let root = URL(fileURLWithPath: setup.output)
-        while let line = reader.next() {
-            let job = try decoder.decode(WorkerJob.self, from: line)
-            var reply = WorkerReply(index: job.index)
-            do {
-                let pack = try Pack.build(application: job.application, catalog: catalog, fonts: fonts, library: library)
-                reply.pages = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite, faces: faces).pageCount
-            } catch {
-                reply.error = "\(error)"
+        let maker = PackMaker(setup: try decoder.decode(WorkerSetup.self, from: first), catalog: catalog, fonts: fonts, library: library)
+        var coordinatorGone = false
+        while !coordinatorGone, let line = reader.next() {
+            maker.make(try decoder.decode(WorkerChunk.self, from: line)) { reply in
+                if !coordinatorGone, let data = try? encoder.encode(reply), !writeLine(output, data) { coordinatorGone = true }
             }
-            guard writeLine(output, try encoder.encode(reply)) else { return }  // the coordinator is gone
         }
     }
 }
 
-/// The coordinator's side: `count` worker processes fed from one queue of jobs, in input order, with
-/// two jobs in flight per worker so none waits for its next job.
+/// The coordinator's side: `count` worker processes fed from one queue of chunks, in input order.
 final class WorkerPool: @unchecked Sendable {
     private struct Worker {
         let process: Process
         var input: Int32
-        var inFlight: [Int] = []
+        var chunk: WorkerChunk?
+        var answered: Set<Int> = []
         var alive = true
     }
 
     private let condition = NSCondition()
     private var workers: [Worker] = []
-    private var queue: [WorkerJob]
-    private var nextJob = 0
-    private var replies: [Int: WorkerReply] = [:]
+    private let queue: [WorkerChunk]
+    private var nextChunk = 0
     private var open: Int
     private let onReply: @Sendable (WorkerReply) -> Void
     private let encoder = JSONEncoder()
@@ -78,11 +136,11 @@ final class WorkerPool: @unchecked Sendable {
     nonisolated(unsafe) static var livePIDs: Set<Int32> = []
     static let pidLock = NSLock()
 
-    init(command: [String], count: Int, setup: WorkerSetup, jobs: [WorkerJob],
+    init(command: [String], count: Int, setup: WorkerSetup, chunks: [WorkerChunk],
          onReply: @escaping @Sendable (WorkerReply) -> Void) throws {
         signal(SIGPIPE, SIG_IGN)  // a worker that died is noticed by its closed output, not by a signal
-        self.queue = jobs
-        self.open = jobs.count
+        self.queue = chunks
+        self.open = chunks.count
         self.onReply = onReply
         let setupLine = try encoder.encode(setup)
         for n in 0..<count {
@@ -94,10 +152,10 @@ final class WorkerPool: @unchecked Sendable {
             process.standardOutput = fromWorker
             try process.run()
             Self.pidLock.lock(); Self.livePIDs.insert(process.processIdentifier); Self.pidLock.unlock()
-            let input = toWorker.fileHandleForWriting.fileDescriptor
-            // Our copies of the ends the worker uses: closed, so the worker alone holds them.
+            // Our copies of the ends the worker uses are closed, so its input ends when we close ours.
             try? toWorker.fileHandleForReading.close()
             try? fromWorker.fileHandleForWriting.close()
+            let input = toWorker.fileHandleForWriting.fileDescriptor
             workers.append(Worker(process: process, input: input))
             _ = writeLine(input, setupLine)
             let output = fromWorker.fileHandleForReading
@@ -107,24 +165,20 @@ final class WorkerPool: @unchecked Sendable {
             }
         }
         condition.lock()
-        for n in workers.indices { feed(n); feed(n) }
+        for n in workers.indices { feed(n) }
         condition.unlock()
     }
 
-    /// Sends worker `n` the next job, or closes its input when there is none. Called with the lock held.
+    /// Sends worker `n` the next chunk, or closes its input when there is none. Called with the lock held.
     private func feed(_ n: Int) {
-        guard workers[n].alive else { return }
-        guard nextJob < queue.count else {
-            if workers[n].inFlight.isEmpty { closeInput(n) }
-            return
-        }
-        let job = queue[nextJob]
-        nextJob += 1
-        workers[n].inFlight.append(job.index)
-        if let line = try? encoder.encode(job), writeLine(workers[n].input, line) { return }
-        workers[n].inFlight.removeLast()
-        nextJob -= 1
-        workers[n].alive = false  // its reader will see the end and hand back what was in flight
+        guard workers[n].alive, workers[n].chunk == nil else { return }
+        guard nextChunk < queue.count else { closeInput(n); return }
+        let chunk = queue[nextChunk]
+        nextChunk += 1
+        workers[n].chunk = chunk
+        workers[n].answered = []
+        if let line = try? encoder.encode(chunk), writeLine(workers[n].input, line) { return }
+        workers[n].alive = false  // its reader sees the end and reports the chunk
     }
 
     private func closeInput(_ n: Int) {
@@ -138,48 +192,49 @@ final class WorkerPool: @unchecked Sendable {
         while let line = reader.next() {
             guard let reply = try? decoder.decode(WorkerReply.self, from: line) else { break }
             condition.lock()
-            workers[n].inFlight.removeAll { $0 == reply.index }
-            replies[reply.index] = reply
-            open -= 1
-            feed(n)
-            condition.broadcast()
+            if let i = reply.index { workers[n].answered.insert(i) }
+            if reply.chunk != nil {
+                workers[n].chunk = nil
+                open -= 1
+                feed(n)
+                condition.broadcast()
+            }
             condition.unlock()
             onReply(reply)
         }
-        // The worker's output ended: it finished, or it died with jobs in flight.
+        // The worker's output ended: it finished, or it died in the middle of a chunk.
         workers[n].process.waitUntilExit()
         Self.pidLock.lock(); Self.livePIDs.remove(workers[n].process.processIdentifier); Self.pidLock.unlock()
         condition.lock()
         workers[n].alive = false
         closeInput(n)
-        let lost = workers[n].inFlight
-        workers[n].inFlight = []
-        let status = workers[n].process.terminationStatus
-        let reason = workers[n].process.terminationReason == .uncaughtSignal ? "信号 \(status)" : "退出码 \(status)"
-        // What it had in flight is not tried again (it may be what killed it); the others go on with
-        // the rest of the queue, or, when none is left, the rest fails too.
-        var pending = lost
+        let reason = workers[n].process.terminationReason == .uncaughtSignal
+            ? "信号 \(workers[n].process.terminationStatus)" : "退出码 \(workers[n].process.terminationStatus)"
+        let message = "生成进程意外结束（\(reason)），未生成"
+        // Its chunk is not tried again (it may be what killed it); the others go on with the queue,
+        // or, when none is left, the rest of the queue fails too.
+        var lost: [WorkerChunk] = workers[n].chunk.map { [$0] } ?? []
+        let answered = workers[n].answered
+        workers[n].chunk = nil
         if !workers.contains(where: \.alive) {
-            pending += queue[nextJob...].map(\.index)
-            nextJob = queue.count
+            lost += queue[nextChunk...]
+            nextChunk = queue.count
         }
-        var failed: [WorkerReply] = []
-        for i in pending {
-            let reply = WorkerReply(index: i, pages: nil, error: "生成进程意外结束（\(reason)），未生成")
-            replies[i] = reply
-            failed.append(reply)
-        }
-        open -= pending.count
+        open -= lost.count
         condition.broadcast()
         condition.unlock()
-        for reply in failed { onReply(reply) }
+        for (k, chunk) in lost.enumerated() {
+            for job in chunk.packs where k > 0 || !answered.contains(job.index) {
+                onReply(WorkerReply(index: job.index, error: message))
+            }
+            onReply(WorkerReply(chunk: chunk.number, partError: message))
+        }
     }
 
-    /// Waits until every job has a reply; the replies by record index.
-    func wait() -> [Int: WorkerReply] {
+    /// Waits until every chunk is answered.
+    func wait() {
         condition.lock(); defer { condition.unlock() }
         while open > 0 { condition.wait() }
-        return replies
     }
 
     /// Stops every worker still running (the batch ended early, by an error).

@@ -56,11 +56,14 @@ public enum PackError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The pack exists and overwriting was not asked for.
     case exists(String)
     case io(String, String)
+    /// The pack's folder (or a file in it) is a symlink: never written through.
+    case symlink(String)
 
     public var description: String {
         switch self {
         case let .exists(path): "\(path) already exists; not overwriting it (use --force to replace it)"
         case let .io(path, detail): "\(path): \(detail)"
+        case let .symlink(path): "\(path)：是一个符号链接；为安全起见，不经由符号链接写入申请材料（请删除该链接或换一个输出目录）"
         }
     }
 }
@@ -128,37 +131,109 @@ public struct Pack: Sendable {
             .write(into: root, fonts: fonts, overwrite: overwrite)
     }
 
-    /// Writes `申请材料.pdf` and `清单.md` into `<root>/<folderName>/`. Without `overwrite`, refuses when
-    /// the PDF is already there. Each file is written under a temporary name (owner-only) and renamed
-    /// into place, so an interrupted write leaves no partial file.
+    /// The hidden file beside a pack holding the `RowDigest` of the data it was made from.
+    public static let digestName = ".certpack-row"
+
+    /// Writes `申请材料.pdf`, `清单.md` and the row digest into `<root>/<folderName>/`. Without
+    /// `overwrite`, refuses when the PDF or the checklist is already there.
+    ///
+    /// Every file is written under a private temporary name (owner-only) and renamed into place only
+    /// once all of them are written and the PDF is checked whole; on any failure the temporaries are
+    /// removed and a folder this call created is removed again: the folder is left as it was. A pack
+    /// folder that is a symlink is refused, and so is writing through one.
     /// - Parameter faces: the faces a batch prepared for all its packs; nil cuts subsets for this pack alone.
     @discardableResult
     public func write(into root: URL, fonts: FontBook, overwrite: Bool, faces: PreparedFaces? = nil) throws -> PackFiles {
         let folder = root.appendingPathComponent(folderName, isDirectory: true)
         let pdf = folder.appendingPathComponent("申请材料.pdf")
         let md = folder.appendingPathComponent("清单.md")
-        let fm = FileManager.default
-        if !overwrite && (fm.fileExists(atPath: pdf.path) || fm.fileExists(atPath: md.path)) {
-            throw PackError.exists(fm.fileExists(atPath: pdf.path) ? pdf.path : md.path)
+        let digest = folder.appendingPathComponent(Self.digestName)
+        let existed: Bool
+        switch Self.kind(of: folder.path) {
+        case S_IFLNK: throw PackError.symlink(folder.path)
+        case S_IFDIR: existed = true
+        case 0: existed = false
+        default: throw PackError.io(folder.path, "已有同名的文件（不是文件夹）；请移走它或换一个输出目录")
         }
+        if existed {
+            for f in [pdf, md, digest] where Self.kind(of: f.path) == S_IFLNK { throw PackError.symlink(f.path) }
+            if !overwrite, let there = [pdf, md].first(where: { Self.kind(of: $0.path) != 0 }) { throw PackError.exists(there.path) }
+        } else if (try? OutputFolder.makeFolders(root.path)) == nil || mkdir(folder.path, 0o700) != 0 {
+            throw OutputError(path: folder.path, code: errno)
+        }
+        var renamed = false
         do {
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let count = try writeFiles(fonts: fonts, faces: faces, pdf: pdf, md: md, digest: digest, existed: existed, renamed: &renamed)
+            return PackFiles(folder: folder, pdf: pdf, checklist: md, pageCount: count)
         } catch {
-            throw PackError.io(folder.path, "cannot create the folder: \(error.localizedDescription)")
+            // Leave the folder as it was: a new one goes away with anything renamed into it; in an old
+            // one the digest is already gone, so a half-replaced pack is never taken for complete.
+            if !existed {
+                if renamed { for f in [pdf, md, digest] { unlink(f.path) } }
+                rmdir(folder.path)
+            }
+            throw error
         }
+    }
+
+    private func writeFiles(fonts: FontBook, faces: PreparedFaces?, pdf: URL, md: URL, digest: URL, existed: Bool, renamed: inout Bool) throws -> Int {
         let org = application.organization
         let writer = try PDFWriter(url: pdf, metadata: PDFMetadata(
             title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts,
             embedding: faces.map { .prepared($0) } ?? .subsets(for: pages))
         try writer.add(contentsOf: pages)
-        try writer.finish()
-        try AtomicFile.write(Data(markdown.utf8), to: md)
-        return PackFiles(folder: folder, pdf: pdf, checklist: md, pageCount: writer.pageCount)
+        // The small files are written and synced first; the PDF is renamed into place by finish()
+        // once it is checked whole, then the others. The digest goes last: it vouches for the rest.
+        let checklist = try AtomicFile(md)
+        try checklist.write(Data(markdown.utf8))
+        try checklist.seal()
+        let row = try AtomicFile(digest)
+        try row.write(Data((RowDigest.of(application) + "\n").utf8))
+        try row.seal()
+        // An old digest is moved aside while the PDF is replaced (a half-replaced pack must never be
+        // taken for complete), and put back if the new PDF cannot be finished.
+        let aside = "." + Self.digestName + AtomicFile.marker + "\(getpid())-old"
+        let stashed = existed && rename(digest.path, folderPath(digest) + aside) == 0
+        do { try writer.finish() } catch {
+            if stashed { rename(folderPath(digest) + aside, digest.path) }
+            throw error
+        }
+        renamed = true
+        if stashed { unlink(folderPath(digest) + aside) }
+        try checklist.commit()
+        try row.commit()
+        return writer.pageCount
+    }
+
+    /// True when `<root>/<folderName>/` holds this pack whole, made from this very application:
+    /// the PDF (ending with its trailer) and the checklist are there as regular files and the row
+    /// digest matches. What `batch --resume` keeps.
+    public func isComplete(in root: URL) -> Bool {
+        let folder = root.appendingPathComponent(folderName, isDirectory: true)
+        guard Self.kind(of: folder.path) == S_IFDIR else { return false }
+        let pdf = folder.appendingPathComponent("申请材料.pdf").path, md = folder.appendingPathComponent("清单.md").path
+        guard Self.kind(of: pdf) == S_IFREG, Self.kind(of: md) == S_IFREG,
+              let digest = try? InputFile.readText(folder.appendingPathComponent(Self.digestName), limit: 1024),
+              digest.trimmingCharacters(in: .whitespacesAndNewlines) == RowDigest.of(application),
+              let handle = FileHandle(forReadingAtPath: pdf) else { return false }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 32 ? size - 32 : 0)
+        let end = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        return end.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("%%EOF")
+    }
+
+    private func folderPath(_ file: URL) -> String { file.deletingLastPathComponent().path + "/" }
+
+    /// The file type of `path` without following a symlink (`S_IFDIR`, `S_IFLNK`…), 0 when nothing is there.
+    static func kind(of path: String) -> mode_t {
+        var st = stat()
+        return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0
     }
 
     /// Writes one PNG per page (`page-01.png`, …) into `folder`, from the same pages as the PDF.
     public func writePreviews(into folder: URL, dpi: Double, fonts: FontBook) throws -> [URL] {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try OutputFolder.makeFolders(folder.path)
         let all = pages
         let digits = max(2, String(all.count).count)
         var urls: [URL] = []

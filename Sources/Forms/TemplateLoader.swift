@@ -54,7 +54,9 @@ public enum TemplateLoader {
     public static func load(url: URL, displayName: String? = nil) throws -> FormTemplate {
         let name = displayName ?? url.path
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        do { text = try InputFile.readText(url, limit: InputFile.templateLimit) } catch let e as InputFile.Refusal {
+            throw TemplateError(file: name, line: nil, message: e.reason)
+        } catch {
             throw TemplateError(file: name, line: nil, message: "cannot read the template: \(error.localizedDescription)")
         }
         return try parse(text, file: name)

@@ -113,7 +113,9 @@ public enum BatchInput {
     /// checked with `Validator`; problems are attached to their record, never thrown.
     public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        do { data = try InputFile.read(url, limit: InputFile.batchLimit) } catch let e as InputFile.Refusal {
+            throw BatchFileError(file: url.path, detail: e.reason)
+        } catch {
             throw BatchFileError(file: url.path, detail: "cannot read the file (\(error.localizedDescription))")
         }
         let ext = url.pathExtension.lowercased()
@@ -197,8 +199,9 @@ public enum BatchInput {
                 for column in BatchSchema.columns where !column.field.hasPrefix("holder.") && column.field != "organization.uscc" {
                     guard let value = values[column.field], first.values[column.field] != value else { continue }
                     let field = column.field
+                    let shown = { (v: String) in field.hasSuffix("idNumber") ? maskID(v) : v }  // ID numbers are never echoed whole
                     groups[g].issues.append(BatchIssue(line: row.row, column: BatchSchema.header(forField: field), message:
-                        "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(value)」≠「\(first.values[field] ?? "空")」。"
+                        "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(shown(value))」≠「\(first.values[field].map(shown) ?? "空")」。"
                         + "同一单位写成多行时，只有「持证人…」各列可以不同（每行一位持证人），其余各列留空或与第 \(first.line) 行相同"))
                 }
                 if !holder.isEmpty { groups[g].holders.append((holder, row.row)) }

@@ -77,11 +77,13 @@ public enum ApplicationLoader {
 
     /// `decodeListByRecord` on a file.
     public static func loadListByRecord(url: URL) throws -> [Result<Application, ApplicationLoadError>] {
-        try decodeListByRecord(read(url), format: .of(url), source: url.relativePath)
+        try decodeListByRecord(read(url, limit: InputFile.batchLimit), format: .of(url), source: url.relativePath)
     }
 
-    static func read(_ url: URL) throws -> String {
-        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+    static func read(_ url: URL, limit: Int = InputFile.templateLimit) throws -> String {
+        do { return try InputFile.readText(url, limit: limit) } catch let e as InputFile.Refusal {
+            throw ApplicationLoadError(source: url.relativePath, message: e.reason)
+        } catch {
             throw ApplicationLoadError(source: url.relativePath, message: "无法读取文件（\(error.localizedDescription)）")
         }
     }

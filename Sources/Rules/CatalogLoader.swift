@@ -20,7 +20,9 @@ extension Catalog {
     }
 
     private static func read(_ url: URL) throws -> String {
-        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+        do { return try InputFile.readText(url, limit: InputFile.templateLimit) } catch let e as InputFile.Refusal {
+            throw CatalogError(file: url.path, message: e.reason)
+        } catch {
             throw CatalogError(file: url.path, message: "无法读取（\(error.localizedDescription)）")
         }
     }

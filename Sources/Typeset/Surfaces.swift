@@ -93,7 +93,9 @@ public final class PDFWriter: @unchecked Sendable {
         for page in pages { try add(page) }
     }
 
-    /// Flushes the PDF and renames it into place.
+    /// Flushes the PDF, checks it is whole, and renames it into place. A PDF is whole when cairo
+    /// reports no error after finishing it and its bytes end with the trailer's `%%EOF`; otherwise
+    /// (disk full, a write error) the temporary is removed and nothing appears under the real name.
     public func finish() throws {
         guard let cr else { return }
         cairo_destroy(cr)
@@ -103,10 +105,16 @@ public final class PDFWriter: @unchecked Sendable {
         cairo_surface_destroy(surface)
         surface = nil
         if pooled { fonts.renderPool.giveBack(context) }
+        let end = String(decoding: file.tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard end.hasSuffix("%%EOF") else {
+            throw OutputError(path: file.url.path, code: file.writeError, detail: file.writeError == 0 ? "PDF 不完整（没有写完结尾 %%EOF），未保存" : "")
+        }
         try file.commit()
     }
 
     private func check() throws {
+        // A write error first: cairo only knows "error while writing to output stream", the file knows why.
+        if file.writeError != 0 { throw OutputError(path: file.url.path, code: file.writeError) }
         let status = cairo_surface_status(surface)
         if status != CAIRO_STATUS_SUCCESS {
             throw TypesetError.render(path: file.url.path, detail: String(cString: cairo_status_to_string(status)))

@@ -33,7 +33,11 @@ struct BatchCommand: ParsableCommand {
 
         退出码：0 全部生成；1 部分行有误未生成（其余已生成）；2 没有任何一行能生成
         （文件无法读取、表头有误、全部行有误，或不加 --force 时拒绝覆盖已有文件）。
-        中断（Ctrl-C / kill）：130 / 143，未写完的文件已删除，不留半个 PDF。
+        中断（Ctrl-C / kill）：130 / 143，未写完的文件已删除，不留半个 PDF；
+        之后加 --resume 重跑：保留已完成且数据未变的申请材料，只补做其余。
+        同一输出目录同时只能有一个 certpack 在写（另一个立即以 2 退出）。
+        写入失败（磁盘已满、目录只读…）的单位在汇总中记为「未生成」并写明原因；
+        全部打印.pdf 与汇总只在它们描述的申请材料都已写好时才写出。
         """)
 
     @Argument(help: "批量数据：CSV，或 YAML/JSON 列表")
@@ -42,6 +46,8 @@ struct BatchCommand: ParsableCommand {
     var output: String?
     @Flag(help: "覆盖已有的申请材料与全部打印.pdf")
     var force = false
+    @Flag(help: "接着上次（中断的）运行：保留已完成且数据未变的申请材料，只补做其余，并重写全部打印.pdf 与汇总")
+    var resume = false
     @Option(help: "CSV 编码：auto（默认：UTF-8 含或不含 BOM，否则 GB18030/GBK）、utf8、gbk、gb18030")
     var encoding: String = "auto"
     @Flag(help: "打印空白 CSV 表头（带 BOM，Excel 可直接打开），然后退出")
@@ -94,66 +100,86 @@ struct BatchCommand: ParsableCommand {
             CLI.printErr("错误 error: \(error)")
             throw ExitCode(2)
         }
+        // One run per output folder, held until the process ends.
+        let folder = try CLI.openOutput(out)
+        defer { folder.leave() }  // ended before any work (refused): the folder's state stays as it was
         let templatesFolder = try TemplatesLocator.locate(explicit: templates.templates).path
-        let run = BatchRun(catalog: catalog, fonts: fonts, library: library, output: out, overwrite: force,
+        var run = BatchRun(catalog: catalog, fonts: fonts, library: library, output: folder.url, overwrite: force,
                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                            workerCommand: [Self.executablePath, "batch-worker", "--templates", templatesFolder])
-        if !force {
+        run.resume = resume
+        let packFolders = records.compactMap { $0.application.map { Pack.folderName(for: $0.organization) } }
+        // Whatever dead runs left (temporaries, a pack folder with nothing but temporaries) goes first.
+        folder.removeStaleTemporaries(in: [""] + packFolders)
+        if folder.previousRunInterrupted && !resume && !force {
+            CLI.printErr("上次写入 \(out.path) 的运行没有完成（被中断）。加 --resume 保留已完成的申请材料、只补做其余；或加 --force 全部重做。")
+        }
+        if !force && !resume {
             let existing = run.existingOutputs(records)
             if !existing.isEmpty {
-                CLI.printErr("以下文件已存在，未覆盖任何文件（加 --force 覆盖）：")
+                CLI.printErr("以下文件已存在，未覆盖任何文件（加 --resume 保留已完成的、只补做其余；加 --force 全部覆盖）：")
                 for path in existing.prefix(20) { CLI.printErr("  \(path)") }
                 if existing.count > 20 { CLI.printErr("  …共 \(existing.count) 个") }
                 throw ExitCode(2)
             }
         }
-        removeStalePartials(in: out)
         let stopSignals = installSignalHandlers()
         defer { _ = stopSignals }
 
         let progress = ProgressBar(total: records.count)
-        let (results, printPages) = try run.run(records, progress: { done, _ in progress.update(done) }, stalled: { seconds, done, total in
-            CLI.printErr("\n注意：已有 \(seconds) 秒没有完成新的单位（已完成 \(done)/\(total)）。若一直如此，请按 Ctrl-C 中断，再用 --jobs 1 重试，并把这条信息告诉维护者。")
-        })
-        progress.finish()
-
-        let summary = BatchSummary(results)
-        try AtomicFile.write(Data(summary.csv.utf8), to: out.appendingPathComponent("汇总.csv"))
-        try AtomicFile.write(Data(summary.markdown.utf8), to: out.appendingPathComponent("汇总.md"))
-        for r in results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：\(message)") } }
-
-        print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
-        if printPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(printPages) 页）") }
-        print("汇总：\(out.appendingPathComponent("汇总.md").path)、汇总.csv；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")
-        if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_CPU"] != nil {
-            var me = rusage(), kids = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &me); getrusage(RUSAGE_CHILDREN.rawValue, &kids)
-            func cpu(_ u: rusage) -> Double { Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6 }
-            CLI.printErr("cpu: coordinator \(cpu(me)) s, workers \(cpu(kids)) s")
+        let results: [BatchResult], printPages: Int, printAllError: Error?
+        do {
+            (results, printPages, printAllError) = try run.run(records, progress: { done, _ in progress.update(done) }, stalled: { seconds, done, total in
+                CLI.printErr("\n注意：已有 \(seconds) 秒没有完成新的单位（已完成 \(done)/\(total)）。若一直如此，请按 Ctrl-C 中断，再用 --jobs 1 重试，并把这条信息告诉维护者。")
+            })
+        } catch {
+            progress.finish()
+            throw CLI.fail("错误：未生成任何文件：\(error)")
         }
-        if summary.written == 0 { throw ExitCode(2) }
-        if summary.failed > 0 { throw ExitCode(1) }
+        progress.finish()
+        let summary = BatchSummary(results)
+        for r in results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：未生成：\(message)") } }
+
+        // 全部打印.pdf and 汇总 describe what is on disk, or are not there at all: a file of an
+        // earlier run that this one could not replace is removed, never left to tell another story.
+        let printAllURL = folder.url.appendingPathComponent(BatchRun.printAllName)
+        if let printAllError {
+            unlink(printAllURL.path)
+            CLI.printErr("全部打印.pdf 未生成：\(printAllError)")
+        } else if printPages == 0 {
+            unlink(printAllURL.path)
+        }
+        let summaryFiles = [folder.url.appendingPathComponent("汇总.csv"), folder.url.appendingPathComponent("汇总.md")]
+        var summaryWritten = true
+        do {
+            try AtomicFile.write([(summaryFiles[0], Data(summary.csv.utf8)), (summaryFiles[1], Data(summary.markdown.utf8))])
+        } catch {
+            summaryWritten = false
+            for f in summaryFiles { unlink(f.path) }
+            CLI.printErr("汇总 未生成：\(error)")
+        }
+        folder.finish()
+
+        if summary.written == 0 {
+            CLI.printErr("没有生成任何一家单位的申请材料（\(summary.failed) 家未生成，原因见上）")
+            throw ExitCode(2)
+        }
+        print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
+        if printAllError == nil && printPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(printPages) 页）") }
+        if summaryWritten {
+            print("汇总：\(out.appendingPathComponent("汇总.md").path)、汇总.csv；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")
+        } else {
+            CLI.printErr("未生成的单位：" + (summary.lines.filter { !$0.problems.isEmpty }.map { "第 \($0.line) 行 \($0.name)" }.joined(separator: "、")))
+        }
+        if summary.failed > 0 || printAllError != nil || !summaryWritten { throw ExitCode(1) }
     }
 
+    /// On Ctrl-C or kill, remove the temporaries in flight before exiting: no half-written PDF stays.
     /// This program, to start the batch's worker processes.
     static var executablePath: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Temporaries left by a run that was killed outright (SIGKILL): `.<name>.partial-<pid>-<n>`.
-    private func removeStalePartials(in folder: URL) {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: folder.path) else { return }
-        while let rel = walker.nextObject() as? String {
-            let name = (rel as NSString).lastPathComponent
-            guard name.hasPrefix("."), let range = name.range(of: ".partial-") else { continue }
-            let pid = Int32(name[range.upperBound...].split(separator: "-").first ?? "") ?? 0
-            if pid > 0 && kill(pid, 0) == 0 { continue }  // still running
-            try? fm.removeItem(atPath: folder.appendingPathComponent(rel).path)
-        }
-    }
-
-    /// On Ctrl-C or kill, remove the temporaries in flight before exiting: no half-written PDF stays.
     private func installSignalHandlers() -> [DispatchSourceSignal] {
         let queue = DispatchQueue(label: "certpack.signals")
         return [(SIGINT, 130), (SIGTERM, 143)].map { sig, code in
@@ -162,7 +188,7 @@ struct BatchCommand: ParsableCommand {
             source.setEventHandler {
                 BatchRun.stopWorkers()
                 AtomicFile.removePending()
-                CLI.printErr("\n已中断：未完成的文件已删除，已完成的申请材料保留。")
+                CLI.printErr("\n已中断：未完成的文件已删除，已完成的申请材料保留。用同样的命令加 --resume 接着做。")
                 // _exit, not exit: the workers are still running; atexit handlers and static destructors
                 // must not run under them. Nothing is buffered (output goes through FileHandle).
                 fflush(nil)  // every stdio stream

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Forms
 import Rules
 
 /// Options shared by the Rules-backed subcommands.
@@ -17,10 +18,11 @@ struct TemplatesOption: ParsableArguments {
     }
 }
 
-/// An error printed as is (no stack of Swift type names), exit code 1 by default.
+/// An error printed as is (no stack of Swift type names), exit code 1 by default. ID numbers in it
+/// are masked, wherever the text came from (a checked value, a line of the user's file).
 struct CLIFailure: Error, CustomStringConvertible {
     var description: String
-    init(_ d: String) { description = d }
+    init(_ d: String) { description = maskIDNumbers(in: d) }
 }
 
 enum CLI {
@@ -54,8 +56,23 @@ enum CLI {
         }
     }
 
+    /// Writes a line to standard error, ID numbers masked.
     static func printErr(_ s: String) {
-        FileHandle.standardError.write(Data((s + "\n").utf8))
+        FileHandle.standardError.write(Data((maskIDNumbers(in: s) + "\n").utf8))
+    }
+
+    /// Prints `message` on standard error and exits with `code` (2: nothing could be done).
+    static func fail(_ message: String, code: Int32 = 2) -> ExitCode {
+        printErr(message)
+        return ExitCode(code)
+    }
+
+    /// Opens and locks the output folder; a second run, or a folder that cannot be used
+    /// (输出路径是一个文件, 目录只读…), ends the command with exit 2 and the reason.
+    static func openOutput(_ path: URL) throws -> OutputFolder {
+        do { return try OutputFolder(path) } catch {
+            throw fail("错误：\(error)")
+        }
     }
 }
 

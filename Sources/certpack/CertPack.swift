@@ -19,7 +19,8 @@ struct CertPack: AsyncParsableCommand {
           certpack offices   --date 2026-12-05                  # 受理点
 
         数据格式见 README.md 与 Examples/。
-        退出码：0 成功；1 数据有误或拒绝覆盖；2 批量中没有一行能办理。
+        退出码：0 成功；1 数据有误或拒绝覆盖；2 什么都没能写出（批量中没有一行能办理、
+        磁盘已满、目录只读、输出路径是一个文件、另一个 certpack 正在写入同一目录…）。
         """,
         subcommands: [
             ChecklistCommand.self, ValidateCommand.self, OfficesCommand.self,

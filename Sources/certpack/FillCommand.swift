@@ -13,6 +13,10 @@ struct FillCommand: AsyncParsableCommand {
         Writes <DIR>/<统一社会信用代码>-<单位名称>/申请材料.pdf and 清单.md. An existing pack is not
         overwritten unless --force is given. A value that cannot fit its box, or a character no font
         has, stops with an error naming the form and the field, and no file is written.
+        Files appear under their names only when complete (a full disk leaves nothing half-written);
+        a pack folder that is a symlink is refused; one certpack at a time per output folder.
+        Exit: 0 written; 1 bad data or refusing to overwrite; 2 nothing could be written (disk full,
+        read-only folder, output path is a file, a symlink, another certpack writing there).
         """)
 
     @Argument(help: "申请数据文件（YAML 或 JSON）")
@@ -27,7 +31,12 @@ struct FillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let job = try PackJob.prepare(file: file, templates: templates, date: date)
-        let files = try job.write(into: URL(fileURLWithPath: output), force: force)
+        // One run per output folder; what a killed run left in it (temporaries) goes first.
+        let folder = try CLI.openOutput(URL(fileURLWithPath: output))
+        folder.removeStaleTemporaries(in: ["", job.pack.folderName])
+        defer { folder.leave() }
+        let files = try job.write(into: folder.url, force: force)
+        folder.finish()
         print("已写出 \(files.pdf.path)（\(files.pageCount) 页）")
         print("清单   \(files.checklist.path)")
     }
@@ -65,9 +74,10 @@ struct PackJob {
             return try pack.write(into: root, fonts: fonts, overwrite: force)
         } catch let e as PackError {
             if case .exists = e { throw CLIFailure("\(e)") }
-            throw CLIFailure("\(file): \(e)")
+            throw CLI.fail("\(file): 未生成申请材料：\(e)")
         } catch {
-            throw CLIFailure("\(file): \(error)")
+            // Nothing was written (temporaries removed, a new folder removed again): exit 2.
+            throw CLI.fail("\(file): 未生成申请材料（未写完的文件已删除）：\(error)")
         }
     }
 }

@@ -16,7 +16,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let app: Application
         do { app = try ApplicationLoader.load(url: URL(fileURLWithPath: file)) } catch {
-            print("\(error)")
+            print(maskIDNumbers(in: "\(error)"))
             throw ExitCode(1)
         }
         let catalog = try? templates.catalog()
@@ -31,7 +31,7 @@ struct ValidateCommand: AsyncParsableCommand {
             print(CLI.green("✓ \(file)：数据有效（\(app.organization.name)，\(app.service.label)）", CLI.colorOutput))
             return
         }
-        for i in issues { print("\(file): \(i.field): \(i.message)") }
+        for i in issues { print(maskIDNumbers(in: "\(file): \(i.field): \(i.message)")) }
         throw ExitCode(1)
     }
 }

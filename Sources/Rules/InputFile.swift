@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reading an input file (applicant data, batch, catalog, form template) safely: only a regular file
+/// (never a device or a FIFO, which would block or never end) and only up to a size limit, checked
+/// before a byte is read, so a huge file cannot take the machine's memory.
+public enum InputFile {
+    /// Catalog, holidays, a form template, one application.
+    public static let templateLimit = 10 * 1024 * 1024
+    /// A batch (CSV, YAML or JSON list).
+    public static let batchLimit = 50 * 1024 * 1024
+
+    /// Why an input file was refused; `description` is the message for the user.
+    public struct Refusal: Error, CustomStringConvertible, Sendable {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path)：\(reason)" }
+    }
+
+    /// The bytes of the regular file at `url`, at most `limit` of them.
+    public static func read(_ url: URL, limit: Int) throws -> Data {
+        let path = url.path
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not hang the open
+        guard fd >= 0 else {
+            let e = errno
+            throw Refusal(path: path, reason: e == ENOENT ? "文件不存在" : e == EACCES ? "没有读取权限" : e == EISDIR ? "这是一个目录，不是文件" : "无法读取（\(String(cString: strerror(e)))）")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Refusal(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw Refusal(path: path, reason: "这是一个目录，不是文件")
+        default: throw Refusal(path: path, reason: "不是普通文件（设备、管道或套接字），不读取")
+        }
+        guard Int(st.st_size) <= limit else {
+            throw Refusal(path: path, reason: "文件太大（\(megabytes(Int(st.st_size)))，上限 \(megabytes(limit))）；请检查是否选错了文件")
+        }
+        _ = fcntl(fd, F_SETFL, 0)  // back to blocking reads
+        var data = Data(capacity: Int(st.st_size))
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw Refusal(path: path, reason: "读取出错（\(String(cString: strerror(errno)))）") }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            // The file grew while being read: still never more than the limit.
+            if data.count > limit { throw Refusal(path: path, reason: "文件太大（超过上限 \(megabytes(limit))）") }
+        }
+        return data
+    }
+
+    /// The file as UTF-8 text (see `read`).
+    public static func readText(_ url: URL, limit: Int = templateLimit) throws -> String {
+        let data = try read(url, limit: limit)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Refusal(path: url.path, reason: "不是 UTF-8 编码的文本；请另存为 UTF-8")
+        }
+        return text
+    }
+
+    static func megabytes(_ n: Int) -> String {
+        n >= 1024 * 1024 ? String(format: "%.0f MB", Double(n) / 1048576) : "\(n) 字节"
+    }
+}
