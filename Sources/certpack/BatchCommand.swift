@@ -71,7 +71,7 @@ struct BatchCommand: ParsableCommand {
             catalog = try templates.catalog()
             records = try BatchInput.read(url: URL(fileURLWithPath: file), encoding: forced, catalog: catalog)
         } catch {
-            CLI.printErr("错误 error: \(error)")
+            CLI.printErr("错误：\(error)")
             throw ExitCode(2)
         }
         let bad = records.filter { !$0.isValid }
@@ -91,7 +91,7 @@ struct BatchCommand: ParsableCommand {
             library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates.templates))
             fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
         } catch {
-            CLI.printErr("错误 error: \(error)")
+            CLI.printErr("错误：\(error)")
             throw ExitCode(2)
         }
         let run = BatchRun(catalog: catalog, fonts: fonts, library: library, output: out, overwrite: force,

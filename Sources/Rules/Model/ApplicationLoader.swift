@@ -135,7 +135,7 @@ public enum ApplicationLoader {
             message = "缺少必填字段「\(key.stringValue)」"
         case let .typeMismatch(type, ctx):
             keys = ctx.codingPath; nodeKeys = keys
-            message = "类型不符：应为\(typeName(type))"
+            message = "类型不符：应为\(typeName(type))" + (type == String.self ? "（号码、编码请加引号，如 \"13823456789\"；不加引号的长数字会被当作数值而丢失位数）" : "")
         case let .valueNotFound(type, ctx):
             keys = ctx.codingPath; nodeKeys = keys
             message = "值为空：应为\(typeName(type))"

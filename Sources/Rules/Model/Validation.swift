@@ -177,7 +177,7 @@ public enum Validator {
         switch type {
         case .residentID:
             if chars.count == 15, chars.allSatisfy(isDigit) {
-                return "「\(id)」是 15 位的旧身份证号码：请使用 18 位身份证号码（第二代身份证上的号码）"
+                return "「\(maskID(id))」是 15 位的旧身份证号码：请使用 18 位身份证号码（第二代身份证上的号码）"
             }
             guard chars.count == 18 else { return "居民身份证号码应为18位，实为\(chars.count)位" }
             guard chars[0..<17].allSatisfy(isDigit) else { return "居民身份证号码前17位应为数字" }
