@@ -135,3 +135,27 @@ let typedTable: [Typed] = [
         #expect(CivilDate.today(now: Date(timeIntervalSince1970: 1_795_539_600)) == today)
     }
 }
+
+@Suite struct LoaderMessages {
+    @Test func aJSONNumberWhereACodeBelongsIsExplained() {
+        let json = #"{"service":"新办","certificates":{"odc":{}},"organization":{"name":"a","uscc":"91350100M000100Y43","address":"b"},"legalRepresentative":{"name":"c","idNumber":440305198003121235,"mobile":"13823456789"},"handler":{"name":"c","idNumber":"440305199212255672","mobile":"13912345678"}}"#
+        #expect { try ApplicationLoader.decode(json, format: .json, source: "a.json") } throws: {
+            "\($0)".contains("legalRepresentative.idNumber") && "\($0)".contains("请加引号")
+        }
+    }
+
+    @Test func anUnknownServiceIsExplainedInChineseWithoutEchoingControlCharacters() {
+        let yaml = "service: \"新\\e[31m办\"\ncertificates: {odc: {}}\norganization: {name: a, uscc: 91350100M000100Y43, address: b}\nlegalRepresentative: {name: c, idNumber: \"440305198003121235\", mobile: \"13823456789\"}\nhandler: {name: c, idNumber: \"440305199212255672\", mobile: \"13912345678\"}\n"
+        #expect { try ApplicationLoader.decode(yaml, format: .yaml, source: "a.yaml") } throws: {
+            "\($0)".contains("业务类型「新⟨U+001B⟩[31m办」无法识别") && !"\($0)".contains("\u{1B}")
+        }
+    }
+
+    @Test func aFileThatIsNotUTF8TextIsSaidSoInChinese() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("a-\(UUID().uuidString).yaml")
+        try Data([0xB3, 0xC2, 0xD6, 0xBE]).write(to: url)  // 陈志 in GBK
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect { try ApplicationLoader.load(url: url) } throws: { "\($0)".contains("不是 UTF-8 文本") }
+        #expect { try ApplicationLoader.load(url: url.appendingPathExtension("missing")) } throws: { "\($0)".contains("找不到这个文件") }
+    }
+}

@@ -99,6 +99,7 @@ public enum Validator {
     public static func validate(_ app: Application, catalog: Catalog, today: CivilDate = .today()) -> [ValidationIssue] {
         var out = validate(app, today: today)
         if let o = app.visit?.office, !o.isEmpty {
+            if let m = textProblem(o, label: "受理点", required: false) { out.append(ValidationIssue(field: "visit.office", message: m)); return out }
             do { _ = try catalog.office(named: o) } catch { out.append(ValidationIssue(field: "visit.office", message: "\(error)")) }
         }
         return out
