@@ -53,6 +53,7 @@ let typedTable: [Typed] = [
     Typed("organization.phone", "0755-26558800"),
     Typed("organization.phone", "4008301330"),
     Typed("organization.phone", "26558800"),
+    Typed("organization.phone", "26558800-801"),
     // Mobiles are 13x–19x.
     Typed("handler.mobile", "12345678901", nil, "以 13–19 开头"),
     Typed("handler.mobile", "19912345678"),

@@ -239,8 +239,8 @@ public enum Validator {
         return nil
     }
 
-    /// Other phones: digits, spaces, -, +, ( ); at least 7 digits; a long number that lost the 0
-    /// of its area code (Excel drops leading zeros) is explained.
+    /// Other phones: digits, spaces, -, +, ( ); at least 7 digits; a bare number of 10–11 digits
+    /// that lost the 0 of its area code (Excel drops leading zeros) is explained.
     public static func phoneProblem(_ p: String) -> String? {
         let allowed = Set("0123456789 -+()")
         guard p.allSatisfy({ allowed.contains($0) }), p.filter(isDigit).count >= 7 else {
@@ -249,7 +249,8 @@ public enum Validator {
         let digits = p.filter(isDigit)
         let isMobile = mobileProblem(digits) == nil
         let isService = digits.count == 10 && (digits.hasPrefix("400") || digits.hasPrefix("800"))
-        if !p.contains("+"), [10, 11].contains(digits.count), digits.first != "0", !isMobile, !isService {
+        // Only a bare number: that is what a spreadsheet cell formatted as a number holds (26558800-801 is an extension).
+        if p.allSatisfy(isDigit), [10, 11].contains(digits.count), digits.first != "0", !isMobile, !isService {
             return "电话号码「\(p)」缺了区号前的 0（Excel 会去掉开头的 0）：应为 0\(digits)，请把该列设为「文本」后重新输入"
         }
         return nil
