@@ -335,7 +335,7 @@ public enum BatchInput {
         }
         let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
             ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
-        let app = Application(
+        let app = Normaliser.normalise(Application(
             organization: Organization(name: s("organization.name"), uscc: s("organization.uscc"), address: s("organization.address"),
                                        postcode: v["organization.postcode"], phone: v["organization.phone"]),
             legalRepresentative: legalRepresentative,
@@ -346,7 +346,7 @@ public enum BatchInput {
             certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
             channel: channel,
             existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
-            change: change, visit: visit, applicationDate: date("applicationDate"))
+            change: change, visit: visit, applicationDate: date("applicationDate")))
         if service != nil {
             let found = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
             for issue in found {

@@ -255,6 +255,15 @@ import Rules
         } throws: { "\($0)" == "t.csv: 「持证人姓名」列出现了两次（第 C 列和第 D 列）：每列只能有一个，请删去多余的一列" }
     }
 
+    @Test func changeItemsKeepTheirFullWidthBracketsAndLines() throws {
+        let header = Self.header + ",原证书序列号,变更事项"
+        let row = Self.org + ",变更,1,,,,,,SZCA0001,\"单位名称：康宁诊所（南山）→康宁医疗（深圳）有限公司\n单位地址：旧址→新址\""
+        let records = try BatchInput.records(csv: header + "\n" + row + "\n", file: "t.csv")
+        let app = try #require(records[0].application, "\(records[0].issues)")
+        #expect(app.change?.items == [ChangeItem(item: "单位名称", from: "康宁诊所（南山）", to: "康宁医疗（深圳）有限公司"),
+                                      ChangeItem(item: "单位地址", from: "旧址", to: "新址")])
+    }
+
     @Test func aTabSeparatedFileIsRecognisedAndRead() throws {
         let tsv = (Self.header + "\n" + Self.org + ",新办,1,1\n").replacingOccurrences(of: ",", with: "\t")
         let records = try BatchInput.records(csv: tsv, file: "t.txt")

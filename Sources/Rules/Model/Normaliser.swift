@@ -27,6 +27,9 @@ public enum Normaliser {
         case phone
         /// 电子邮箱: NFKC, the ideographic full stop 。 becomes `.`.
         case email
+        /// Several entries, one a line (a CSV's 变更事项 cell): trimmed, line breaks kept, no NFKC
+        /// (the names in it keep their full-width （）).
+        case lines
         /// Anything else (dates, times, years, serials, service words): NFKC and trimmed.
         case code
     }
@@ -37,6 +40,7 @@ public enum Normaliser {
         switch last {
         case "name": return .name
         case "address", "title", "item", "from", "to", "office": return .text
+        case "items": return .lines
         case "uscc": return .uscc
         case "idNumber": return .idNumber
         case "mobile": return .mobile
@@ -77,6 +81,8 @@ public enum Normaliser {
             return String(String.UnicodeScalarView(s.unicodeScalars.map { interpuncts.contains($0) ? "·" : $0 }))
         case .text:
             return joiningLines(s)
+        case .lines:
+            return s
         case .uscc:
             return nfkc(s).filter { !$0.isWhitespace }.uppercased()
         case .idNumber:
