@@ -165,11 +165,6 @@ public enum Validator {
         return nil
     }
 
-    /// The first two digits of a 居民身份证号码 that are a province-level region (GB/T 2260), with
-    /// 81 香港, 82 澳门, 83 台湾 for 港澳台居民居住证.
-    public static let provinceCodes: Set<Int> = Set([11, 12, 13, 14, 15, 21, 22, 23] + Array(31...37) + Array(41...46)
-        + Array(50...54) + Array(61...65) + [71, 81, 82, 83])
-
     /// What is wrong with an ID number of a given 证件类型, or nil. `today` is for birth dates in the future.
     public static func idProblem(_ id: String, type: IDType, today: CivilDate = .today()) -> String? {
         if id.isEmpty { return "证件号码不能为空" }
@@ -186,7 +181,7 @@ public enum Validator {
             guard isDigit(chars[17]) || chars[17] == "X" else { return "居民身份证号码末位应为数字或 X" }
             // Excel keeps 15 significant digits: an 18-digit number typed into a General cell ends in 000.
             if id.hasSuffix("000") { return "居民身份证号码「\(maskID(id))」以 000 结尾：\(excelRounded)" }
-            if !provinceCodes.contains(Int(String(chars[0..<2]))!) {
+            if !CheckDigits.hasProvinceRegion(id) {
                 return "居民身份证号码前两位「\(String(chars[0..<2]))」不是省级行政区划代码（如广东 44），请核对证件"
             }
             guard let birth = CheckDigits.residentIDBirthDate(id) else {
