@@ -109,6 +109,13 @@ public struct BatchFileError: Error, CustomStringConvertible {
 }
 
 public enum BatchInput {
+    /// The column letter Excel shows for a 0-based column index: A…Z, AA….
+    public static func excelColumn(_ index: Int) -> String {
+        var n = index + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        return s
+    }
+
     /// Reads a batch: CSV (by extension), or a YAML/JSON list of applications. Every record is
     /// checked with `Validator`; problems are attached to their record, never thrown.
     public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
@@ -116,7 +123,7 @@ public enum BatchInput {
         do { data = try InputFile.read(url, limit: InputFile.batchLimit) } catch let e as InputFile.Refusal {
             throw BatchFileError(file: url.path, detail: e.reason)
         } catch {
-            throw BatchFileError(file: url.path, detail: "cannot read the file (\(error.localizedDescription))")
+            throw BatchFileError(file: url.path, detail: ApplicationLoader.unreadable(url))
         }
         let ext = url.pathExtension.lowercased()
         if ext == "yaml" || ext == "yml" || ext == "json" {
@@ -145,34 +152,56 @@ public enum BatchInput {
                 }
             }
         }
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            throw BatchFileError(file: url.path, detail: "这是 UTF-16 文本（Excel 的「Unicode 文本」，以制表符分隔），不是 CSV：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或「CSV（逗号分隔）」")
+        // Excel's 「Unicode 文本」: UTF-16 with a byte-order mark, tab-separated.
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]), let text = String(data: data, encoding: .utf16) {
+            return try records(csv: text, file: url.path, catalog: catalog)
         }
+        if let problem = TextEncoding.notText(data) { throw BatchFileError(file: url.path, detail: problem) }
         guard let (text, _) = TextEncoding.decode(data, forced: forced) else {
-            throw BatchFileError(file: url.path, detail: forced.map { "the file is not valid \($0.rawValue)" } ?? "the file is neither UTF-8 nor GB18030/GBK text")
+            throw BatchFileError(file: url.path, detail: forced.map { "文件不是有效的 \($0 == .utf8 ? "UTF-8" : "GBK/GB18030") 文本（--encoding \($0.rawValue)）：去掉 --encoding 让程序自动识别，或请在 Excel 中另存为「CSV UTF-8（逗号分隔）」" }
+                ?? "文件既不是 UTF-8 也不是 GBK 文本：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」")
         }
         return try records(csv: text, file: url.path, catalog: catalog)
     }
 
-    /// Turns CSV text into records, one per organisation.
+    /// Turns CSV text (or tab-separated text, recognised by its first line) into records, one per organisation.
     public static func records(csv text: String, file: String, catalog: Catalog? = nil) throws -> [BatchRecord] {
         let rows: [CSVReader.Row]
-        do { rows = try CSVReader.parse(text) } catch let e as CSVReader.Malformed {
+        do { rows = try CSVReader.parse(text, separator: CSVReader.separator(of: text)) } catch let e as CSVReader.Malformed {
             throw BatchFileError(file: file, detail: e.description)
         }
-        guard let header = rows.first else { throw BatchFileError(file: file, detail: "the file is empty; start from `certpack batch --template`") }
+        let start = "请从 certpack batch --template 生成的表头开始"
+        guard let header = rows.first else { throw BatchFileError(file: file, detail: "文件是空的：\(start)") }
         var columns: [Int: BatchColumn] = [:]
         var unknown: [String] = []
+        var firstOf: [String: Int] = [:]  // field → its first column
+        var duplicated: [String] = []
         for (i, name) in header.fields.enumerated() {
-            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Normaliser.trimmed(name)
             if trimmed.isEmpty || trimmed.hasPrefix("备注") || trimmed.hasPrefix("#") { continue }
-            if let c = BatchSchema.column(named: trimmed) { columns[i] = c } else { unknown.append(trimmed) }
+            guard let c = BatchSchema.column(named: trimmed) else {
+                unknown.append("第 \(excelColumn(i)) 列「\(Normaliser.shown(trimmed, limit: 16))」"); continue
+            }
+            if let first = firstOf[c.field] {
+                // The second copy would silently win: say so instead.
+                duplicated.append("「\(c.header)」列出现了两次（第 \(excelColumn(first)) 列和第 \(excelColumn(i)) 列）")
+                continue
+            }
+            firstOf[c.field] = i
+            columns[i] = c
+        }
+        if !duplicated.isEmpty {
+            throw BatchFileError(file: file, detail: duplicated.prefix(3).joined(separator: "；") + (duplicated.count > 3 ? "…" : "") + "：每列只能有一个，请删去多余的一列")
         }
         if !unknown.isEmpty {
-            throw BatchFileError(file: file, detail: "unknown column(s) \(unknown.map { "「\($0)」" }.joined(separator: "、")); the columns are: \(BatchSchema.columns.map(\.header).joined(separator: ", ")) (columns headed 备注… are ignored)")
+            if unknown.count > 3 && columns.isEmpty {
+                throw BatchFileError(file: file, detail: "第一行不是认识的表头，这不像是批量申请表：\(start)")
+            }
+            throw BatchFileError(file: file, detail: "不认识的列：\(unknown.prefix(3).joined(separator: "、"))\(unknown.count > 3 ? " 等 \(unknown.count) 列" : "")。"
+                + "列名应与 certpack batch --template 的表头一致（以「备注」开头的列会被忽略）")
         }
         for required in ["organization.uscc", "service"] where !columns.values.contains(where: { $0.field == required }) {
-            throw BatchFileError(file: file, detail: "no column 「\(BatchSchema.header(forField: required))」; start from `certpack batch --template`")
+            throw BatchFileError(file: file, detail: "缺少「\(BatchSchema.header(forField: required))」列：\(start)")
         }
 
         // Group rows into organisations: every row with the same 统一社会信用代码 is the same organisation
@@ -184,8 +213,8 @@ public enum BatchInput {
             var values: [String: String] = [:]
             for (i, field) in row.fields.enumerated() {
                 guard let column = columns[i] else { continue }
-                let v = field.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !v.isEmpty { values[column.field] = column.field == "organization.uscc" ? v.uppercased() : v }
+                let v = Normaliser.normalise(field, kind: Normaliser.kind(ofField: column.field))
+                if !v.isEmpty { values[column.field] = v }
             }
             if values.isEmpty { continue }
             let holder = values.filter { $0.key.hasPrefix("holder.") }
@@ -201,14 +230,14 @@ public enum BatchInput {
                     let field = column.field
                     let shown = { (v: String) in field.hasSuffix("idNumber") ? maskID(v) : v }  // ID numbers are never echoed whole
                     groups[g].issues.append(BatchIssue(line: row.row, column: BatchSchema.header(forField: field), message:
-                        "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(shown(value))」≠「\(first.values[field].map(shown) ?? "空")」。"
+                        "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(Normaliser.shown(shown(value)))」≠「\(first.values[field].map { Normaliser.shown(shown($0)) } ?? "空")」。"
                         + "同一单位写成多行时，只有「持证人…」各列可以不同（每行一位持证人），其余各列留空或与第 \(first.line) 行相同"))
                 }
                 if !holder.isEmpty { groups[g].holders.append((holder, row.row)) }
                 continue
             }
             if holderOnly {
-                let message = code.map { "这一行只填了持证人，但统一社会信用代码「\($0)」不属于表中任何单位；持证人行须写所属单位的统一社会信用代码（或紧接在该单位下面留空）" }
+                let message = code.map { "这一行只填了持证人，但统一社会信用代码「\(Normaliser.shown($0))」不属于表中任何单位；持证人行须写所属单位的统一社会信用代码（或紧接在该单位下面留空）" }
                     ?? "这一行只填了持证人，上面没有所属的单位；请写在该单位的行下面"
                 previous = nil
                 groups.append(Group(values: values, line: row.row, holders: [], ownHolder: false, orphan: true,
@@ -251,29 +280,29 @@ public enum BatchInput {
         func idType(_ f: String, _ values: [String: String], _ l: Int) -> IDType {
             guard let text = values[f] else { return .residentID }
             if let t = IDType.parse(text) { return t }
-            problem(f, "证件类型「\(text)」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))", at: l)
+            problem(f, "证件类型「\(Normaliser.shown(text))」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))", at: l)
             return .residentID
         }
         func years(_ f: String) -> Int? {
             guard let text = v[f] else { return nil }
             if ["是", "y", "yes", "√", "✓", "办理"].contains(text.lowercased()) { return 1 }
             if let n = Int(text.replacingOccurrences(of: "年", with: "")) { return n }
-            problem(f, "年限「\(text)」应为数字（如 1）或留空")
+            problem(f, "年限「\(Normaliser.shown(text))」应为数字（如 1）或留空")
             return nil
         }
         func date(_ f: String) -> CivilDate? {
             guard let text = v[f] else { return nil }
             if let d = CivilDate(text.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")) { return d }
-            problem(f, "日期「\(text)」有误，应为 YYYY-MM-DD（如 2026-12-07）")
+            problem(f, "日期「\(Normaliser.shown(text))」有误，应为 YYYY-MM-DD（如 2026-12-07）")
             return nil
         }
 
         let service = v["service"].flatMap(Service.parse)
         if v["service"] == nil { problem("service", "业务类型必填：新办、续期、变更、解锁、介质补办 或 吊销") }
-        else if service == nil { problem("service", "业务类型「\(v["service"]!)」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销") }
+        else if service == nil { problem("service", "业务类型「\(Normaliser.shown(v["service"]!))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销") }
         var channel = Channel.onsite
         if let text = v["channel"] {
-            if let c = Channel.parse(text) { channel = c } else { problem("channel", "办理方式「\(text)」应为 现场办理 或 网上办理") }
+            if let c = Channel.parse(text) { channel = c } else { problem("channel", "办理方式「\(Normaliser.shown(text))」应为 现场办理 或 网上办理") }
         }
         let odcYears = years("certificates.odc.years"), personalYears = years("certificates.personal.years")
         var change: ChangeDetails?
@@ -288,7 +317,7 @@ public enum BatchInput {
                     items.append(ChangeItem(item: String(kv[0]).trimmingCharacters(in: .whitespaces),
                                             from: arrow[0].trimmingCharacters(in: .whitespaces), to: arrow[1].trimmingCharacters(in: .whitespaces)))
                 } else {
-                    problem("change.items", "变更事项「\(p)」应写作 事项：旧→新（如 单位名称：甲公司→乙公司），多项用；分隔")
+                    problem("change.items", "变更事项「\(Normaliser.shown(p))」应写作 事项：旧→新（如 单位名称：甲公司→乙公司），多项用；分隔")
                 }
             }
             change = ChangeDetails(items: items)
@@ -309,8 +338,8 @@ public enum BatchInput {
         }
         let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
             ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
-        let app = Application(
-            organization: Organization(name: s("organization.name"), uscc: s("organization.uscc").uppercased(), address: s("organization.address"),
+        let app = Normaliser.normalise(Application(
+            organization: Organization(name: s("organization.name"), uscc: s("organization.uscc"), address: s("organization.address"),
                                        postcode: v["organization.postcode"], phone: v["organization.phone"]),
             legalRepresentative: legalRepresentative,
             handler: Person(name: s("handler.name"), idType: idType("handler.idType", v, line), idNumber: s("handler.idNumber"),
@@ -320,24 +349,10 @@ public enum BatchInput {
             certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
             channel: channel,
             existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
-            change: change, visit: visit, applicationDate: date("applicationDate"))
-        // Excel shows long digit strings (ID numbers) as 4.40305E+17 and saves them so: the digits are gone.
-        var mangled: Set<String> = []
-        func scientific(_ value: String?, field: String, report: String, at l: Int) {
-            guard let value, value.range(of: #"^\d+(\.\d+)?[eE]\+?\d+$"#, options: .regularExpression) != nil else { return }
-            mangled.insert(field)
-            problem(report, "「\(value)」是 Excel 的科学计数法，号码的后几位已丢失：在 Excel 中把这一列设为「文本」格式，重新输入号码后再另存为 CSV", at: l)
-        }
-        for f in ["organization.uscc", "legalRepresentative.idNumber", "legalRepresentative.mobile", "handler.idNumber", "handler.mobile"] {
-            scientific(v[f], field: f, report: f, at: line)
-        }
-        for (n, h) in holders.enumerated() {
-            let index = n + (impliedLegalRepresentative ? 1 : 0)
-            for f in ["idNumber", "mobile"] { scientific(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line) }
-        }
+            change: change, visit: visit, applicationDate: date("applicationDate")))
         if service != nil {
             let found = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
-            for issue in found where !mangled.contains(issue.field) {
+            for issue in found {
                 // holders[n] problems belong to the row that named that holder.
                 var at = line
                 if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),

@@ -25,7 +25,8 @@ public enum CSVReader {
     }
 
     /// Splits `text` into rows of fields. Blank lines are skipped (but counted as rows).
-    public static func parse(_ text: String) throws -> [Row] {
+    /// `separator` is `,` for CSV and TAB for Excel's 「文本文件（制表符分隔）」 and 「Unicode 文本」.
+    public static func parse(_ text: String, separator: Unicode.Scalar = ",") throws -> [Row] {
         var rows: [Row] = []
         var field = ""
         var fields: [String] = []
@@ -57,7 +58,7 @@ public enum CSVReader {
             case "\"":
                 // Opens a quoted field at the start of a cell; anywhere else it is a literal quote (as Excel reads it).
                 if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true } else { field.unicodeScalars.append(c) }
-            case ",":
+            case separator:
                 fields.append(field); field = ""; wasQuoted = false
             case "\r":
                 let next = iterator.next()
@@ -70,10 +71,17 @@ public enum CSVReader {
             }
         }
         if quoted {
-            throw Malformed(row: row, line: lineStart, detail: "引号未闭合：以 \" 开头的单元格直到文件结尾都没有结束的 \"（a quoted field is never closed）")
+            throw Malformed(row: row, line: lineStart, detail: "引号未闭合：以 \" 开头的单元格直到文件结尾都没有结束的 \"，请检查这一行")
         }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { endRow() }
         return rows
+    }
+
+    /// The separator of a file: TAB when its first line has TABs and no comma (tab-separated text), else `,`.
+    public static func separator(of text: String) -> Unicode.Scalar {
+        let firstLine = text.unicodeScalars.prefix { $0 != "\n" && $0 != "\r" }
+        let tabs = firstLine.filter { $0 == "\t" }.count, commas = firstLine.filter { $0 == "," }.count
+        return tabs > 0 && tabs > commas ? "\t" : ","
     }
 
     /// Quotes a field when it needs it.

@@ -34,6 +34,20 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         return gb18030(bytes).map { ($0, .gb18030) }
     }
 
+    /// Why `data` is not a text table, or nil: a file with NUL bytes or many control characters
+    /// (a PDF, a picture, a workbook) gets one short line instead of its bytes shown as text.
+    public static func notText(_ data: Data) -> String? {
+        if data.isEmpty || data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) || data == Data([0xEF, 0xBB, 0xBF]) {
+            return "文件是空的：请从 certpack batch --template 生成的表头开始"
+        }
+        let head = data.prefix(4096)
+        let controls = head.filter { $0 < 0x20 && ![0x09, 0x0A, 0x0D].contains($0) }.count
+        if head.contains(0) || controls * 100 > head.count {
+            return "这不是文本文件，读不出表格：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入"
+        }
+        return nil
+    }
+
     /// GB18030 → String through glibc's iconv. Nil when the bytes are not valid GB18030.
     static func gb18030(_ data: Data) -> String? {
         iconvert(Array(data), from: "GB18030", to: "UTF-8").map { String(decoding: $0, as: UTF8.self) }

@@ -112,8 +112,9 @@ func generatedBatch(_ count: Int) -> String {
     let districts = ["南山区", "福田区", "宝安区", "龙岗区", "罗湖区"]
     for n in 1...count {
         let code17 = String(format: "91440300MA5%06d", n)
-        let lr17 = String(format: "440305198001%02d%03d", n % 28 + 1, n % 1000)
-        let h17 = String(format: "440306199002%02d%03d", n % 28 + 1, n % 1000)
+        // An odd sequence number never ends in 00: no ID ends in 000, which the checks take for an Excel-rounded one.
+        let lr17 = String(format: "440305198001%02d%03d", n % 28 + 1, n % 500 * 2 + 1)
+        let h17 = String(format: "440306199002%02d%03d", n % 28 + 1, n % 500 * 2 + 1)
         let v: [String: String] = [
             "单位名称": "深圳市\(districts[n % 5])第\(n)号康宁诊所有限公司",
             "统一社会信用代码": code17 + String(CheckDigits.usccCheckCharacter(code17)!),

@@ -77,7 +77,7 @@ struct BatchCommand: ParsableCommand {
             catalog = try templates.catalog()
             records = try BatchInput.read(url: URL(fileURLWithPath: file), encoding: forced, catalog: catalog)
         } catch {
-            CLI.printErr("错误 error: \(error)")
+            CLI.printErr("错误：\(error)")
             throw ExitCode(2)
         }
         let bad = records.filter { !$0.isValid }
@@ -97,7 +97,7 @@ struct BatchCommand: ParsableCommand {
             library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates.templates))
             fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
         } catch {
-            CLI.printErr("错误 error: \(error)")
+            CLI.printErr("错误：\(error)")
             throw ExitCode(2)
         }
         // One run per output folder, held until the process ends.

@@ -20,7 +20,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @OptionGroup var templates: TemplatesOption
 
     func validate() throws {
-        guard (20...600).contains(dpi) else { throw ValidationError("--dpi must be between 20 and 600") }
+        guard (20...600).contains(dpi) else { throw ValidationError("--dpi 应在 20 到 600 之间") }
     }
 
     func run() async throws {

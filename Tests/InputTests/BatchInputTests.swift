@@ -129,11 +129,14 @@ import Rules
         #expect(issues[0].column == "经办人证件号码" && issues[0].message.contains("科学计数法") && issues[0].message.contains("文本"))
     }
 
-    @Test func aUTF16FileIsNamedForWhatItIs() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).csv")
-        try (Data([0xFF, 0xFE]) + "单位名称\t业务类型\r\n".data(using: .utf16LittleEndian)!).write(to: url)
+    /// Excel's 「Unicode 文本」 is UTF-16 with a BOM, tab-separated: read as such.
+    @Test func aUTF16UnicodeTextFileIsReadAsTabSeparated() throws {
+        let tsv = (Self.header + "\r\n" + Self.org + ",新办,1,1\r\n").replacingOccurrences(of: ",", with: "\t")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).txt")
+        try (Data([0xFF, 0xFE]) + tsv.data(using: .utf16LittleEndian)!).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect { try BatchInput.read(url: url) } throws: { "\($0)".contains("UTF-16") && "\($0)".contains("CSV UTF-8") }
+        let records = try BatchInput.read(url: url)
+        #expect(records.count == 1 && records[0].isValid, "\(records.map(\.issues))")
     }
 
     @Test func withoutHolderColumnsTheLegalRepresentativeHoldsTheCertificate() throws {
@@ -157,10 +160,10 @@ import Rules
         #expect(BatchSchema.column(named: " 法定代表人 ")?.field == "legalRepresentative.name")
     }
 
-    @Test func anUnknownColumnStopsTheFileNamingIt() {
+    @Test func anUnknownColumnStopsTheFileNamingItAndItsLetter() {
         #expect {
             try BatchInput.records(csv: "单位名称,统一社会信用代码,业务类型,手机号\n", file: "t.csv")
-        } throws: { "\($0)".contains("「手机号」") && "\($0)".contains("t.csv") }
+        } throws: { "\($0)" == "t.csv: 不认识的列：第 D 列「手机号」。列名应与 certpack batch --template 的表头一致（以「备注」开头的列会被忽略）" }
     }
 
     @Test func excelStyleDatesAndChangeItemsAreRead() throws {
@@ -188,5 +191,122 @@ import Rules
         let records = try BatchInput.read(url: url)
         #expect(records.count == 2 && records[0].isValid && !records[1].isValid)
         #expect(records[1].issues.map(\.column) == ["organization.uscc"] && records[1].issues[0].message.contains("第 1 项"))
+    }
+}
+
+/// ISSUE 10: the CSV path normalises what people type and refuses what is wrong, naming the row as
+/// Excel shows it and the column header the user sees.
+@Suite struct BatchTyping {
+    static let header = BatchRows.header
+    static let org = BatchRows.org
+
+    func issues(_ row: String) throws -> [BatchIssue] {
+        try BatchInput.records(csv: Self.header + "\n" + row + "\n", file: "t.csv")[0].issues
+    }
+
+    @Test func valuesTypedByAChineseInputMethodAreNormalised() throws {
+        let typed = Self.org.replacingOccurrences(of: "91350100M000100Y43", with: "９１３５０１００m000100y43　")
+            .replacingOccurrences(of: "13912345678", with: "１３９１２３４５６７８")
+            .replacingOccurrences(of: "11010519491231002X", with: "\u{FEFF}11010519491231002x ")
+        let records = try BatchInput.records(csv: Self.header + "\n" + typed + ",新办,１,１\n", file: "t.csv")
+        let app = try #require(records[0].application, "\(records[0].issues)")
+        #expect(app.organization.uscc == "91350100M000100Y43" && records[0].uscc == "91350100M000100Y43")
+        #expect(app.handler.mobile == "13912345678" && app.legalRepresentative.idNumber == "11010519491231002X")
+        #expect(app.certificates.personal?.years == 1)
+    }
+
+    @Test func aQuestionMarkLeftByAGBKSaveIsRefusedUnderItsColumn() throws {
+        let found = try issues(Self.org + ",新办,1,1,刘?,440305198003121235,13700000000")
+        #expect(found.map(\.column) == ["持证人姓名"] && found[0].line == 2)
+        #expect(found[0].message.contains("保存为 GBK 时生僻字变成了 ?，请另存为 CSV UTF-8"))
+    }
+
+    @Test func anIDExcelRoundedIsRefusedEvenWhenItsCheckDigitPasses() throws {
+        let found = try issues(Self.org.replacingOccurrences(of: "440305199212255672", with: "440305197712015000") + ",新办,1,1")
+        #expect(found.map(\.column) == ["经办人证件号码"])
+        #expect(found[0].message.contains("Excel 把长数字四舍五入了，请把该列设为「文本」后重新输入"))
+        #expect(!found[0].message.contains("440305197712015000"), "ID numbers are masked in messages")
+    }
+
+    @Test func onlyRealScientificNotationIsCalledSo() throws {
+        let eCode = Self.org.replacingOccurrences(of: "91350100M000100Y43", with: "91440305E500000000")
+        #expect(try issues(eCode + ",新办,1,1").isEmpty, "91440305E500000000 is a valid code")
+        let mangled = Self.org.replacingOccurrences(of: "91350100M000100Y43", with: "9.14403E+17")
+        let found = try issues(mangled + ",新办,1,1")
+        #expect(found.map(\.column) == ["统一社会信用代码"] && found[0].message.contains("科学计数法"))
+    }
+
+    @Test func aLandlineWithoutItsZeroAndAMobileOutside13To19AreRefused() throws {
+        let header = Self.header + ",单位电话"
+        let row = Self.org.replacingOccurrences(of: "13912345678", with: "12345678901") + ",新办,1,1,,,,,75526558800"
+        let found = try BatchInput.records(csv: header + "\n" + row + "\n", file: "t.csv")[0].issues
+        #expect(Set(found.map(\.column)) == ["单位电话", "经办人手机"], "\(found)")
+    }
+
+    @Test func aTabInANameIsRefusedWithoutEchoingIt() throws {
+        let found = try issues(Self.org.replacingOccurrences(of: "李四", with: "\"李\t四\"") + ",新办,1,1")
+        #expect(found.map(\.column) == ["经办人姓名"] && found[0].message.contains("制表符"))
+        #expect(!found.description.contains("\t"))
+    }
+
+    @Test func aDuplicatedColumnStopsTheFileNamingBothLetters() {
+        #expect {
+            try BatchInput.records(csv: "统一社会信用代码,业务类型,持证人姓名,持证人\n", file: "t.csv")
+        } throws: { "\($0)" == "t.csv: 「持证人姓名」列出现了两次（第 C 列和第 D 列）：每列只能有一个，请删去多余的一列" }
+    }
+
+    @Test func changeItemsKeepTheirFullWidthBracketsAndLines() throws {
+        let header = Self.header + ",原证书序列号,变更事项"
+        let row = Self.org + ",变更,1,,,,,,SZCA0001,\"单位名称：康宁诊所（南山）→康宁医疗（深圳）有限公司\n单位地址：旧址→新址\""
+        let records = try BatchInput.records(csv: header + "\n" + row + "\n", file: "t.csv")
+        let app = try #require(records[0].application, "\(records[0].issues)")
+        #expect(app.change?.items == [ChangeItem(item: "单位名称", from: "康宁诊所（南山）", to: "康宁医疗（深圳）有限公司"),
+                                      ChangeItem(item: "单位地址", from: "旧址", to: "新址")])
+    }
+
+    @Test func aTabSeparatedFileIsRecognisedAndRead() throws {
+        let tsv = (Self.header + "\n" + Self.org + ",新办,1,1\n").replacingOccurrences(of: ",", with: "\t")
+        let records = try BatchInput.records(csv: tsv, file: "t.txt")
+        #expect(records.count == 1 && records[0].isValid, "\(records.map(\.issues))")
+    }
+
+    @Test func aMissingColumnIsNamedInChinese() {
+        #expect { try BatchInput.records(csv: "单位名称,业务类型\n", file: "t.csv") }
+            throws: { "\($0)" == "t.csv: 缺少「统一社会信用代码」列：请从 certpack batch --template 生成的表头开始" }
+    }
+
+    @Test func longCellContentsAreCutInMessages() throws {
+        let long = String(repeating: "居民身份证", count: 40)
+        let header = Self.header + ",经办人证件类型"
+        let records = try BatchInput.records(csv: header + "\n" + Self.org + ",新办,1,1,,,,," + long + "\n", file: "t.csv")
+        let message = try #require(records[0].issues.first?.description)
+        #expect(message.count < 160, "\(message)")
+    }
+
+    func read(_ data: Data, ext: String = "csv", encoding: TextEncoding? = nil) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).\(ext)")
+        try data.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do { _ = try BatchInput.read(url: url, encoding: encoding); return "" } catch {
+            return "\(error)".replacingOccurrences(of: url.path + ": ", with: "")
+        }
+    }
+
+    @Test func fileLevelMessagesAreChineseAndShort() throws {
+        #expect(try read(Data()) == "文件是空的：请从 certpack batch --template 生成的表头开始")
+        #expect(try read(Data([0xEF, 0xBB, 0xBF])) == "文件是空的：请从 certpack batch --template 生成的表头开始")
+        var binary = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        for i in 0..<4000 { binary.append(UInt8(truncatingIfNeeded: i &* 7919)) }
+        #expect(try read(binary) == "这不是文本文件，读不出表格：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入")
+        let gbk = try #require(TextEncoding.gb18030Data(Self.header + "\n"))
+        #expect(try read(gbk, encoding: .utf8).hasPrefix("文件不是有效的 UTF-8 文本"))
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString).csv")
+        #expect { try BatchInput.read(url: missing) } throws: { "\($0)".hasSuffix("找不到这个文件，请检查路径") }
+    }
+
+    @Test func aGarbledHeaderIsOneShortLine() {
+        let garbage = (0..<40).map { "列\($0)乱码" }.joined(separator: ",")
+        #expect { try BatchInput.records(csv: garbage + "\n", file: "t.csv") }
+            throws: { "\($0)" == "t.csv: 第一行不是认识的表头，这不像是批量申请表：请从 certpack batch --template 生成的表头开始" }
     }
 }

@@ -109,3 +109,13 @@ import Testing
     #expect(maskID("11010519491231002X") == "110105********002X")
     #expect(maskID("H12345678") == "********8")
 }
+
+// ISSUE 10「ID region codes whose first two digits are not a province (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82, 83)」
+@Suite struct ProvinceRegions {
+    @Test func theProvincesAndOnlyThem() {
+        let provinces = (0...99).filter { CheckDigits.hasProvinceRegion(String(format: "%02d0000", $0)) }
+        #expect(provinces == [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                              50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83])
+        #expect(!CheckDigits.hasProvinceRegion("") && !CheckDigits.hasProvinceRegion("4"))
+    }
+}

@@ -11,34 +11,32 @@ public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible, Cod
 
 /// The data checks of RULES.md: every failure of a record, together.
 public enum Validator {
-    /// Checks an application's data; an empty list means it is valid.
-    public static func validate(_ app: Application) -> [ValidationIssue] {
+    /// Checks an application's data; an empty list means it is valid. `today` is for birth dates
+    /// in the future. Give it a normalised application (`Normaliser.normalise`): what the
+    /// normaliser would fix is reported here.
+    public static func validate(_ app: Application, today: CivilDate = .today()) -> [ValidationIssue] {
         var out: [ValidationIssue] = []
         func issue(_ f: String, _ m: String) { out.append(ValidationIssue(field: f, message: m)) }
 
         // 机构信息
         let org = app.organization
-        if blank(org.name) { issue("organization.name", "单位名称不能为空") }
+        if let m = textProblem(org.name, label: "单位名称", required: true) { issue("organization.name", m) }
         if let m = usccProblem(org.uscc) { issue("organization.uscc", m) }
-        if blank(org.address) { issue("organization.address", "单位地址不能为空") }
-        if let p = org.postcode, !p.isEmpty, !(p.count == 6 && p.allSatisfy(isDigit)) {
-            issue("organization.postcode", "邮政编码「\(p)」有误，应为6位数字")
-        }
+        if let m = textProblem(org.address, label: "单位地址", required: true) { issue("organization.address", m) }
+        if let p = org.postcode, !p.isEmpty, let m = postcodeProblem(p) { issue("organization.postcode", m) }
         if let p = org.phone, !p.isEmpty, let m = phoneProblem(p) { issue("organization.phone", m) }
 
         // People
-        out += personIssues(app.legalRepresentative, at: "legalRepresentative")
-        out += personIssues(app.handler, at: "handler")
-        if let e = app.handler.email, !e.isEmpty, !isEmail(e) {
-            issue("handler.email", "电子邮箱「\(e)」格式有误，应如 name@example.com")
-        }
+        out += personIssues(app.legalRepresentative, at: "legalRepresentative", today: today)
+        out += personIssues(app.handler, at: "handler", today: today)
+        if let e = app.handler.email, !e.isEmpty, let m = emailProblem(e) { issue("handler.email", m) }
         if let holders = app.holders {
             if app.certificates.personal != nil, holders.isEmpty {
                 issue("holders", "机构个人证书至少需要一位证书持有人（不填则默认为法定代表人）")
             }
             var seen: [String: Int] = [:]
             for (i, h) in holders.enumerated() {
-                out += personIssues(h, at: "holders[\(i)]")
+                out += personIssues(h, at: "holders[\(i)]", today: today)
                 if let j = seen[h.idNumber] {
                     issue("holders[\(i)].idNumber", "与 holders[\(j)] 证件号码重复：同一人只能持有一张机构个人证书")
                 }
@@ -66,14 +64,14 @@ public enum Validator {
         case .new, .replace: break
         }
         if !serial.isEmpty, !serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            issue("existingCertificate.serial", "原证书序列号「\(serial)」只能含字母和数字")
+            issue("existingCertificate.serial", "原证书序列号「\(Normaliser.shown(serial))」只能含字母和数字")
         }
         if app.service == .change {
             if let items = app.change?.items, !items.isEmpty {
                 for (i, c) in items.enumerated() {
                     if blank(c.item) { issue("change.items[\(i)].item", "变更事项不能为空，例如 单位名称、法定代表人") }
-                    if blank(c.to) { issue("change.items[\(i)].to", "变更后的内容不能为空") }
-                    if blank(c.from) { issue("change.items[\(i)].from", "变更前的内容不能为空") }
+                    if let m = textProblem(c.to, label: "变更后的内容", required: true) { issue("change.items[\(i)].to", m) }
+                    if let m = textProblem(c.from, label: "变更前的内容", required: true) { issue("change.items[\(i)].from", m) }
                 }
             } else {
                 issue("change.items", "变更业务须列出变更事项（事项、变更前、变更后）")
@@ -93,36 +91,72 @@ public enum Validator {
             }
         }
 
-        if let t = app.visit?.time, ClockTime(t) == nil { issue("visit.time", "到访时间「\(t)」有误，应为 HH:MM，如 09:30") }
+        if let t = app.visit?.time, ClockTime(t) == nil { issue("visit.time", "到访时间「\(Normaliser.shown(t))」有误，应为 HH:MM，如 09:30") }
         return out
     }
 
     /// `validate(_:)` plus checks that need the catalog (the visit office exists).
-    public static func validate(_ app: Application, catalog: Catalog) -> [ValidationIssue] {
-        var out = validate(app)
+    public static func validate(_ app: Application, catalog: Catalog, today: CivilDate = .today()) -> [ValidationIssue] {
+        var out = validate(app, today: today)
         if let o = app.visit?.office, !o.isEmpty {
+            if let m = textProblem(o, label: "受理点", required: false) { out.append(ValidationIssue(field: "visit.office", message: m)); return out }
             do { _ = try catalog.office(named: o) } catch { out.append(ValidationIssue(field: "visit.office", message: "\(error)")) }
         }
         return out
     }
 
-    static func personIssues(_ p: Person, at path: String) -> [ValidationIssue] {
+    static func personIssues(_ p: Person, at path: String, today: CivilDate) -> [ValidationIssue] {
         var out: [ValidationIssue] = []
-        if blank(p.name) { out.append(.init(field: "\(path).name", message: "姓名不能为空")) }
-        if let m = idProblem(p.idNumber, type: p.idType) { out.append(.init(field: "\(path).idNumber", message: m)) }
+        if let m = textProblem(p.name, label: "姓名", required: true) { out.append(.init(field: "\(path).name", message: m)) }
+        if let m = idProblem(p.idNumber, type: p.idType, today: today) { out.append(.init(field: "\(path).idNumber", message: m)) }
         if let m = mobileProblem(p.mobile) { out.append(.init(field: "\(path).mobile", message: m)) }
+        if let t = p.title, let m = textProblem(t, label: "职务", required: false) { out.append(.init(field: "\(path).title", message: m)) }
         return out
     }
 
     // MARK: - Single-value checks (nil when fine)
 
+    /// What is wrong with a name or other text a person typed (单位名称, 姓名, 单位地址, 职务), or
+    /// nil: empty when `required`; a TAB, a line break or another invisible control character
+    /// inside (named, never echoed); a `?` or U+FFFD where a save as GBK lost a rare character.
+    public static func textProblem(_ text: String, label: String, required: Bool) -> String? {
+        if blank(text) { return required ? "\(label)不能为空" : nil }
+        if text.contains("\t") {
+            return "\(label)中有制表符（Tab），多半是从网页或表格复制时带进来的：请删去后重新输入"
+        }
+        if text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            return "\(label)中有换行：请写在一行内"
+        }
+        if let c = text.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
+            return "\(label)中有看不见的控制字符（\(Normaliser.shown(String(c)).dropFirst().dropLast())），多半是复制时带进来的：请删去后重新输入"
+        }
+        if text.contains("?") || text.contains("\u{FFFD}") {
+            return "\(label)「\(Normaliser.shown(text))」中有 ?：保存为 GBK 时生僻字变成了 ?，请另存为 CSV UTF-8，并把原字补上"
+        }
+        return nil
+    }
+
+    static let excelRounded = "Excel 把长数字四舍五入了，请把该列设为「文本」后重新输入"
+    static func scientific(_ value: String) -> String {
+        "「\(value)」是 Excel 的科学计数法，号码的后几位已丢失：在 Excel 中把这一列设为「文本」格式，重新输入号码后再另存为 CSV"
+    }
+
     /// What is wrong with a 统一社会信用代码, or nil.
     public static func usccProblem(_ code: String) -> String? {
         let chars = Array(code)
         if chars.isEmpty { return "统一社会信用代码不能为空，应为18位" }
-        if chars.count != 18 { return "统一社会信用代码应为18位，实为\(chars.count)位" }
+        if Normaliser.isScientificNotation(code) { return scientific(code) }
+        if chars.count != 18 { return "统一社会信用代码「\(Normaliser.shown(code))」应为18位，实为\(chars.count)位" }
         if let bad = chars.first(where: { !CheckDigits.usccAlphabet.contains($0) }) {
-            return "统一社会信用代码含非法字符「\(bad)」：只能用数字和大写字母（不含 I、O、S、V、Z）"
+            return "统一社会信用代码含非法字符「\(Normaliser.shown(String(bad)))」：只能用数字和大写字母（不含 I、O、S、V、Z）"
+        }
+        // GB 32100-2015: characters 3–8 are the registering authority's six-digit region code.
+        let region = chars[2..<8]
+        if !region.allSatisfy(isDigit) {
+            return "统一社会信用代码第3–8位「\(String(region))」应为6位数字（登记管理机关行政区划码，深圳为 4403xx），请核对营业执照"
+        }
+        if chars.allSatisfy(isDigit), code.hasSuffix("000") {
+            return "统一社会信用代码「\(code)」以 000 结尾：\(excelRounded)"
         }
         let expected = CheckDigits.usccCheckCharacter(String(chars[0..<17]))!
         if chars[17] != expected {
@@ -131,18 +165,30 @@ public enum Validator {
         return nil
     }
 
-    /// What is wrong with an ID number of a given 证件类型, or nil.
-    public static func idProblem(_ id: String, type: IDType) -> String? {
+    /// What is wrong with an ID number of a given 证件类型, or nil. `today` is for birth dates in the future.
+    public static func idProblem(_ id: String, type: IDType, today: CivilDate = .today()) -> String? {
         if id.isEmpty { return "证件号码不能为空" }
+        if Normaliser.isScientificNotation(id) { return scientific(id) }
         let chars = Array(id)
         switch type {
         case .residentID:
+            if chars.count == 15, chars.allSatisfy(isDigit) {
+                return "「\(maskID(id))」是 15 位的旧身份证号码：请使用 18 位身份证号码（第二代身份证上的号码）"
+            }
             guard chars.count == 18 else { return "居民身份证号码应为18位，实为\(chars.count)位" }
             guard chars[0..<17].allSatisfy(isDigit) else { return "居民身份证号码前17位应为数字" }
             if chars[17] == "x" { return "居民身份证号码末位校验码 X 应为大写" }
             guard isDigit(chars[17]) || chars[17] == "X" else { return "居民身份证号码末位应为数字或 X" }
-            guard CheckDigits.residentIDBirthDate(id) != nil else {
+            // Excel keeps 15 significant digits: an 18-digit number typed into a General cell ends in 000.
+            if id.hasSuffix("000") { return "居民身份证号码「\(maskID(id))」以 000 结尾：\(excelRounded)" }
+            if !CheckDigits.hasProvinceRegion(id) {
+                return "居民身份证号码前两位「\(String(chars[0..<2]))」不是省级行政区划代码（如广东 44），请核对证件"
+            }
+            guard let birth = CheckDigits.residentIDBirthDate(id) else {
                 return "居民身份证号码第7–14位「\(String(chars[6..<14]))」不是有效的出生日期（应为 YYYYMMDD）"
+            }
+            if birth > today {
+                return "居民身份证号码第7–14位的出生日期 \(birth) 在今天（\(today)）之后，请核对证件"
             }
             let expected = CheckDigits.residentIDCheckDigit(String(chars[0..<17]))!
             if chars[17] != expected {
@@ -160,6 +206,9 @@ public enum Validator {
             }
         case .foreignPermanentResident:
             // Old cards: 3 letters (country) + 12 digits; 2023 cards: 18 characters starting with 9, MOD 11-2 check.
+            if chars.count == 18, chars.allSatisfy(isDigit), id.hasSuffix("000") {
+                return "外国人永久居留身份证号码「\(maskID(id))」以 000 结尾：\(excelRounded)"
+            }
             let old = chars.count == 15 && chars[0..<3].allSatisfy({ $0.isASCII && $0.isUppercase }) && chars[3...].allSatisfy(isDigit)
             let new = chars.count == 18 && chars[0] == "9" && CheckDigits.hasValidResidentIDCheckDigit(id)
             guard old || new else {
@@ -173,22 +222,43 @@ public enum Validator {
         return nil
     }
 
-    /// Mainland mobile: 11 digits starting with 1.
+    /// Mainland mobile: 11 digits, 13x–19x.
     public static func mobileProblem(_ m: String) -> String? {
         if m.isEmpty { return "手机号码不能为空（深圳CA以短信告知证书密码）" }
         guard m.count == 11, m.allSatisfy(isDigit), m.first == "1" else {
-            return "手机号码「\(m)」有误，应为以 1 开头的 11 位数字"
+            return "手机号码「\(Normaliser.shown(m))」有误，应为以 1 开头的 11 位数字"
+        }
+        guard let second = Array(m)[1].wholeNumberValue, (3...9).contains(second) else {
+            return "手机号码「\(m)」有误：大陆手机号码以 13–19 开头，请核对"
         }
         return nil
     }
 
-    /// Other phones: digits, spaces, -, +, ( ); at least 7 digits.
+    /// Other phones: digits, spaces, -, +, ( ); at least 7 digits; a bare number of 10–11 digits
+    /// that lost the 0 of its area code (Excel drops leading zeros) is explained.
     public static func phoneProblem(_ p: String) -> String? {
         let allowed = Set("0123456789 -+()")
         guard p.allSatisfy({ allowed.contains($0) }), p.filter(isDigit).count >= 7 else {
-            return "电话号码「\(p)」有误，只能含数字、空格、-、+、( )，至少 7 位数字，如 0755-8888 6666"
+            return "电话号码「\(Normaliser.shown(p))」有误，只能含数字、空格、-、+、( )，至少 7 位数字，如 0755-8888 6666"
+        }
+        let digits = p.filter(isDigit)
+        let isMobile = mobileProblem(digits) == nil
+        let isService = digits.count == 10 && (digits.hasPrefix("400") || digits.hasPrefix("800"))
+        // Only a bare number: that is what a spreadsheet cell formatted as a number holds (26558800-801 is an extension).
+        if p.allSatisfy(isDigit), [10, 11].contains(digits.count), digits.first != "0", !isMobile, !isService {
+            return "电话号码「\(p)」缺了区号前的 0（Excel 会去掉开头的 0）：应为 0\(digits)，请把该列设为「文本」后重新输入"
         }
         return nil
+    }
+
+    /// 邮政编码: 6 digits.
+    public static func postcodeProblem(_ p: String) -> String? {
+        p.count == 6 && p.allSatisfy(isDigit) ? nil : "邮政编码「\(Normaliser.shown(p))」有误，应为6位数字"
+    }
+
+    /// What is wrong with an e-mail address, or nil.
+    public static func emailProblem(_ e: String) -> String? {
+        isEmail(e) ? nil : "电子邮箱「\(Normaliser.shown(e, limit: 40))」格式有误，应如 name@example.com"
     }
 
     public static func isEmail(_ e: String) -> Bool {

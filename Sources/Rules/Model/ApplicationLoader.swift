@@ -20,7 +20,8 @@ public struct ApplicationLoadError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Reads applications from YAML or JSON.
+/// Reads applications from YAML or JSON. Every application read is normalised (`Normaliser`):
+/// full-width digits become half-width, IDs and codes uppercase, spaces around values go.
 public enum ApplicationLoader {
     public enum Format: Sendable { case yaml, json
         /// `.json` for a `.json` file, else YAML.
@@ -39,7 +40,7 @@ public enum ApplicationLoader {
 
     /// Decodes one application; `source` names it in errors.
     public static func decode(_ text: String, format: Format, source: String) throws -> Application {
-        try decodeValue(Application.self, text, format: format, source: source, prefix: [])
+        Normaliser.normalise(try decodeValue(Application.self, text, format: format, source: source, prefix: []))
     }
 
     /// Decodes a list of applications; error field paths start with the record index, `[2].handler.mobile`.
@@ -51,9 +52,9 @@ public enum ApplicationLoader {
             isMapping = ((try? Yams.compose(yaml: text)) ?? nil)?.mapping != nil
         }
         if isMapping {
-            return try decodeValue(Wrapped.self, text, format: format, source: source, prefix: []).applications
+            return try decodeValue(Wrapped.self, text, format: format, source: source, prefix: []).applications.map(Normaliser.normalise)
         }
-        return try decodeValue([Application].self, text, format: format, source: source, prefix: [])
+        return try decodeValue([Application].self, text, format: format, source: source, prefix: []).map(Normaliser.normalise)
     }
 
     /// Decodes a list record by record: a record that cannot be decoded becomes its error (with its
@@ -72,7 +73,7 @@ public enum ApplicationLoader {
         let records = isMapping
             ? try decodeValue(Wrapped.self, text, format: format, source: source, prefix: []).applications
             : try decodeValue([Record].self, text, format: format, source: source, prefix: [])
-        return records.map { $0.result.mapError { explain($0, text: text, source: source) } }
+        return records.map { $0.result.map(Normaliser.normalise).mapError { explain($0, text: text, source: source) } }
     }
 
     /// `decodeListByRecord` on a file.
@@ -81,11 +82,26 @@ public enum ApplicationLoader {
     }
 
     static func read(_ url: URL, limit: Int = InputFile.templateLimit) throws -> String {
-        do { return try InputFile.readText(url, limit: limit) } catch let e as InputFile.Refusal {
+        let data: Data
+        do { data = try InputFile.read(url, limit: limit) } catch let e as InputFile.Refusal {
             throw ApplicationLoadError(source: url.relativePath, message: e.reason)
         } catch {
-            throw ApplicationLoadError(source: url.relativePath, message: "无法读取文件（\(error.localizedDescription)）")
+            throw ApplicationLoadError(source: url.relativePath, message: unreadable(url))
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ApplicationLoadError(source: url.relativePath, message: data.contains(0)
+                ? "这不是文本文件：申请数据应为 YAML 或 JSON 文本（见 Examples/）"
+                : "文件不是 UTF-8 文本：请用 UTF-8 编码保存（记事本「另存为」→ 编码选 UTF-8）")
+        }
+        return text
+    }
+
+    /// Why a file cannot be read, in Chinese (Foundation's reason is English): missing, a folder, or not readable.
+    public static func unreadable(_ url: URL) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return "找不到这个文件，请检查路径" }
+        if isFolder.boolValue { return "这是一个文件夹，不是文件" }
+        return "无法读取文件（没有读取权限？）"
     }
 
     static func decodeValue<T: Decodable>(_ type: T.Type, _ text: String, format: Format, source: String, prefix: [String]) throws -> T {
@@ -121,7 +137,7 @@ public enum ApplicationLoader {
             message = "缺少必填字段「\(key.stringValue)」"
         case let .typeMismatch(type, ctx):
             keys = ctx.codingPath; nodeKeys = keys
-            message = "类型不符：应为\(typeName(type))"
+            message = "类型不符：应为\(typeName(type))" + (type == String.self ? "（号码、编码请加引号，如 \"13823456789\"；不加引号的长数字会被当作数值而丢失位数）" : "")
         case let .valueNotFound(type, ctx):
             keys = ctx.codingPath; nodeKeys = keys
             message = "值为空：应为\(typeName(type))"

@@ -47,6 +47,16 @@ public enum CheckDigits {
         return chars[17] == check
     }
 
+    /// The first two digits of a 居民身份证号码 that are a province-level region (GB/T 2260): 11–15,
+    /// 21–23, 31–37, 41–46, 50–54, 61–65, 71, and 81 香港, 82 澳门, 83 台湾 for 港澳台居民居住证.
+    public static let provinceCodes: Set<Int> = Set([11, 12, 13, 14, 15, 21, 22, 23] + Array(31...37) + Array(41...46)
+        + Array(50...54) + Array(61...65) + [71, 81, 82, 83])
+
+    /// True when an ID number's first two characters are a province's code.
+    public static func hasProvinceRegion(_ id: String) -> Bool {
+        Int(String(id.prefix(2))).map(provinceCodes.contains) ?? false
+    }
+
     /// The birth date in characters 7–14 of a 居民身份证号码, when it is a real date.
     public static func residentIDBirthDate(_ id: String) -> CivilDate? {
         let chars = Array(id)

@@ -127,13 +127,13 @@ public enum IDType: String, Codable, Sendable, CaseIterable, Equatable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = IDType.parse(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "unknown 证件类型 '\(text)'; expected one of \(IDType.allCases.map(\.label).joined(separator: ", "))"))
+                debugDescription: "证件类型「\(Normaliser.shown(text))」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))"))
         }
         self = value
     }
 
     public static func parse(_ text: String) -> IDType? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = Normaliser.normalise(text, kind: .code)
         if let v = IDType(rawValue: t) { return v }
         return allCases.first { "\($0)".lowercased() == t.lowercased() }
     }
@@ -159,13 +159,13 @@ public enum Service: String, Codable, Sendable, CaseIterable, Equatable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Service.parse(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "unknown service '\(text)'; expected one of new/新办, renew/续期, change/变更, unlock/解锁, replace/介质补办, revoke/吊销"))
+                debugDescription: "业务类型「\(Normaliser.shown(text))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销（或 new、renew、change、unlock、replace、revoke）"))
         }
         self = value
     }
 
     public static func parse(_ text: String) -> Service? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = Normaliser.normalise(text, kind: .code)
         if let v = Service(rawValue: t.lowercased()) { return v }
         if t == "申请" || t == "首次办理" { return .new }
         return allCases.first { $0.label == t }
@@ -182,13 +182,13 @@ public enum Channel: String, Codable, Sendable, CaseIterable, Equatable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Channel.parse(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "unknown channel '\(text)'; expected onsite/现场办理 or online/网上办理"))
+                debugDescription: "办理方式「\(Normaliser.shown(text))」无法识别；应为 现场办理（onsite）或 网上办理（online）"))
         }
         self = value
     }
 
     public static func parse(_ text: String) -> Channel? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = Normaliser.normalise(text, kind: .code)
         if let v = Channel(rawValue: t.lowercased()) { return v }
         switch t {
         case "现场", "现场办理": return .onsite
