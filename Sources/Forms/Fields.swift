@@ -40,6 +40,10 @@ public struct FieldContext: Sendable {
     /// The service ticked on this form: the request's (新办 for the personal part of a 变更 with a new
     /// 法定代表人), else the application's.
     public var service: Service { request?.service ?? application.service }
+
+    /// The 机构个人证书 holders this form covers: the request's when the holders are split by service
+    /// (变更 with a new 法定代表人), else every holder.
+    public var holders: [Person] { request?.holders ?? application.personalHolders }
 }
 
 /// One element of a repeated collection.
@@ -89,18 +93,20 @@ public enum Fields {
         app("service") { $0.service.label }
         app("channel") { $0.application.channel.label }
         app("certificates.kinds") { $0.application.certificates.kinds.map(\.label).joined(separator: "、") }
-        app("certificates.odc.years") { $0.application.certificates.odc.map { "\($0.years)" } }
-        app("certificates.personal.years") { $0.application.certificates.personal.map { "\($0.years)" } }
-        app("certificates.personal.count") { c in c.application.certificates.personal.map { _ in "\(c.application.personalHolders.count)" } }
+        // Years as the checklist applies them: none for 吊销 (the guide publishes no term), left for pen.
+        app("certificates.odc.years") { $0.checklist.years[.odc].map { "\($0)" } }
+        app("certificates.personal.years") { $0.checklist.years[.personal].map { "\($0)" } }
+        app("certificates.personal.count") { c in c.application.certificates.personal.map { _ in "\(c.holders.count)" } }
         app("certificates.personal.holders") { c in
-            c.application.certificates.personal.map { _ in holderNames(c.application.personalHolders) }
+            c.application.certificates.personal.map { _ in holderNames(c.holders) }
         }
         app("certificates.summary") { c in
             let a = c.application
             var parts: [String] = []
-            if let o = a.certificates.odc { parts.append("\(CertKind.odc.label) \(o.years) 年") }
-            if let p = a.certificates.personal {
-                parts.append("\(CertKind.personal.label) \(p.years) 年 × \(a.personalHolders.count) 人（\(holderNames(a.personalHolders))）")
+            if a.certificates.odc != nil { parts.append(CertKind.odc.label + (c.checklist.years[.odc].map { " \($0) 年" } ?? "")) }
+            if a.certificates.personal != nil {
+                parts.append(CertKind.personal.label + (c.checklist.years[.personal].map { " \($0) 年 ×" } ?? "")
+                             + " \(c.holders.count) 人（\(holderNames(c.holders))）")
             }
             return parts.joined(separator: "；")
         }

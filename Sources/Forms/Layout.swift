@@ -334,7 +334,7 @@ struct BodyLayout {
 
     func rows(of c: Collection) -> [RowValue] {
         switch c {
-        case .holders: context.application.personalHolders.map { .holder($0) }
+        case .holders: context.holders.map { .holder($0) }
         case .changeItems: (context.application.change?.items ?? []).map { .changeItem($0) }
         case .checklist: context.checklist.documents.map { .document($0) }
         case .fees: context.checklist.fees.items.map { .fee($0) }

@@ -43,10 +43,24 @@ public struct GuideNotes: Codable, Sendable {
     public struct Shared: Codable, Sendable { public var guide: String; public var documents: [String] }
     /// 周末无法办理机构证书(ODC证书).
     public struct Weekend: Codable, Sendable { public var guide: String; public var excludedKinds: [CertKind] }
+    /// 调休上班 at an office whose 服务时间 says 周六日及法定节假日休息: the guide does not say whether it opens.
+    public struct MakeUpWorkday: Codable, Sendable {
+        /// The hours' wording that leaves the day open to doubt.
+        public var guide: String
+        /// What the plan says of such a day, e.g. 调休上班日，指南写周六日休息，请先电话确认.
+        public var uncertain: String
+    }
     public var stamp: Stamp
     public var originals: Originals
     public var shared: Shared
     public var weekend: Weekend
+    public var makeUpWorkday: MakeUpWorkday
+}
+
+/// A sentence the program says, with the guide line it rests on.
+public struct GuideText: Codable, Sendable, Equatable {
+    public var text: String
+    public var guide: String
 }
 
 /// One thing to prepare, as the catalog describes it.
@@ -101,12 +115,19 @@ public struct ServiceChannelRule: Codable, Sendable {
     public var steps: [String]
     /// 领取方式 on this channel when it differs from the channel's (online renewal updates the Ukey in place).
     public var collection: String?
+    /// What the applicant must know on this channel of this service (online 新办: ID photos and 活体验证).
+    public var notice: GuideText?
+    /// Done as soon as paid, no review to wait for (online 续期: 付款成功后即可在线更新证书).
+    public var immediate: GuideText?
 }
 
-/// 变更 with a new 法定代表人: the personal part follows another service (新办).
+/// 变更 with a new 法定代表人: the new legal representative's 法人证书 follows another service (新办);
+/// the other holders' certificates stay under 变更.
 public struct LegalRepresentativeChangeRule: Sendable {
     public var personal: Service
     public var guide: String
+    /// What to do with the former legal representative's 法人证书 Ukey (the guide does not say).
+    public var formerUkey: String
 }
 
 /// One service (申请 / 续期 / 变更 / 解锁 / 介质补办 / 吊销) as the guide describes it.
@@ -119,6 +140,8 @@ public struct ServiceRule: Sendable {
     public var kinds: [CertKind: KindRule]
     public var legalRepresentativeChange: LegalRepresentativeChangeRule?
     public var channels: [Channel: ServiceChannelRule]
+    /// 办理时效 when it differs from the channel's (吊销: not published).
+    public var processing: String?
 }
 
 /// 办理途径 and 办理时效.
@@ -130,7 +153,6 @@ public struct ChannelInfo: Codable, Sendable {
     public var workingDays: Int
     public var guide: String?
     public var office: String?
-    public var notice: String?
 }
 
 /// 收款账户

@@ -81,11 +81,11 @@ public enum CatalogLoader {
             var lrc: LegalRepresentativeChangeRule?
             if let l = r.legalRepresentativeChange {
                 guard let s = Service(rawValue: l.personal) else { throw fail("\(path).legalRepresentativeChange.personal: 未知业务「\(l.personal)」") }
-                lrc = LegalRepresentativeChangeRule(personal: s, guide: l.guide)
+                lrc = LegalRepresentativeChangeRule(personal: s, guide: l.guide, formerUkey: l.formerUkey)
             }
             services[service] = ServiceRule(label: r.label, guide: r.guide, published: r.published,
                                             unpublishedWarning: r.unpublishedWarning, kinds: ks,
-                                            legalRepresentativeChange: lrc, channels: chs)
+                                            legalRepresentativeChange: lrc, channels: chs, processing: r.processing)
         }
         var channels: [Channel: ChannelInfo] = [:]
         for ch in Channel.allCases {
@@ -175,10 +175,11 @@ extension HolidayCalendar {
 // The YAML shape of catalog.yaml (string keys; converted and checked above).
 struct RawCatalog: Decodable {
     typealias Kind = KindRule
-    struct LRC: Decodable { var personal: String; var guide: String }
+    struct LRC: Decodable { var personal: String; var guide: String; var formerUkey: String }
     struct Service: Decodable {
         var label: String; var guide: String?; var published: Bool; var unpublishedWarning: String?
         var kinds: [String: Kind]; var legalRepresentativeChange: LRC?; var channels: [String: ServiceChannelRule]
+        var processing: String?
     }
     struct RawSession: Decodable { var open: String; var close: String }
     struct RawOffice: Decodable {

@@ -46,6 +46,9 @@ public struct FormRequest: Sendable, Equatable {
     public var person: Person?
     /// For `.authorization`: the person's roles, e.g. 法定代表人、证书持有人.
     public var roles: [String]
+    /// For the personal forms when the holders are split by service (变更 with a new 法定代表人): the
+    /// holders this form covers. Nil: every holder of the application.
+    public var holders: [Person]? = nil
 }
 
 /// One line of the checklist: something to prepare, bring or do.
@@ -82,8 +85,15 @@ public struct Checklist: Sendable {
     /// 领取方式
     public var collection: String
     public var payment: PaymentAccount
-    /// The service each kind follows (differs from the application's under 变更 with a new 法定代表人).
+    /// The service each kind follows (differs from the application's under 变更 with a new 法定代表人);
+    /// for the personal kind, the service of its first part.
     public var services: [CertKind: Service]
+    /// The 机构个人证书 holders by service: one part, or under 变更 with a new 法定代表人 the new legal
+    /// representative's 新办 and the other holders' 变更. Empty without the personal kind.
+    public var personalParts: [PersonalPart]
+    /// 证书年限 per kind as applied for; absent for a service that publishes none (吊销 revokes a
+    /// certificate, it does not issue one for a term).
+    public var years: [CertKind: Int]
 
     /// The stamped-copies manifest for the pack's cover sheet.
     public var manifest: Manifest { Manifest(documents: documents) }
@@ -110,19 +120,27 @@ extension Checklist {
         }
         var services: [CertKind: Service] = [:]
         var collection: String?
-        var docIDs: [(CertKind, String)] = []
+        var leading: ServiceChannelRule?
+        /// One document of one part: the kind, the service it follows and (personal) the holders it covers.
+        struct Need { var kind: CertKind; var part: PersonalPart; var id: String }
+        var needs: [Need] = []
         var steps: [String] = []
+        let parts = kinds.contains(.personal) ? catalog.personalParts(for: app) : []
+        let split = parts.count > 1
         for kind in kinds {
-            let service = catalog.effectiveService(for: app, kind: kind)
-            services[kind] = service
-            let rule = catalog.rule(for: service)
-            guard let ch = rule.channels[app.channel] else {
-                throw RulesError.channelNotAllowed(service, app.channel, kind: nil, guide: nil)
+            for part in kind == .odc ? [PersonalPart(service: app.service, holders: [])] : parts {
+                let service = part.service
+                if services[kind] == nil { services[kind] = service }
+                let rule = catalog.rule(for: service)
+                guard let ch = rule.channels[app.channel] else {
+                    throw RulesError.channelNotAllowed(service, app.channel, kind: nil, guide: nil)
+                }
+                guard ch.kinds.contains(kind) else { throw RulesError.channelNotAllowed(service, app.channel, kind: kind, guide: ch.guide) }
+                for id in ch.documents ?? rule.kinds[kind]!.documents { needs.append(Need(kind: kind, part: part, id: id)) }
+                if collection == nil { collection = ch.collection }
+                if leading == nil { leading = ch }
+                if steps.isEmpty { steps = ch.steps }  // the first kind's service leads (the ODC's under a 变更)
             }
-            guard ch.kinds.contains(kind) else { throw RulesError.channelNotAllowed(service, app.channel, kind: kind, guide: ch.guide) }
-            for id in ch.documents ?? rule.kinds[kind]!.documents { docIDs.append((kind, id)) }
-            if collection == nil { collection = ch.collection }
-            if steps.isEmpty { steps = ch.steps }  // the first kind's service leads (the ODC's under a 变更)
         }
 
         // Documents, in the guide's order, 注3 (shared photocopies once) and Ukeys per certificate.
@@ -131,11 +149,19 @@ extension Checklist {
         let holders = app.personalHolders
         var items: [ChecklistItem] = []
         var forms: [FormRequest] = []
-        for (kind, id) in docIDs {
+        for need in needs {
+            let (kind, id) = (need.kind, need.id)
             let spec = catalog.documents[id]!
             if shared.contains(id), items.contains(where: { $0.id == id }) { continue }
             var item = ChecklistItem(title: spec.title, kind: spec.kind, count: spec.count, stamp: stampKinds.contains(spec.kind),
                                      notes: spec.notes ?? [], signer: spec.signer, seal: spec.seal, form: spec.form, id: id)
+            // Holders split by service: each part has its own application, appendix and agreement.
+            let holders = kind == .personal ? need.part.holders : holders
+            let partMark = "（\(need.part.service.label)：\(holders.map(\.name).joined(separator: "、"))）"
+            if split, kind == .personal, !shared.contains(id) {
+                item.id += ".\(need.part.service.rawValue)"
+                item.title += partMark
+            }
             if spec.twoSided == true { item.notes.insert(catalog.twoSidedNote, at: 0) }
             if let who = spec.person {
                 let p = who == "handler" ? app.handler : app.legalRepresentative
@@ -151,7 +177,19 @@ extension Checklist {
                 item.notes.append("持有人 \(holders.count) 位：\(holders.map(\.name).joined(separator: "、"))")
             }
             items.append(item)
-            if let f = spec.form { forms.append(FormRequest(form: f, service: services[kind]!, copies: spec.count, person: nil, roles: [])) }
+            if let f = spec.form {
+                forms.append(FormRequest(form: f, service: need.part.service, copies: spec.count, person: nil, roles: [],
+                                         holders: split && kind == .personal ? holders : nil))
+            }
+        }
+
+        // 变更 with a new 法定代表人: the former legal representative's 法人证书 Ukey, of which the guide says
+        // nothing; unless that person stays a holder (then it is among the holders' Ukeys).
+        let lrChange = app.change?.changesLegalRepresentative == true ? catalog.rule(for: app.service).legalRepresentativeChange : nil
+        if kinds.contains(.personal), let l = lrChange, let from = app.change?.items.first(where: \.isLegalRepresentative)?.from,
+           !holders.contains(where: { $0.name == from && $0.idNumber != app.legalRepresentative.idNumber }) {
+            items.append(ChecklistItem(title: "原法定代表人（\(from)）的\(CertKind.personal.label) Ukey", kind: .ukey, count: 1, stamp: false,
+                                       notes: [l.formerUkey], signer: nil, seal: nil, form: nil, id: "ukey.formerLegalRepresentative"))
         }
 
         // 个人信息授权书: one per natural person (by 证件号码), when an application form carries it.
@@ -212,39 +250,56 @@ extension Checklist {
         var warnings: [String] = []
         let rule = catalog.rule(for: app.service)
         if !rule.published, let w = rule.unpublishedWarning { warnings.append(w) }
-        if app.service == .change, app.change?.changesLegalRepresentative == true, let l = rule.legalRepresentativeChange {
-            if kinds.contains(.personal) {
-                warnings.append("法定代表人变更：机构个人证书（法人证书）按\(l.personal.label)办理，资料和费用按\(l.personal.label)（指南：\(l.guide)）")
+        if let l = lrChange {
+            // 「若法人变更,则按新申请流程办理新法人证书」: the new legal representative's certificate only.
+            let lr = app.legalRepresentative.name
+            let others = parts.filter { $0.service != l.personal }.flatMap(\.holders).map(\.name)
+            if parts.contains(where: { $0.service == l.personal }) {
+                warnings.append("法定代表人变更：新法定代表人（\(lr)）的\(CertKind.personal.label)按\(l.personal.label)办理，资料和费用按\(l.personal.label)"
+                    + (others.isEmpty ? "" : "；其他持有人（\(others.joined(separator: "、"))）的证书仍按\(app.service.label)办理")
+                    + "（指南：\(l.guide)）")
+            } else if kinds.contains(.personal) {
+                warnings.append("法定代表人变更：证书持有人中没有新法定代表人（\(lr)）；其\(CertKind.personal.label)须按\(l.personal.label)另行申请（指南：\(l.guide)）")
             } else {
-                warnings.append("法定代表人变更：新法定代表人的机构个人证书（法人证书）须按新办申请（指南：\(l.guide)）")
+                warnings.append("法定代表人变更：新法定代表人的\(CertKind.personal.label)须按\(l.personal.label)申请（指南：\(l.guide)）；\(l.formerUkey)")
             }
         }
-        if app.channel == .online, let n = catalog.channels[.online]?.notice { warnings.append(n) }
+        if let n = leading?.notice { warnings.append(n.text) }
 
         // Visit.
         let info = catalog.channels[app.channel]!
+        let processing = rule.processing ?? info.processing
         var visit: VisitPlan?
         if let d = date ?? app.visit?.date {
             if app.channel == .online {
-                visit = VisitPlanner.online(date: d, catalog: catalog, collection: collection)
+                visit = VisitPlanner.online(date: d, catalog: catalog, collection: collection, immediate: leading?.immediate)
             } else {
                 let t = try (time ?? app.visit?.time).map { text -> ClockTime in
                     guard let c = ClockTime(text) else { throw VisitInputError.badTime(text) }
                     return c
                 }
                 let o = try (office ?? app.visit?.office).map { try catalog.office(named: $0) }
-                visit = VisitPlanner.plan(kinds: kinds, date: d, time: t, office: o, catalog: catalog)
+                visit = VisitPlanner.plan(kinds: kinds, date: d, time: t, office: o, processing: processing, catalog: catalog)
             }
             if let v = visit, !v.complete {
                 switch v.status {
                 case .notCovered: warnings.append("\(d) 所在年份的节假日安排未收录，无法确认当天是否可办理")
+                case .uncertain:
+                    warnings.append("\(d) \(v.office?.name ?? "")：\(v.uncertainty ?? "")" + (v.proposal.map { "；确定可办理的是 \($0.date) \($0.office.name)" } ?? ""))
                 case .partial: warnings.append("\(d) 只能办理部分业务" + (v.proposal.map { "；建议改为 \($0.date) \($0.office.name)" } ?? ""))
                 default: warnings.append("\(d) 无法办理" + (v.proposal.map { "；建议改为 \($0.date) \($0.office.name)" } ?? ""))
                 }
             }
         }
+        // 证书年限 only where the service publishes terms.
+        var years: [CertKind: Int] = [:]
+        if rule.published {
+            if let o = app.certificates.odc { years[.odc] = o.years }
+            if let p = app.certificates.personal { years[.personal] = p.years }
+        }
         return Checklist(application: app, documents: sorted, fees: fees, forms: forms, visit: visit, warnings: warnings,
-                         steps: steps, processing: info.processing, collection: collection ?? info.collection, payment: pay, services: services)
+                         steps: steps, processing: processing, collection: collection ?? info.collection, payment: pay,
+                         services: services, personalParts: parts, years: years)
     }
 }
 

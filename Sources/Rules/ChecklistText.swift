@@ -17,8 +17,13 @@ public enum ChecklistText {
         var out: [String] = []
 
         out.append(md ? "# 深圳医保在线签约数字证书 办理清单\n" : bold("深圳医保在线签约数字证书 办理清单"))
-        let serviceText = c.services.values.contains(where: { $0 != app.service })
-            ? "\(app.service.label)（" + app.certificates.kinds.map { "\($0.label)按\(c.services[$0]!.label)" }.joined(separator: "，") + "）"
+        // Which service each kind (each part of the personal kind, when split) follows.
+        func follows(_ k: CertKind) -> String {
+            guard k == .personal, c.personalParts.count > 1 else { return "\(k.label)按\(c.services[k]!.label)" }
+            return "\(k.label)：" + c.personalParts.map { "\($0.holders.map(\.name).joined(separator: "、"))按\($0.service.label)" }.joined(separator: "、")
+        }
+        let serviceText = c.services.values.contains(where: { $0 != app.service }) || c.personalParts.count > 1
+            ? "\(app.service.label)（" + app.certificates.kinds.map(follows).joined(separator: "，") + "）"
             : app.service.label
         let lines = [
             ("单位名称", app.organization.name),
@@ -29,10 +34,12 @@ public enum ChecklistText {
             ("经办人", "\(app.handler.name)（\(app.handler.idType.label) \(maskID(app.handler.idNumber))，手机 \(app.handler.mobile)）"),
         ]
         for (k, v) in lines { out.append(md ? "- \(k)：\(v)" : "  \(k)：\(v)") }
+        // Years only where the service has terms (吊销 publishes none).
         var certs: [String] = []
-        if let o = app.certificates.odc { certs.append("\(CertKind.odc.label) \(o.years)年") }
-        if let p = app.certificates.personal {
-            certs.append("\(CertKind.personal.label) \(p.years)年 × \(app.personalHolders.count)人（\(app.personalHolders.map(\.name).joined(separator: "、"))）")
+        if app.certificates.odc != nil { certs.append(CertKind.odc.label + (c.years[.odc].map { " \($0)年" } ?? "")) }
+        if app.certificates.personal != nil {
+            certs.append(CertKind.personal.label + (c.years[.personal].map { " \($0)年 ×" } ?? "")
+                         + " \(app.personalHolders.count)人（\(app.personalHolders.map(\.name).joined(separator: "、"))）")
         }
         out.append(md ? "- 证书：\(certs.joined(separator: "；"))" : "  证书：\(certs.joined(separator: "；"))")
         if let items = app.change?.items, !items.isEmpty {
@@ -87,6 +94,7 @@ public enum ChecklistText {
                 case .partial: status = "只能办理部分业务：\(v.doable.map(\.label).joined(separator: "、"))"
                 case .none: status = "不能办理"
                 case .notCovered: status = "节假日安排未收录，无法判断"
+                case .uncertain: status = "未确定：\(v.uncertainty ?? "")"
                 }
                 let at = [v.date.description + "（\(v.date.weekdayLabel)）", v.time?.description, v.office?.name].compactMap { $0 }.joined(separator: " ")
                 out.append(md ? "- \(at)：" + bold(status) : "  \(at)：" + (v.complete ? bold(status) : warn(status)))

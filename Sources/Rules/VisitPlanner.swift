@@ -3,8 +3,12 @@ public struct OfficeDay: Sendable, Equatable {
     public var office: Office
     public var date: CivilDate
     public var dayKind: DayKind
-    /// Open at all that day (false on holidays, closed weekdays, uncovered years).
+    /// Open at all that day (false on holidays, closed weekdays, uncovered years). On an `uncertain`
+    /// day: open only if the office follows the 调休.
     public var isOpen: Bool
+    /// A 调休上班 day on a weekday the office's 服务时间 says 休息 (周六日及法定节假日休息): the guide does
+    /// not say whether it opens. `doable` is what could be done if it does; call first.
+    public var uncertain: Bool = false
     /// The kinds that can be done there then.
     public var doable: [CertKind]
     /// The time of the visit after moving it out of lunch breaks / before opening; nil when no time given
@@ -25,6 +29,9 @@ public struct VisitPlan: Sendable, Equatable {
         case none
         /// The date's year is not in holidays.yaml.
         case notCovered
+        /// A 调休上班 day at an office whose hours say 周六日休息: everything could be done if it opens,
+        /// which the guide does not say; a certain day is proposed.
+        case uncertain
     }
     /// A date and office where everything can be done.
     public struct Proposal: Sendable, Equatable {
@@ -48,8 +55,10 @@ public struct VisitPlan: Sendable, Equatable {
     public var notes: [String]
     /// When not complete: the earliest date and office from `date` on where everything can be done.
     public var proposal: Proposal?
-    /// Online: the date by which 深圳CA should have finished (三个工作日).
+    /// Online: the date by which 深圳CA should have finished (三个工作日); nil when done on payment (续期).
     public var expectedCompletion: CivilDate?
+    /// Why the day is `uncertain`, e.g. 调休上班日，指南写周六日休息，请先电话确认.
+    public var uncertainty: String?
 
     public var complete: Bool { status == .complete }
 }
@@ -70,9 +79,15 @@ public enum VisitPlanner {
         case let .holiday(name) where office.closedOnHolidays:
             day.notes.append("\(date) 为法定节假日（\(name)），\(office.name)休息（指南：法定节假日休息）"); return day
         case let .makeUpWorkday(name):
-            // 调休上班: a working day; offices open Mon–Fri open, the ODC can be done.
-            day.isOpen = office.days.contains { $0 <= 5 } || office.days.contains(date.weekday)
-            day.notes.append("\(date)（\(date.weekdayLabel)）为调休上班日（\(name)），按工作日办理")
+            // 调休上班: a working day for the ODC (no 周末 rule). An office open that weekday anyway is
+            // open; one whose hours say 周六日休息 may or may not follow the 调休: uncertain.
+            day.isOpen = true
+            if office.days.contains(date.weekday) {
+                day.notes.append("\(date)（\(date.weekdayLabel)）为调休上班日（\(name)），按工作日办理")
+            } else {
+                day.uncertain = true
+                day.notes.append("\(date)（\(date.weekdayLabel)）为调休上班日（\(name)）；\(office.name)：\(catalog.notes.makeUpWorkday.uncertain)（服务时间：\(office.hours)）")
+            }
         case .weekend, .workday, .holiday:
             day.isOpen = office.days.contains(date.weekday)
         }
@@ -109,10 +124,14 @@ public enum VisitPlanner {
     /// Plans a 现场办理 visit: whether everything (or which part) can be done at the office on the
     /// date, and else the earliest date and office from then on where everything can be done.
     /// With no office given, the first office (catalog order) that can do everything is chosen.
-    public static func plan(kinds: [CertKind], date: CivilDate, time: ClockTime? = nil, office: Office? = nil, catalog: Catalog) -> VisitPlan {
+    /// An `uncertain` day (调休上班 at an office whose hours say 周六日休息) is never complete nor proposed.
+    /// - Parameter processing: 办理时效 said of a complete day; defaults to the 现场办理 channel's (当天办结).
+    public static func plan(kinds: [CertKind], date: CivilDate, time: ClockTime? = nil, office: Office? = nil,
+                            processing: String? = nil, catalog: Catalog) -> VisitPlan {
         let candidates = office.map { [$0] } ?? catalog.offices
         let days = candidates.map { assess(office: $0, date: date, time: time, kinds: kinds, catalog: catalog) }
-        let chosen = days.first { $0.doable.count == kinds.count }
+        let chosen = days.first { !$0.uncertain && $0.doable.count == kinds.count }
+            ?? days.first { $0.doable.count == kinds.count }
             ?? days.max { $0.doable.count < $1.doable.count }!
         let dk = catalog.holidays.kind(of: date)
         var plan = VisitPlan(channel: .onsite, date: date, office: chosen.office, time: chosen.time, status: .none,
@@ -123,16 +142,21 @@ public enum VisitPlanner {
             if office == nil { plan.office = nil; plan.notes = [catalog.holidays.notCoveredMessage(date)] }
             return plan
         }
-        if chosen.doable.count == kinds.count {
+        if chosen.doable.count == kinds.count, !chosen.uncertain {
             plan.status = .complete
-            plan.notes.append("\(chosen.office.name)（\(chosen.office.address)）\(date)\(date.weekdayLabel)可办理全部业务；\(catalog.channels[.onsite]?.processing ?? "")")
+            plan.notes.append("\(chosen.office.name)（\(chosen.office.address)）\(date)\(date.weekdayLabel)可办理全部业务；\(processing ?? catalog.channels[.onsite]?.processing ?? "")")
             return plan
         }
-        if office == nil, chosen.doable.isEmpty {
-            plan.office = nil
-            plan.notes = ["\(date)（\(date.weekdayLabel)）各受理点均不能办理："] + days.flatMap(\.notes).uniqued()
+        if chosen.uncertain, chosen.doable.count == kinds.count {
+            plan.status = .uncertain
+            plan.uncertainty = catalog.notes.makeUpWorkday.uncertain
+        } else {
+            if office == nil, chosen.doable.isEmpty {
+                plan.office = nil
+                plan.notes = ["\(date)（\(date.weekdayLabel)）各受理点均不能办理："] + days.flatMap(\.notes).uniqued()
+            }
+            plan.status = chosen.doable.isEmpty ? .none : .partial
         }
-        plan.status = chosen.doable.isEmpty ? .none : .partial
         if plan.status == .partial {
             plan.notes.append("当天只能办理\(chosen.doable.map(\.label).joined(separator: "、"))；\(plan.notDoable.map(\.label).joined(separator: "、"))须另选工作日")
         }
@@ -148,7 +172,7 @@ public enum VisitPlanner {
                 let t: ClockTime? = offset == 0 ? time : nil
                 if offset == 0, t == nil, office != nil, o.id == office!.id { continue }  // already assessed
                 let a = assess(office: o, date: d, time: t, kinds: kinds, catalog: catalog)
-                if a.doable.count == kinds.count {
+                if a.doable.count == kinds.count, !a.uncertain {
                     plan.proposal = .init(date: d, office: o, time: a.time ?? o.sessions[0].open, dayKind: a.dayKind)
                     var text = "建议：\(d)（\(d.weekdayLabel)）\(a.time ?? o.sessions[0].open) 起到\(o.name)（\(o.address)）办理全部业务"
                     if case let .makeUpWorkday(h) = a.dayKind { text += "（该日为\(h)调休上班日，按工作日办理）" }
@@ -162,13 +186,19 @@ public enum VisitPlanner {
     }
 
     /// 网上办理: submitted on `date`, done 三个工作日 later (counting 调休上班 days, skipping holidays).
-    /// - Parameter collection: how the result reaches the applicant, when not the channel's default (Ukey mailed).
-    public static func online(date: CivilDate, catalog: Catalog, collection: String? = nil) -> VisitPlan {
+    /// - Parameters:
+    ///   - collection: how the result reaches the applicant, when not the channel's default (Ukey mailed).
+    ///   - immediate: done on payment, no review (online 续期: 付款成功后即可在线更新证书): no date is forecast.
+    public static func online(date: CivilDate, catalog: Catalog, collection: String? = nil, immediate: GuideText? = nil) -> VisitPlan {
         let info = catalog.channels[.online]
         let n = info?.workingDays ?? 3
         let cal = catalog.holidays
         var plan = VisitPlan(channel: .online, date: date, office: nil, time: nil, status: .complete, dayKind: cal.kind(of: date),
                              doable: [], notDoable: [], notes: [], proposal: nil, expectedCompletion: nil)
+        if let now = immediate {
+            plan.notes.append("网厅办理：\(date) 提交并缴费，\(now.text)（指南：\(now.guide)）")
+            return plan
+        }
         guard cal.covers(date), let done = cal.workingDay(n, after: date) else {
             plan.status = .notCovered
             let d = cal.covers(date) ? (1...40).map { date.adding(days: $0) }.first { !cal.covers($0) } ?? date : date

@@ -35,6 +35,8 @@ struct OfficesCommand: AsyncParsableCommand {
             let status: String
             if kind == .notCovered {
                 status = "未知（节假日安排未收录）"
+            } else if a.uncertain {
+                status = CLI.red("未确定：\(catalog.notes.makeUpWorkday.uncertain)", color)
             } else if !a.isOpen {
                 status = CLI.red("休息", color)
             } else {
@@ -43,6 +45,11 @@ struct OfficesCommand: AsyncParsableCommand {
             }
             print("  \(day)：\(status)")
             for n in a.notes where kind != .notCovered { print("    · \(n)") }
+            // A 调休上班 day its hours say is 休息: a certain day and office first.
+            if a.uncertain, let p = VisitPlanner.plan(kinds: [.odc, .personal], date: day, office: o, catalog: catalog)
+                .notes.first(where: { $0.hasPrefix("建议：") }) {
+                print("    · \(p)")
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 import Typeset
 
 /// The values of the application each page must carry, by the kind of document on it.
-private func expectedValues(_ app: Application, _ doc: PackDocument, service: Service) -> [String] {
+private func expectedValues(_ app: Application, _ checklist: Checklist, _ doc: PackDocument, service: Service) -> [String] {
     let org = app.organization
     func person(_ p: Person) -> [String] { [p.name, p.idType.label, p.idNumber, p.mobile] + [p.email].compactMap { $0 } }
     switch doc.kind {
@@ -19,8 +19,8 @@ private func expectedValues(_ app: Application, _ doc: PackDocument, service: Se
             for item in app.change?.items ?? [] { v += [item.item, item.from, item.to] }
         }
         if let d = app.applicationDate { v.append(d.chinese) }
-        if doc.kind == .institutionApplication, let years = app.certificates.personal?.years {
-            v.append("\(years)年")
+        if doc.kind == .institutionApplication, app.certificates.personal != nil {
+            if let years = checklist.years[.personal] { v.append("\(years)年") }   // none for 吊销
             v += app.personalHolders.map(\.name)
         }
         return v
@@ -66,7 +66,7 @@ struct ExamplePackTests {
                 #expect(text.contains("深圳医保在线签约"), "\(name) page \(starts[d] + p): project line")
                 #expect(text.contains(squeeze(doc.title)), "\(name) page \(starts[d] + p): title \(doc.title)")
                 if p == 0 || doc.kind != .holderAppendix && doc.kind != .cover {
-                    for value in expectedValues(app, doc, service: service) {
+                    for value in expectedValues(app, pack.checklist, doc, service: service) {
                         #expect(text.contains(squeeze(value)), "\(name) page \(starts[d] + p) (\(doc.title)): missing \(value)")
                     }
                 }
@@ -119,6 +119,32 @@ struct ExamplePackTests {
         #expect(pack.documents.map(\.kind) == [.cover, .unitApplication, .institutionApplication, .holderAppendix, .authorization, .authorization])
         #expect(pack.documents.map(\.pages.count) == [1, 1, 2, 1, 1, 1])
         #expect(pack.documents.compactMap(\.person?.name) == [app.legalRepresentative.name, app.handler.name])
+    }
+
+    // 变更 tab: 「若法人变更,则按新申请流程办理新法人证书」 — only the new legal representative's certificate is new.
+    @Test("变更 with a new 法定代表人 and another holder: a 新办 application and 附页 for the new 法定代表人, a 变更 pair for the other")
+    func legalRepresentativeChangeSplitsThePersonalForms() throws {
+        var app = try example("change-legal-rep.yaml")
+        let other = Person(name: "黄丽娟", idNumber: "440307198506202347", mobile: "13700002222", title: "药房负责人")
+        app.holders = [app.legalRepresentative, other]
+        let pack = try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
+        #expect(pack.documents.map(\.kind) == [.cover, .unitApplication, .institutionApplication, .holderAppendix,
+                                               .institutionApplication, .holderAppendix, .authorization, .authorization, .authorization])
+        let out = try temporaryFolder("split")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let files = try pack.write(into: out, fonts: sharedFonts, overwrite: false)
+        let starts = firstPages(pack)
+        let lr = app.legalRepresentative
+        // 新办: the new legal representative alone, 新办 ticked, one certificate.
+        let newApp = try pageText(files.pdf, starts[2]), newAppendix = try pageText(files.pdf, starts[3])
+        #expect(newApp.contains("✓新办") && newApp.contains(squeeze("1 个（持有人详见附页）")))
+        #expect(newAppendix.contains(lr.idNumber) && !newAppendix.contains(other.idNumber))
+        // 变更: the other holder, 变更 ticked, with the 变更事项.
+        let changeApp = try pageText(files.pdf, starts[4]), changeAppendix = try pageText(files.pdf, starts[5])
+        #expect(changeApp.contains("✓变更") && changeApp.contains("王建国"))
+        #expect(changeAppendix.contains(other.idNumber) && !changeAppendix.contains(lr.idNumber))
+        // The cover's fee: 150 × 1 × 2 years for the new 法人证书 only.
+        #expect(try pageText(files.pdf, 1).contains("300元"))
     }
 
     @Test("two runs give byte-identical packs")

@@ -44,18 +44,61 @@ import Testing
         }
     }
 
-    // RULES.md「A make-up working day … is treated as a working day (Mon–Fri offices open, ODC possible), and the plan
-    // says that it is a make-up day.」 2026-10-10 (周六) 上班.
-    @Test func makeUpSaturdayIsAWorkingDay() throws {
-        let p = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), office: try office("龙岗受理点"), catalog: catalog)
+    // RULES.md「A make-up working day … is treated as a working day (… ODC possible), and the plan says that it is a
+    // make-up day.」 2026-10-10 (周六) 上班. 「1.科技园文化广场 … 服务时间:周一至周日」: open, and the ODC can be done
+    // (no 周末 that day).
+    @Test func makeUpSaturdayIsAWorkingDayWhereTheOfficeOpensOnSaturdays() throws {
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), office: try office("科技园文化广场"), catalog: catalog)
         #expect(p.complete)
         #expect(p.doable == both)
-        #expect(p.notes.contains { $0.contains("调休上班日") })
-        // Proposals landing on a make-up day say so too: 10/8 at 龙岗 is taken first; from 10/10 itself it is that day.
+        #expect(p.notes.contains { $0.contains("调休上班日") && $0.contains("按工作日办理") })
+        // No office asked: 科技园 is the certain one that day.
+        let any = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), catalog: catalog)
+        #expect(any.complete && any.office?.name == "科技园文化广场")
+    }
+
+    // 「3.龙岗受理点 … 服务时间:周一至周五:9:00-12:00,13:30-18:00  周六日及法定节假日休息」 and
+    // 「2.龙岗行政服务大厅受理点 … 周六日及法定节假日休息」: whether they follow a 调休 Saturday the guide does not say.
+    // The day is uncertain, never complete nor proposed; a certain day and office is proposed first.
+    @Test(arguments: ["龙岗受理点", "龙岗行政服务大厅受理点"])
+    func makeUpSaturdayIsUncertainWhereTheHoursSayWeekendsClosed(_ name: String) throws {
+        let o = try office(name)
+        let a = VisitPlanner.assess(office: o, date: date("2026-10-10"), time: nil, kinds: both, catalog: catalog)
+        #expect(a.uncertain)
+        #expect(a.doable == both)                                  // if it opens, the ODC too: a working day
+        #expect(a.notes.contains { $0.contains("调休上班日，指南写周六日休息，请先电话确认") })
+        let p = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), office: o, catalog: catalog)
+        #expect(p.status == .uncertain && !p.complete)
+        #expect(p.uncertainty == "调休上班日，指南写周六日休息，请先电话确认")
+        #expect(p.proposal?.date == date("2026-10-10"))            // same day, at the office that opens for sure
+        #expect(p.proposal?.office.name == "科技园文化广场")
+        #expect(p.proposal?.isMakeUpDay == true)
+        // After closing on that day: the next certain day, the requested office first (Monday 10/12).
+        let late = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), time: ClockTime("19:00"), office: o, catalog: catalog)
+        #expect(late.status == .none)
+        #expect(late.proposal?.date == date("2026-10-12") && late.proposal?.office.name == name)
+        // The Sunday make-up day 2026-09-20 too.
+        #expect(VisitPlanner.plan(kinds: [.personal], date: date("2026-09-20"), office: o, catalog: catalog).status == .uncertain)
+        // An ordinary Saturday stays plainly closed there.
+        #expect(!VisitPlanner.assess(office: o, date: date("2026-10-17"), time: nil, kinds: both, catalog: catalog).uncertain)
+    }
+
+    // A search from before the holiday never lands on an uncertain day: 10/8 (周四) at 龙岗 is a plain working day.
+    @Test func proposalsSkipUncertainDays() throws {
         let q = VisitPlanner.plan(kinds: both, date: date("2026-10-04"), office: try office("龙岗受理点"), catalog: catalog)
         #expect(q.proposal?.date == date("2026-10-08"))
-        let r = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), time: ClockTime("19:00"), office: try office("龙岗受理点"), catalog: catalog)
-        #expect(r.proposal?.date == date("2026-10-12"))
+        // From 10/9 (周五) after closing, 龙岗's next certain day is 10/12, but 科技园 is certain on 10/10.
+        let r = VisitPlanner.plan(kinds: both, date: date("2026-10-09"), time: ClockTime("18:30"), office: try office("龙岗受理点"), catalog: catalog)
+        #expect(r.proposal?.date == date("2026-10-10") && r.proposal?.office.name == "科技园文化广场")
+    }
+
+    // The checklist says the day is uncertain and names the certain day.
+    @Test func checklistWarnsOfUncertainMakeUpDay() throws {
+        let c = try Checklist.make(for: Sample.app(.new, both), catalog: catalog, date: date("2026-10-10"), office: "龙岗受理点")
+        #expect(c.visit?.status == .uncertain)
+        #expect(c.warnings.contains { $0.contains("请先电话确认") && $0.contains("2026-10-10 科技园文化广场") })
+        let text = ChecklistText.render(c, style: .terminal(color: false))
+        #expect(text.contains("未确定：调休上班日，指南写周六日休息，请先电话确认"))
     }
 
     // 「2.龙岗行政服务大厅受理点 … 服务时间:周一至周五:9:00-12:00,14:00-18:00」: 12:30 is lunch until 14:00.
@@ -91,7 +134,8 @@ import Testing
         #expect(p.office == nil && p.proposal == nil)
     }
 
-    // 「网厅办理:三个工作日(前提是资料无误)」 counted across 国庆 2026 with the 10/10 make-up Saturday.
+    // 「网厅办理:三个工作日(前提是资料无误)」 counted across 国庆 2026 with the 10/10 make-up Saturday: a working day
+    // for 深圳CA's review even though the 龙岗 counters may be closed.
     @Test func onlineThreeWorkingDaysAcrossHoliday() {
         let p = VisitPlanner.online(date: date("2026-09-30"), catalog: catalog)
         #expect(p.expectedCompletion == date("2026-10-10"))

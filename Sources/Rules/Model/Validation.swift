@@ -80,6 +80,8 @@ public enum Validator {
             issue("change", "只有变更业务才填写变更事项（当前业务：\(app.service.label)）")
         }
 
+        out += legalRepresentativeChangeIssues(app)
+
         // 办理途径: 网上办理 only for 新办 (机构个人证书 only) and 续期.
         if app.channel == .online {
             switch app.service {
@@ -103,6 +105,19 @@ public enum Validator {
             do { _ = try catalog.office(named: o) } catch { out.append(ValidationIssue(field: "visit.office", message: "\(error)")) }
         }
         return out
+    }
+
+    /// 变更 of the 法定代表人: the forms and the new 法人证书 (「若法人变更,则按新申请流程办理新法人证书」) are
+    /// for `legalRepresentative`, who must be the person the change is to.
+    static func legalRepresentativeChangeIssues(_ app: Application) -> [ValidationIssue] {
+        guard app.service == .change else { return [] }
+        let name = app.legalRepresentative.name.trimmingCharacters(in: .whitespaces)
+        return (app.change?.items ?? []).enumerated().compactMap { i, c in
+            let to = c.to.trimmingCharacters(in: .whitespaces)
+            guard c.isLegalRepresentative, !to.isEmpty, !name.isEmpty, to != name else { return nil }
+            return ValidationIssue(field: "change.items[\(i)].to",
+                                   message: "变更后的法定代表人「\(to)」与法定代表人姓名（legalRepresentative.name）「\(name)」不一致：法定代表人一栏应填新法定代表人")
+        }
     }
 
     static func personIssues(_ p: Person, at path: String, today: CivilDate) -> [ValidationIssue] {
