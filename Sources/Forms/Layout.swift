@@ -164,6 +164,23 @@ struct Flow {
     }
 }
 
+/// How tall a row must be, and which value made it grow (to name it when even a page is too short).
+struct Growth {
+    var height: Double
+    var owner = "", text = "", width = 0.0, floor = 7.0
+
+    mutating func grow(to h: Double, owner: String, text: String, width: Double, floor: Double) {
+        guard h > height else { return }
+        self = Growth(height: h, owner: owner, text: text, width: width, floor: floor)
+    }
+
+    /// A value so long that its row is taller than a page: the same error as a value too long for a fixed cell.
+    func refuse(room: Double) throws {
+        guard !owner.isEmpty else { return }
+        throw TypesetError.overflow(owner: owner, text: text, overflow: height - room, box: Rect(x: 0, y: 0, width: width, height: room), floorSize: floor)
+    }
+}
+
 /// A stretch of something drawn on one page, for frames and group headings drawn after their rows.
 struct Segment {
     var page: Int
@@ -219,8 +236,10 @@ struct BodyLayout {
             guard !rows.isEmpty else { continue }
             var headings: [Segment] = []
             for row in rows {
-                let height = try self.height(of: row, xs: xs, firstColumn: group.heading == nil ? 0 : 1)
+                let growth = try self.height(of: row, xs: xs, firstColumn: group.heading == nil ? 0 : 1)
+                let height = growth.height
                 guard flow.make(room: height) else {
+                    try growth.refuse(room: flow.bottom - flow.bodyTop)
                     throw LayoutError(file: template.file, line: row.line, message: "row of height \(Int(height / 72 * 25.4)) mm does not fit on a page")
                 }
                 let y = flow.y
@@ -287,8 +306,8 @@ struct BodyLayout {
     /// A row is as tall as the template says, or taller when a value does not fit even wrapped at its
     /// floor size: the row grows (and what follows moves down, onto the next page if need be) rather
     /// than the text shrinking below legibility.
-    func height(of row: Row, xs: [Double], firstColumn: Int) throws -> Double {
-        var height = row.height
+    func height(of row: Row, xs: [Double], firstColumn: Int) throws -> Growth {
+        var height = Growth(height: row.height)
         var col = firstColumn
         for cell in row.cells {
             defer { col += cell.span }
@@ -306,7 +325,9 @@ struct BodyLayout {
             let scratch = PageBuilder(fonts: fonts)
             let needed = try scratch.heightNeeded(text, width: xs[col + cell.span] - xs[col], height: row.height - 2 * Look.valuePad,
                                                   style: style, owner: o)
-            if needed > row.height - 2 * Look.valuePad { height = max(height, needed + 2 * Look.valuePad + Look.growPad) }
+            if needed > row.height - 2 * Look.valuePad {
+                height.grow(to: needed + 2 * Look.valuePad + Look.growPad, owner: o, text: text, width: xs[col + cell.span] - xs[col], floor: style.minSize)
+            }
         }
         return height
     }
@@ -432,6 +453,7 @@ struct BodyLayout {
                 return interp.render(ctx)
             }
             var height = t.rowHeight
+            var growth = Growth(height: t.rowHeight)
             if t.grows {
                 for (i, col) in t.columns.enumerated() {
                     guard let text = texts[i], !text.isEmpty else { continue }
@@ -448,14 +470,18 @@ struct BodyLayout {
                     let scratch = PageBuilder(fonts: fonts)
                     let needed = try scratch.heightNeeded(text, width: col.width, height: t.rowHeight - 2, style: cellStyle(col),
                                                           owner: rowOwner(t, col, ctx))
-                    if needed > t.rowHeight - 2 { height = max(height, needed + 2 + Look.growPad) }
+                    if needed > t.rowHeight - 2 {
+                        growth.grow(to: needed + 2 + Look.growPad, owner: rowOwner(t, col, ctx), text: text, width: col.width, floor: cellStyle(col).minSize)
+                    }
                 }
+                height = growth.height
             }
             // A new page when the row (with the header, on a fresh page) does not fit; never split a row.
             let needsHeader = headerOnPage != flow.page
             if !flow.fits((needsHeader ? t.headerHeight : 0) + height) {
                 if !flow.atTop { flow.newPage() }
                 guard flow.fits(t.headerHeight + height) else {
+                    try growth.refuse(room: flow.bottom - flow.bodyTop - t.headerHeight)
                     throw LayoutError(file: template.file, line: t.line, message: "a row of the \(t.collection.rawValue) table is taller than a page")
                 }
             }

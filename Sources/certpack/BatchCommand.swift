@@ -79,8 +79,16 @@ struct BatchCommand: ParsableCommand {
         if records.isEmpty { CLI.printErr("\(file): 没有数据行"); throw ExitCode(2) }
         if bad.count == records.count { CLI.printErr("\(file): 全部 \(records.count) 家单位的数据都有误，未生成任何文件"); throw ExitCode(2) }
         if check {
-            print("\(file)：\(records.count) 家单位，\(records.count - bad.count) 家数据有效，\(bad.count) 家有误")
-            if !bad.isEmpty { throw ExitCode(1) }
+            // The run's own layout, in memory: every record the run would refuse is reported in its words.
+            let tools: (fonts: FontBook, library: FormLibrary)
+            do { tools = try templates.layoutTools() } catch { CLI.printErr("错误 error: \(error)"); throw ExitCode(2) }
+            let refused = Preflight.batch(records, catalog: catalog, fonts: tools.fonts, library: tools.library,
+                                          workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：\(m)") } }
+            let failed = bad.count + refused.count
+            print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
+            if failed == records.count { throw ExitCode(2) }
+            if failed > 0 { throw ExitCode(1) }
             return
         }
 
