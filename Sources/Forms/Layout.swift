@@ -231,12 +231,20 @@ struct BodyLayout {
         guard visible(g.when) else { return }
         let xs = g.columns.reduce(into: [flow.left]) { $0.append($0.last! + $1) }
         var frames: [Segment] = []
+        // Every row's height first (rows grow to hold long values): a grid that fits a page is kept
+        // together, on the next page if need be, rather than leaving a heading row behind.
+        var planned: [(group: Group, rows: [(row: Row, growth: Growth)])] = []
         for group in g.groups where visible(group.when) {
-            let rows = group.rows.filter { visible($0.when) }
-            guard !rows.isEmpty else { continue }
+            let rows = try group.rows.filter { visible($0.when) }.map { row in
+                (row: row, growth: try self.height(of: row, xs: xs, firstColumn: group.heading == nil ? 0 : 1))
+            }
+            if !rows.isEmpty { planned.append((group, rows)) }
+        }
+        let total = planned.reduce(0) { $0 + $1.rows.reduce(0) { $0 + $1.growth.height } }
+        if !flow.fits(total) && !flow.atTop && total <= flow.bottom - flow.bodyTop { flow.newPage() }
+        for (group, rows) in planned {
             var headings: [Segment] = []
-            for row in rows {
-                let growth = try self.height(of: row, xs: xs, firstColumn: group.heading == nil ? 0 : 1)
+            for (row, growth) in rows {
                 let height = growth.height
                 guard flow.make(room: height) else {
                     try growth.refuse(room: flow.bottom - flow.bodyTop)
