@@ -46,7 +46,7 @@ struct BatchCommand: ParsableCommand {
     var encoding: String = "auto"
     @Flag(help: "打印空白 CSV 表头（带 BOM，Excel 可直接打开），然后退出")
     var template = false
-    @Flag(help: "只检查数据、列出全部问题，不生成任何文件")
+    @Flag(help: "只检查：与生成时同样的数据检查和排版（在内存中），列出全部问题，不生成任何文件")
     var check = false
     @Option(help: "并行数（默认：全部 CPU 核）")
     var jobs: Int?

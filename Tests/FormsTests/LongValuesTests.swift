@@ -63,10 +63,13 @@ func atTheLimits(_ app: Application) -> Application {
     a.legalRepresentative.name = text(uyghur, FieldLimits.personName)
     a.handler.name = "Alexander Maximilian Schneider"
     a.handler.email = text("zhangwei.pharmacy.service.department", FieldLimits.email - 22) + "@kangning-medical.com"
-    a.holders = a.holders.map { hs in
-        hs.enumerated().map { i, h in
+    // Three holders: the most the forms name one by one (more are "…等N人，详见附页").
+    if a.certificates.personal != nil {
+        let third = Person(name: "", idNumber: "440306198511034564", mobile: "13698765432")
+        a.holders = [a.legalRepresentative, a.handler, third].enumerated().map { i, h in
             var h = h
-            h.name = i == 0 ? text(uyghur, FieldLimits.personName) : text("阿依古丽·热合曼·艾尔肯·阿不都克热木·", FieldLimits.personName)
+            h.name = [a.legalRepresentative.name, a.handler.name, text("阿依古丽·热合曼·艾尔肯·阿不都克热木·", FieldLimits.personName)][i]
+            h.email = nil
             h.title = text("药房质量管理负责人兼执业药师", FieldLimits.title)
             return h
         }
