@@ -26,7 +26,9 @@ public struct Preflight: Sendable {
         do {
             checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office)
         } catch {
-            problems.append(ValidationIssue(field: "application", message: "\(error)"))
+            // The rules refuse what the data checks already named (no certificate, a channel, years): only
+            // when the data passed is the rules' refusal news.
+            if problems.isEmpty { problems.append(ValidationIssue(field: "application", message: "\(error)")) }
             return Preflight(problems: problems, checklist: nil)
         }
         // The run refuses data with problems before laying anything out; so does the check.
