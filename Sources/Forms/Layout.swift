@@ -18,6 +18,10 @@ enum Look {
     static let frameLine = 1.0
     static let textSize = 10.5
     static let valueInset = 4.0
+    /// Space kept clear above and below a value in its cell.
+    static let valuePad = 1.5
+    /// Extra air in a row grown to hold a wrapped value, so its lines do not touch the rules.
+    static let growPad = 4.0
     static let labelInset = 3.0
     static let tickSide = 9.0
     static let placeholderGray = 0.45
@@ -72,13 +76,50 @@ struct FormRenderer {
         }
         let fy = b.page.size.height - m.bottom + 6
         b.line(from: Point(left, fy - 3), to: Point(left + width, fy - 3), width: 0.4)
-        let small = TextStyle(role: .serif, size: 8.5, minSize: 6, wraps: false, gray: 0.25)
+        let small = TextStyle(role: .serif, size: 8.5, minSize: 7, wraps: false, gray: 0.25)
         var rightStyle = small
         rightStyle.align = .right
-        try b.text(template.footerLeft.render(ctx), in: Rect(x: left, y: fy, width: width * 0.72, height: 12),
+        let leftText = try Self.elided(template.footerLeft, context: ctx, width: width * 0.72, style: small, builder: b)
+        try b.text(leftText, in: Rect(x: left, y: fy, width: width * 0.72, height: 12),
                    style: small, owner: "\(formName) › footer (\(ctx.application.organization.name))")
-        try b.text(template.footerRight.render(ctx), in: Rect(x: left + width * 0.72, y: fy, width: width * 0.28, height: 12),
+        let rightText = try Self.elided(template.footerRight, context: ctx, width: width * 0.28, style: rightStyle, builder: b)
+        try b.text(rightText, in: Rect(x: left + width * 0.72, y: fy, width: width * 0.28, height: 12),
                    style: rightStyle, owner: "\(formName) › footer")
+    }
+
+    /// A footer is one line that only helps to re-sort loose pages: rather than refuse a long value, it
+    /// shrinks to its floor and then shortens its longest field values in the middle (深圳市南山区…分公司)
+    /// until the line fits `width`. The forms themselves carry every value in full.
+    static func elided(_ interp: Interpolation, context ctx: FieldContext, width: Double, style: TextStyle,
+                       builder b: PageBuilder) throws -> String {
+        var values: [Int: [Character]] = [:]
+        for (i, part) in interp.parts.enumerated() {
+            if case let .field(f) = part { values[i] = Array(Fields.value(f, in: ctx)) }
+        }
+        var keep = values.mapValues(\.count)
+        func render() -> String {
+            interp.parts.enumerated().map { i, part -> String in
+                switch part {
+                case let .literal(s): return s
+                case .field:
+                    let chars = values[i]!, k = keep[i]!
+                    guard k < chars.count else { return String(chars) }
+                    let head = (k + 1) / 2
+                    return String(chars[..<head]) + "…" + String(chars[(chars.count - (k - head))...])
+                }
+            }.joined()
+        }
+        var text = render()
+        for _ in 0..<64 {
+            let w = try b.measure(text, style: style, owner: "footer") * style.minSize / style.size
+            if w <= width - 2 * style.inset + 1e-6 { break }
+            // Shorten the longest value by about the overflow (at least one character, and room for the …).
+            guard let (i, k) = keep.filter({ $0.value > 6 }).max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { break }
+            let over = Int(((w - width + 2 * style.inset) / style.minSize).rounded(.up))
+            keep[i] = max(6, k - max(1, over) - (k == values[i]!.count ? 1 : 0))
+            text = render()
+        }
+        return text
     }
 }
 
@@ -120,6 +161,23 @@ struct Flow {
     @discardableResult
     mutating func draw<T>(_ body: (inout PageBuilder) throws -> T) rethrows -> T {
         try body(&builders[builders.count - 1])
+    }
+}
+
+/// How tall a row must be, and which value made it grow (to name it when even a page is too short).
+struct Growth {
+    var height: Double
+    var owner = "", text = "", width = 0.0, floor = 7.0
+
+    mutating func grow(to h: Double, owner: String, text: String, width: Double, floor: Double) {
+        guard h > height else { return }
+        self = Growth(height: h, owner: owner, text: text, width: width, floor: floor)
+    }
+
+    /// A value so long that its row is taller than a page: the same error as a value too long for a fixed cell.
+    func refuse(room: Double) throws {
+        guard !owner.isEmpty else { return }
+        throw TypesetError.overflow(owner: owner, text: text, overflow: height - room, box: Rect(x: 0, y: 0, width: width, height: room), floorSize: floor)
     }
 }
 
@@ -173,24 +231,35 @@ struct BodyLayout {
         guard visible(g.when) else { return }
         let xs = g.columns.reduce(into: [flow.left]) { $0.append($0.last! + $1) }
         var frames: [Segment] = []
+        // Every row's height first (rows grow to hold long values): a grid that fits a page is kept
+        // together, on the next page if need be, rather than leaving a heading row behind.
+        var planned: [(group: Group, rows: [(row: Row, growth: Growth)])] = []
         for group in g.groups where visible(group.when) {
-            let rows = group.rows.filter { visible($0.when) }
-            guard !rows.isEmpty else { continue }
+            let rows = try group.rows.filter { visible($0.when) }.map { row in
+                (row: row, growth: try self.height(of: row, xs: xs, firstColumn: group.heading == nil ? 0 : 1))
+            }
+            if !rows.isEmpty { planned.append((group, rows)) }
+        }
+        let total = planned.reduce(0) { $0 + $1.rows.reduce(0) { $0 + $1.growth.height } }
+        if !flow.fits(total) && !flow.atTop && total <= flow.bottom - flow.bodyTop { flow.newPage() }
+        for (group, rows) in planned {
             var headings: [Segment] = []
-            for row in rows {
-                guard flow.make(room: row.height) else {
-                    throw LayoutError(file: template.file, line: row.line, message: "row of height \(Int(row.height / 72 * 25.4)) mm does not fit on a page")
+            for (row, growth) in rows {
+                let height = growth.height
+                guard flow.make(room: height) else {
+                    try growth.refuse(room: flow.bottom - flow.bodyTop)
+                    throw LayoutError(file: template.file, line: row.line, message: "row of height \(Int(height / 72 * 25.4)) mm does not fit on a page")
                 }
                 let y = flow.y
-                extend(&frames, y: y, height: row.height)
-                if group.heading != nil { extend(&headings, y: y, height: row.height) }
+                extend(&frames, y: y, height: height)
+                if group.heading != nil { extend(&headings, y: y, height: height) }
                 var col = group.heading == nil ? 0 : 1
                 for cell in row.cells {
-                    let box = Rect(x: xs[col], y: y, width: xs[col + cell.span] - xs[col], height: row.height)
-                    try self.cell(cell, in: box)
+                    let box = Rect(x: xs[col], y: y, width: xs[col + cell.span] - xs[col], height: height)
+                    try self.cell(cell, in: box, pad: height > row.height ? Look.valuePad + Look.growPad / 2 : Look.valuePad)
                     col += cell.span
                 }
-                flow.y += row.height
+                flow.y += height
             }
             if let heading = group.heading {
                 for s in headings {
@@ -242,7 +311,41 @@ struct BodyLayout {
         return (7, max(1, min(count, Int(width / 7))))
     }
 
-    mutating func cell(_ cell: Cell, in box: Rect) throws {
+    /// A row is as tall as the template says, or taller when a value does not fit even wrapped at its
+    /// floor size: the row grows (and what follows moves down, onto the next page if need be) rather
+    /// than the text shrinking below legibility.
+    func height(of row: Row, xs: [Double], firstColumn: Int) throws -> Growth {
+        var height = Growth(height: row.height)
+        var col = firstColumn
+        for cell in row.cells {
+            defer { col += cell.span }
+            let text: String, o: String
+            switch cell.content {
+            case let .value(path, _):
+                (text, o) = (Fields.value(path, in: context), owner(path))
+            case let .text(interp, _):
+                let name = interp.fields.count == 1 ? interp.fields[0] : "text"
+                (text, o) = (interp.render(context), owner(name, fieldPath: name))
+            default: continue
+            }
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            let style = valueStyle(size: cell.size ?? Look.textSize, minSize: cell.minSize, align: cell.align ?? .left)
+            let scratch = PageBuilder(fonts: fonts)
+            let needed = try scratch.heightNeeded(text, width: xs[col + cell.span] - xs[col], height: row.height - 2 * Look.valuePad,
+                                                  style: style, owner: o)
+            if needed > row.height - 2 * Look.valuePad {
+                height.grow(to: needed + 2 * Look.valuePad + Look.growPad, owner: o, text: text, width: xs[col + cell.span] - xs[col], floor: style.minSize)
+            }
+        }
+        return height
+    }
+
+    func valueStyle(size: Double, minSize: Double?, align: TextStyle.HAlign) -> TextStyle {
+        TextStyle(role: .serif, size: size, minSize: minSize ?? 7, align: align, leading: 1.2, inset: Look.valueInset)
+    }
+
+    /// Draws a cell; `pad` is the space kept clear above and below its value.
+    mutating func cell(_ cell: Cell, in box: Rect, pad: Double = Look.valuePad) throws {
         let size = cell.size ?? Look.textSize
         switch cell.content {
         case let .label(text):
@@ -254,12 +357,12 @@ struct BodyLayout {
         case let .value(path, placeholder):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             let value = Fields.value(path, in: context)
-            try setValue(value, placeholder: placeholder, in: box, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(path))
+            try setValue(value, placeholder: placeholder, in: box, pad: pad, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(path))
         case let .text(interp, placeholder):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             let fields = interp.fields
             let name = fields.count == 1 ? fields[0] : "text"
-            try setValue(interp.render(context), placeholder: placeholder, in: box, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(name, fieldPath: name))
+            try setValue(interp.render(context), placeholder: placeholder, in: box, pad: pad, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(name, fieldPath: name))
         case let .ticks(path, options):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             try ticks(path: path, options: options, in: box, size: size, line: cell.line)
@@ -280,15 +383,15 @@ struct BodyLayout {
         }
     }
 
-    mutating func setValue(_ value: String, placeholder: String?, in box: Rect, size: Double, minSize: Double?, align: TextStyle.HAlign, owner: String) throws {
+    mutating func setValue(_ value: String, placeholder: String?, in box: Rect, pad: Double, size: Double, minSize: Double?, align: TextStyle.HAlign, owner: String) throws {
         if value.isBlank {
             guard let placeholder, !placeholder.isEmpty else { return }
             let style = TextStyle(role: .serif, size: size, align: align == .left ? .right : align, inset: Look.valueInset * 2, gray: Look.placeholderGray)
             try flow.draw { _ = try $0.text(placeholder, in: box, style: style, owner: owner) }
             return
         }
-        let style = TextStyle(role: .serif, size: size, minSize: minSize ?? 7, align: align, leading: 1.2, inset: Look.valueInset)
-        try flow.draw { _ = try $0.text(value, in: box.insetBy(dx: 0, dy: 1.5), style: style, owner: owner) }
+        let style = valueStyle(size: size, minSize: minSize, align: align)
+        try flow.draw { _ = try $0.text(value, in: box.insetBy(dx: 0, dy: pad), style: style, owner: owner) }
     }
 
     /// `□新办 □续期 …` with vector squares, the bound option ticked.
@@ -358,6 +461,7 @@ struct BodyLayout {
                 return interp.render(ctx)
             }
             var height = t.rowHeight
+            var growth = Growth(height: t.rowHeight)
             if t.grows {
                 for (i, col) in t.columns.enumerated() {
                     guard let text = texts[i], !text.isEmpty else { continue }
@@ -367,12 +471,25 @@ struct BodyLayout {
                                              owner: rowOwner(t, col, ctx))
                     height = max(height, h + 6)
                 }
+            } else {
+                // Cells shrink, then wrap; a row whose text would still not fit grows rather than shrinking further.
+                for (i, col) in t.columns.enumerated() {
+                    guard let text = texts[i], !text.isEmpty else { continue }
+                    let scratch = PageBuilder(fonts: fonts)
+                    let needed = try scratch.heightNeeded(text, width: col.width, height: t.rowHeight - 2, style: cellStyle(col),
+                                                          owner: rowOwner(t, col, ctx))
+                    if needed > t.rowHeight - 2 {
+                        growth.grow(to: needed + 2 + Look.growPad, owner: rowOwner(t, col, ctx), text: text, width: col.width, floor: cellStyle(col).minSize)
+                    }
+                }
+                height = growth.height
             }
             // A new page when the row (with the header, on a fresh page) does not fit; never split a row.
             let needsHeader = headerOnPage != flow.page
             if !flow.fits((needsHeader ? t.headerHeight : 0) + height) {
                 if !flow.atTop { flow.newPage() }
                 guard flow.fits(t.headerHeight + height) else {
+                    try growth.refuse(room: flow.bottom - flow.bodyTop - t.headerHeight)
                     throw LayoutError(file: template.file, line: t.line, message: "a row of the \(t.collection.rawValue) table is taller than a page")
                 }
             }
@@ -405,9 +522,9 @@ struct BodyLayout {
                     if ctx.row != nil { try flow.draw { try $0.tickBox(square, ticked: false) } }
                 case .text:
                     guard let text = texts[i], !text.isEmpty else { continue }
-                    let style = t.grows ? growStyle(col) : TextStyle(role: .serif, size: col.size, align: col.align, leading: 1.2, inset: 3)
+                    let style = t.grows ? growStyle(col) : cellStyle(col)
                     let o = rowOwner(t, col, ctx)
-                    try flow.draw { _ = try $0.text(text, in: box.insetBy(dx: 0, dy: t.grows ? 3 : 1), style: style, owner: o) }
+                    try flow.draw { _ = try $0.text(text, in: box.insetBy(dx: 0, dy: t.grows ? 3 : height > t.rowHeight ? 1 + Look.growPad / 2 : 1), style: style, owner: o) }
                 }
             }
             flow.y += height
@@ -415,6 +532,11 @@ struct BodyLayout {
         for s in frames {
             flow.builders[s.page].rect(Rect(x: xs.first!, y: s.y0, width: xs.last! - xs.first!, height: s.y1 - s.y0), width: Look.frameLine)
         }
+    }
+
+    /// A cell of a table of fixed-height rows: shrinks to 7 pt, then wraps.
+    func cellStyle(_ col: RepeatTable.Column) -> TextStyle {
+        TextStyle(role: .serif, size: col.size, align: col.align, leading: 1.2, inset: 3)
     }
 
     func growStyle(_ col: RepeatTable.Column) -> TextStyle {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The checklist as JSON for programs: service, certificates, documents, fees, visit, warnings.
-/// ID numbers are masked.
+/// The checklist as JSON for programs: service, certificates, documents, fees, visit, warnings, and
+/// `problems` (field, message): what keeps the pack from being made — empty when it can be. Warnings
+/// are advice; problems must be fixed. ID numbers are masked.
 public enum ChecklistJSON {
     struct Doc: Encodable { var title: String; var kind: String; var count: Int; var stamp: Bool; var notes: [String]; var signer: String?; var seal: String?; var form: String? }
     struct Fee: Encodable { var label: String; var amount: Int? }
@@ -16,10 +17,17 @@ public enum ChecklistJSON {
     struct Root: Encodable {
         var organization: String; var service: String; var serviceLabel: String; var channel: String
         var certificates: [Cert]; var documents: [Doc]; var forms: [Form]; var fees: Fees; var visit: Visit?
-        var warnings: [String]; var steps: [String]
+        var warnings: [String]; var steps: [String]; var problems: [ValidationIssue]
+    }
+    /// When no checklist can be made (the file cannot be read, the rules refuse): only the problems.
+    struct Refused: Encodable { var organization: String?; var problems: [ValidationIssue] }
+
+    /// The problems alone, for data no checklist can be made of.
+    public static func encode(problems: [ValidationIssue], organization: String? = nil) throws -> Data {
+        try encoder.encode(Refused(organization: organization, problems: problems))
     }
 
-    public static func encode(_ c: Checklist) throws -> Data {
+    public static func encode(_ c: Checklist, problems: [ValidationIssue] = []) throws -> Data {
         let app = c.application
         let certs = app.certificates.kinds.map { k in
             Cert(kind: k.rawValue, label: k.label, years: k == .odc ? app.certificates.odc!.years : app.certificates.personal!.years,
@@ -38,9 +46,14 @@ public enum ChecklistJSON {
         }
         let forms = c.forms.map { Form(form: $0.form.rawValue, service: $0.service.rawValue, copies: $0.copies, person: $0.person?.name, idNumber: $0.person.map { maskID($0.idNumber) }, roles: $0.roles) }
         let root = Root(organization: app.organization.name, service: app.service.rawValue, serviceLabel: app.service.label, channel: app.channel.rawValue,
-                        certificates: certs, documents: docs, forms: forms, fees: fees, visit: visit, warnings: c.warnings, steps: c.steps)
+                        certificates: certs, documents: docs, forms: forms, fees: fees, visit: visit, warnings: c.warnings, steps: c.steps,
+                        problems: problems)
+        return try encoder.encode(root)
+    }
+
+    static var encoder: JSONEncoder {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try enc.encode(root)
+        return enc
     }
 }

@@ -128,3 +128,25 @@ func wrap(_ shaped: ShapedText, lineWidth: Double) -> [LineSlice] {
     }
     return lines
 }
+
+extension PageBuilder {
+    /// The height a box `width` wide must have for `text` to fit in `style`: `height` itself when the
+    /// text fits there (at one line, shrunk or wrapped, as `text(_:in:style:owner:)` would set it), else
+    /// the height of the text wrapped at the floor size — the box (a row that may grow) grows to that.
+    /// Throws what setting the text would throw when growing cannot help (a text that may not wrap, a
+    /// character no font has).
+    public func heightNeeded(_ text: String, width: Double, height: Double, style: TextStyle, owner: String) throws -> Double {
+        let clean = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        guard !clean.isEmpty else { return height }
+        let shaped = try fonts.shapeCache.shaped(clean, role: style.role, fonts: fonts, owner: owner)
+        let inner = width - 2 * style.inset
+        do {
+            _ = try fit(shaped, width: inner, height: height, style: style, owner: owner)
+            return height
+        } catch TypesetError.overflow where style.wraps {
+            let floor = style.shrinks ? style.minSize : style.size
+            let lines = wrap(shaped, lineWidth: inner / floor)
+            return max(height, blockHeight(lines: lines.count, size: floor, leading: style.leading))
+        }
+    }
+}

@@ -15,9 +15,11 @@ public enum TypesetError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .missingGlyph(scalar, text, owner):
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            return "\(owner)：字符 \(code)（\(scalar)）没有任何字体能显示，无法打印「\(text)」；请核对该字，或把含该字的字体放入 Fonts/ 并写入 fonts.json"
+            // A control character is named, never echoed: it would act on the terminal instead of showing.
+            if invisible(scalar) {
+                return "\(owner)：「\(visible(text))」含控制字符 \(code(scalar))，无法打印；请删去该字符（常见于从网页或 Excel 复制的内容）"
+            }
+            return "\(owner)：字符 \(code(scalar))（\(scalar)）没有任何字体能显示，无法打印「\(visible(text))」；请核对该字，或把含该字的字体放入 Fonts/ 并写入 fonts.json"
         case let .overflow(owner, text, overflow, box, floor):
             return "\(owner)：「\(text)」在 \(fmt(floor)) pt 换行后仍放不下（格子 \(fmt(box.width))×\(fmt(box.height)) pt），超出 \(fmt(overflow)) pt（overflows by \(fmt(overflow)) pt）；请缩短内容"
         case let .fontUnavailable(role, detail):
@@ -28,6 +30,25 @@ public enum TypesetError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): \(detail)"
         }
     }
+}
+
+/// `U+0007`, `U+9FFF`.
+func code(_ scalar: Unicode.Scalar) -> String {
+    let hex = String(scalar.value, radix: 16, uppercase: true)
+    return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+}
+
+/// Control and format characters (TAB, BEL, zero-width space…) have nothing to show.
+func invisible(_ s: Unicode.Scalar) -> Bool {
+    switch s.properties.generalCategory {
+    case .control, .format, .lineSeparator, .paragraphSeparator: return true
+    default: return false
+    }
+}
+
+/// `text` with its invisible characters written as [U+0009].
+func visible(_ text: String) -> String {
+    text.unicodeScalars.map { invisible($0) ? "[\(code($0))]" : String($0) }.joined()
 }
 
 func fmt(_ v: Double) -> String {

@@ -52,7 +52,7 @@ struct BatchCommand: ParsableCommand {
     var encoding: String = "auto"
     @Flag(help: "打印空白 CSV 表头（带 BOM，Excel 可直接打开），然后退出")
     var template = false
-    @Flag(help: "只检查数据、列出全部问题，不生成任何文件")
+    @Flag(help: "只检查：与生成时同样的数据检查和排版（在内存中），列出全部问题，不生成任何文件")
     var check = false
     @Option(help: "并行数（默认：全部 CPU 核）")
     var jobs: Int?
@@ -85,8 +85,16 @@ struct BatchCommand: ParsableCommand {
         if records.isEmpty { CLI.printErr("\(file): 没有数据行"); throw ExitCode(2) }
         if bad.count == records.count { CLI.printErr("\(file): 全部 \(records.count) 家单位的数据都有误，未生成任何文件"); throw ExitCode(2) }
         if check {
-            print("\(file)：\(records.count) 家单位，\(records.count - bad.count) 家数据有效，\(bad.count) 家有误")
-            if !bad.isEmpty { throw ExitCode(1) }
+            // The run's own layout, in memory: every record the run would refuse is reported in its words.
+            let tools: (fonts: FontBook, library: FormLibrary)
+            do { tools = try templates.layoutTools() } catch { CLI.printErr("错误 error: \(error)"); throw ExitCode(2) }
+            let refused = Preflight.batch(records, catalog: catalog, fonts: tools.fonts, library: tools.library,
+                                          workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：\(m)") } }
+            let failed = bad.count + refused.count
+            print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
+            if failed == records.count { throw ExitCode(2) }
+            if failed > 0 { throw ExitCode(1) }
             return
         }
 

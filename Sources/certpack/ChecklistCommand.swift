@@ -1,12 +1,15 @@
 import ArgumentParser
+import Forms
 import Foundation
 import Rules
 
-/// `certpack checklist FILE`: what to prepare, bring and pay, and when and where to go.
+/// `certpack checklist FILE`: what to prepare, bring and pay, and when and where to go. Exit 1 when the
+/// pack could not be made (the same check as `validate`); the problems are listed (in JSON: `problems`).
 struct ChecklistCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checklist",
-        abstract: "办理清单：要准备的申请表、复印件、原件、Ukey、费用，以及到访日期与受理点。")
+        abstract: "办理清单：要准备的申请表、复印件、原件、Ukey、费用，以及到访日期与受理点。",
+        discussion: "数据有问题时（与 validate 同样的检查）仍列出能确定的清单，另列出问题，退出码 1；--format json 的 problems 字段列出问题（field、message），warnings 只是提醒。")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
@@ -24,26 +27,37 @@ struct ChecklistCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try templates.catalog()
-        let app = try CLI.loadApplication(file)
-        let day = try CLI.parseDate(date) ?? app.visit?.date ?? CLI.today()
-        let checklist: Checklist
-        do {
-            checklist = try Checklist.make(for: app, catalog: catalog, date: day, time: time, office: office)
-        } catch {
-            throw CLIFailure("\(file): \(error)")
+        let app: Application
+        do { app = try ApplicationLoader.load(url: URL(fileURLWithPath: file)) } catch {
+            let e = error as? ApplicationLoadError
+            try refuse([ValidationIssue(field: e?.field ?? "file", message: e?.message ?? "\(error)")], organization: nil,
+                       shown: ["\(error)"])
         }
-        let issues = Validator.validate(app, catalog: catalog)
+        let day = try CLI.parseDate(date) ?? app.visit?.date ?? CLI.today()
+        let tools = try templates.layoutTools()
+        let check = Preflight.run(app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day, time: time, office: office)
+        guard let checklist = check.checklist else { try refuse(check.problems, organization: app.organization.name) }
         switch format {
         case .json:
-            print(String(decoding: try ChecklistJSON.encode(checklist), as: UTF8.self))
+            print(String(decoding: try ChecklistJSON.encode(checklist, problems: check.problems), as: UTF8.self))
         case .markdown:
             print(ChecklistText.render(checklist, style: .markdown), terminator: "")
         case .text:
             print(ChecklistText.render(checklist, style: .terminal(color: CLI.colorOutput)), terminator: "")
         }
-        if !issues.isEmpty {
-            CLI.printErr("\n数据问题（\(issues.count)）——请先修正，详见 certpack validate：")
-            for i in issues { CLI.printErr("  \(file): \(i.field): \(i.message)") }
+        if !check.passed {
+            CLI.printErr("\n数据问题（\(check.problems.count)）——请先修正，未能生成申请材料：")
+            for p in check.problems { CLI.printErr("  \(file): \(p.field): \(p.message)") }
+            throw ExitCode(1)
         }
+    }
+
+    /// No checklist can be made: the problems (as JSON when asked), exit 1.
+    private func refuse(_ problems: [ValidationIssue], organization: String?, shown: [String]? = nil) throws -> Never {
+        if format == .json {
+            print(String(decoding: try ChecklistJSON.encode(problems: problems, organization: organization), as: UTF8.self))
+        }
+        for line in shown ?? problems.map({ "\(file): \($0.field): \($0.message)" }) { CLI.printErr(line) }
+        throw ExitCode(1)
     }
 }

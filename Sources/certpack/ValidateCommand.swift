@@ -1,12 +1,15 @@
 import ArgumentParser
+import Forms
 import Foundation
 import Rules
+import Typeset
 
-/// `certpack validate FILE`: exit 0 when valid, else every problem, one per line, exit 1.
+/// `certpack validate FILE`: exit 0 when `fill` would make the pack, else every problem, one per line, exit 1.
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "检查申请数据（统一社会信用代码、身份证号码校验码、手机、必填项…），列出全部问题。")
+        abstract: "检查申请数据（统一社会信用代码、身份证号码校验码、手机、必填项、长度…），并在内存中排版全部表格，列出全部问题。",
+        discussion: "与 fill 做同样的检查和排版（不写文件）：validate 通过的，fill 一定能生成；fill 会拒绝的，validate 会以同样的说明报出。")
 
     @Argument(help: "申请数据文件（YAML 或 JSON）")
     var file: String
@@ -19,19 +22,27 @@ struct ValidateCommand: AsyncParsableCommand {
             print(maskIDNumbers(in: "\(error)"))
             throw ExitCode(1)
         }
-        let catalog = try? templates.catalog()
-        var issues = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
-        // What the guide forbids beyond the data checks (channel, years) comes from the rules themselves.
-        if let catalog, issues.isEmpty {
-            do { _ = try Checklist.make(for: app, catalog: catalog) } catch {
-                issues.append(ValidationIssue(field: "application", message: "\(error)"))
-            }
-        }
-        if issues.isEmpty {
+        let catalog = try templates.catalog()
+        let tools = try templates.layoutTools()
+        let problems = Preflight.check(app, catalog: catalog, fonts: tools.fonts, library: tools.library)
+        if problems.isEmpty {
             print(CLI.green("✓ \(file)：数据有效（\(app.organization.name)，\(app.service.label)）", CLI.colorOutput))
             return
         }
-        for i in issues { print(maskIDNumbers(in: "\(file): \(i.field): \(i.message)")) }
+        for p in problems { print(maskIDNumbers(in: "\(file): \(p.field): \(p.message)")) }
         throw ExitCode(1)
+    }
+}
+
+extension TemplatesOption {
+    /// The fonts and form templates the layout needs, found as `fill` finds them.
+    func layoutTools() throws -> (fonts: FontBook, library: FormLibrary) {
+        do {
+            let library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates))
+            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates))
+            return (fonts, library)
+        } catch {
+            throw CLIFailure("\(error)")
+        }
     }
 }

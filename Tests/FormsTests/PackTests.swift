@@ -241,10 +241,10 @@ struct PackErrorTests {
         #expect(left.isEmpty, "left behind: \(left)")
     }
 
-    @Test("a value that cannot fit names the form, the field and the owner")
+    @Test("a value that cannot fit (its row would grow taller than a page) names the form, the field and the owner")
     func overflow() throws {
         var app = try example("new-odc-personal.yaml")
-        app.organization.address = String(repeating: "深圳市南山区粤海街道科技南十二路18号康宁大厦", count: 12)
+        app.organization.address = String(repeating: "深圳市南山区粤海街道科技南十二路18号康宁大厦", count: 60)
         let out = try temporaryFolder("overflow")
         defer { try? FileManager.default.removeItem(at: out) }
         do {

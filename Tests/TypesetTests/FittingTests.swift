@@ -47,6 +47,21 @@ import Foundation
         }
     }
 
+    @Test func aBoxThatMayGrowIsToldTheHeightOfTheTextWrappedAtTheFloor() throws {
+        let b = PageBuilder(fonts: fonts)
+        // What fits keeps the box's own height.
+        #expect(try b.heightNeeded("深圳市康宁诊所", width: 120, height: 24, style: style, owner: "t") == 24)
+        // 80 ideographs in 120 pt at the 7 pt floor: 17 a line, 5 lines, 7 + 4 × 7 × 1.3 pt.
+        let address = String(repeating: "深圳市南山区粤海街道科技园", count: 7).prefix(80)
+        let h = try b.heightNeeded(String(address), width: 120, height: 24, style: style, owner: "t")
+        #expect(abs(h - (7 + 4 * 7 * 1.3)) < 0.01, "\(h)")
+        // …and in a box that tall the text is set, at no less than the floor, within it.
+        var page = PageBuilder(fonts: fonts)
+        let used = try page.text(String(address), in: Rect(x: 0, y: 0, width: 120, height: h), style: style, owner: "t")
+        #expect(used <= h + 0.01)
+        #expect(runs(page.page).allSatisfy { $0.size >= 7 })
+    }
+
     @Test func sizeStepsEndExactlyAtTheFloor() {
         #expect(sizeSteps(from: 10.5, to: 7) == [10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7])
         #expect(sizeSteps(from: 9, to: 7.2).last == 7.2)

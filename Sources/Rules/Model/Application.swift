@@ -234,9 +234,14 @@ public struct PersonalRequest: Codable, Sendable, Equatable {
     public var years: Int
     public init(years: Int = 1) { self.years = years }
     enum CodingKeys: String, CodingKey { case years }
+    /// `years` must be given: the fee counts years, so a silent default of 1 would be a silent price.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        years = try c.decodeIfPresent(Int.self, forKey: .years) ?? 1
+        guard let years = try c.decodeIfPresent(Int.self, forKey: .years) else {
+            throw DecodingError.dataCorruptedError(forKey: .years, in: c, debugDescription:
+                "机构个人证书（法人证书）须写明年限 years（1–5 年），如 personal: {years: 1}")
+        }
+        self.years = years
     }
 }
 

@@ -94,6 +94,7 @@ public enum Validator {
         }
 
         if let t = app.visit?.time, ClockTime(t) == nil { issue("visit.time", "到访时间「\(Normaliser.shown(t))」有误，应为 HH:MM，如 09:30") }
+        out += FieldLimits.issues(app)
         return out
     }
 
