@@ -109,15 +109,24 @@ public struct BatchFileError: Error, CustomStringConvertible {
 }
 
 public enum BatchInput {
-    /// Reads a batch: CSV (by extension), or a YAML/JSON list of applications. Every record is
-    /// checked with `Validator`; problems are attached to their record, never thrown.
+    /// Reads a batch: an .xlsx workbook (the sheet 批量, else the first), CSV, or a YAML/JSON list of
+    /// applications. Every record is checked with `Validator`; problems are attached to their record,
+    /// never thrown. .xls, .xlsb, .numbers and .ods are recognised and refused with what to do.
     public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
+        let kind = SpreadsheetKind.of(url)
+        if let refusal = kind.refusal { throw BatchFileError(file: url.path, detail: refusal) }
+        if kind == .xlsx {
+            let sheet: XLSXReader.Sheet
+            do { sheet = try XLSXReader.read(url: url, preferring: "批量") } catch {
+                throw BatchFileError(file: url.path, detail: "\(error)")
+            }
+            return try records(rows: sheet.rows.map(SheetRow.init), file: url.path, catalog: catalog)
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw BatchFileError(file: url.path, detail: "cannot read the file (\(error.localizedDescription))")
         }
-        let ext = url.pathExtension.lowercased()
-        if ext == "yaml" || ext == "yml" || ext == "json" {
+        if kind == .yamlOrJSON {
             let decoded: [Result<Application, ApplicationLoadError>]
             do { decoded = try ApplicationLoader.loadListByRecord(url: url) } catch {
                 throw BatchFileError(file: url.path, detail: "\(error)")
@@ -158,6 +167,11 @@ public enum BatchInput {
         do { rows = try CSVReader.parse(text) } catch let e as CSVReader.Malformed {
             throw BatchFileError(file: file, detail: e.description)
         }
+        return try records(rows: rows.map(SheetRow.init), file: file, catalog: catalog)
+    }
+
+    /// Turns the rows of a sheet (CSV or .xlsx, the header first) into records, one per organisation.
+    public static func records(rows: [SheetRow], file: String, catalog: Catalog? = nil) throws -> [BatchRecord] {
         guard let header = rows.first else { throw BatchFileError(file: file, detail: "the file is empty; start from `certpack batch --template`") }
         var columns: [Int: BatchColumn] = [:]
         var unknown: [String] = []
@@ -178,10 +192,12 @@ public enum BatchInput {
         var groups: [Group] = []
         var byCode: [String: Int] = [:]
         var previous: Int? = nil  // the organisation of the row above
+        var numbers: [Int: Set<String>] = [:]  // row → fields whose cell is a number in the workbook
         for row in rows.dropFirst() {
             var values: [String: String] = [:]
             for (i, field) in row.fields.enumerated() {
                 guard let column = columns[i] else { continue }
+                if row.numbers.contains(i) { numbers[row.row, default: []].insert(column.field) }
                 let v = field.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !v.isEmpty { values[column.field] = column.field == "organization.uscc" ? v.uppercased() : v }
             }
@@ -217,7 +233,7 @@ public enum BatchInput {
             groups.append(Group(values: values, line: row.row, holders: holder.isEmpty ? [] : [(holder, row.row)],
                                 ownHolder: !holder.isEmpty, orphan: false, issues: []))
         }
-        return groups.map { record($0, catalog: catalog) }
+        return groups.map { record($0, catalog: catalog, numbers: numbers) }
     }
 
     /// The rows of one organisation: its first row, and the holders named on it and on further rows.
@@ -234,7 +250,7 @@ public enum BatchInput {
         var issues: [BatchIssue]
     }
 
-    private static func record(_ group: Group, catalog: Catalog?) -> BatchRecord {
+    private static func record(_ group: Group, catalog: Catalog?, numbers: [Int: Set<String>] = [:]) -> BatchRecord {
         let v = group.values, line = group.line, holders = group.holders
         var issues = group.issues
         if group.orphan {
@@ -321,11 +337,18 @@ public enum BatchInput {
         // Excel shows long digit strings (ID numbers) as 4.40305E+17 and saves them so: the digits are gone.
         var mangled: Set<String> = []
         func scientific(_ value: String?, field: String, report: String, at l: Int) {
+            // In an .xlsx a number is a number: an ID or phone stored so may have lost its last digits or leading 0.
+            if let value, numbers[l]?.contains(report) == true {
+                mangled.insert(field)
+                problem(report, "「\(value)」在工作簿中存成了数字，不是文本：号码的后几位或开头的 0 可能已丢失。请把这一列设为「文本」格式后重新输入（certpack batch --template 批量.xlsx 的模板已设好）", at: l)
+                return
+            }
             guard let value, value.range(of: #"^\d+(\.\d+)?[eE]\+?\d+$"#, options: .regularExpression) != nil else { return }
             mangled.insert(field)
             problem(report, "「\(value)」是 Excel 的科学计数法，号码的后几位已丢失：在 Excel 中把这一列设为「文本」格式，重新输入号码后再另存为 CSV", at: l)
         }
-        for f in ["organization.uscc", "legalRepresentative.idNumber", "legalRepresentative.mobile", "handler.idNumber", "handler.mobile"] {
+        for f in ["organization.uscc", "organization.postcode", "organization.phone", "legalRepresentative.idNumber", "legalRepresentative.mobile",
+                  "handler.idNumber", "handler.mobile", "existingCertificate.serial"] {
             scientific(v[f], field: f, report: f, at: line)
         }
         for (n, h) in holders.enumerated() {
