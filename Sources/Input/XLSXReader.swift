@@ -110,6 +110,10 @@ public enum XLSXReader {
 
         init(url: URL, limits: Limits) throws {
             self.limits = limits
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
+                throw Unreadable(detail: "找不到这个文件（或它是一个文件夹）")
+            }
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
             if size > limits.fileBytes {
                 throw Unreadable(detail: "文件过大（\(size >> 20) MB，上限 \(limits.fileBytes >> 20) MB）")
@@ -425,14 +429,14 @@ private final class SheetParser: PartParser {
         return p.rows
     }
 
-    /// "AB12" → 27 (0-based column), nil when there are no letters.
+    /// "AB12" → 27 (0-based column), nil when there are no letters; past 3 letters, 2^20.
     static func column(of reference: String) -> Int? {
         var n = 0, letters = 0
         for u in reference.utf8 {
             guard u >= 65 && u <= 90 || u >= 97 && u <= 122 else { break }
             n = n * 26 + Int((u | 0x20) - 96)
             letters += 1
-            if letters > 3 { return Int.max }
+            if letters > 3 { return 1 << 20 }  // past XFD: refused if it holds a value
         }
         return letters == 0 ? nil : n - 1
     }
@@ -452,7 +456,7 @@ private final class SheetParser: PartParser {
             cells = []
             column = -1
         case "c":
-            column = attributes["r"].flatMap(Self.column(of:)) ?? column + 1
+            column = attributes["r"].flatMap(Self.column(of:)) ?? min(column + 1, 1 << 20)
             type = attributes["t"] ?? "n"
             style = attributes["s"].flatMap(Int.init) ?? 0
             value = nil

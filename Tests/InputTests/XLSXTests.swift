@@ -218,6 +218,14 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(wideMessage.contains("第 3 行的 ZZ 列"), "\(wideMessage)")
     }
 
+    @Test func aZipWithTooManyEntriesIsRefusedBeforeAnyIsRead() throws {
+        let sheet = Data("<worksheet/>".utf8)
+        var limits = XLSXReader.Limits()
+        limits.entries = 3
+        let (message, _) = Self.refusal(try Self.write(try Self.workbook(sheetSize: sheet.count) { _, _ in sheet }), limits: limits)
+        #expect(message.contains("超过 3 个"), "\(message)")
+    }
+
     @Test func aFileThatIsNotAZipIsNamedForWhatItIs() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-notzip-\(UUID().uuidString).xlsx")
         try Data("单位名称,统一社会信用代码\n".utf8).write(to: url)
