@@ -253,3 +253,32 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(SpreadsheetKind.of(url) == .legacyExcel)
     }
 }
+
+/// Cell types the fixtures do not all have: booleans, errors, formula strings, phonetic guides,
+/// `_xHHHH_` escapes, cells without a reference, prefixed element names (as .NET writers make them).
+@Test func everyCellTypeIsReadAsExcelShowsIt() throws {
+    let parts: [(String, String)] = [
+        ("xl/workbook.xml", #"<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:workbookPr date1904="1"/><x:sheets><x:sheet name="数据" sheetId="1" r:id="rId7"/></x:sheets></x:workbook>"#),
+        ("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#),
+        ("xl/strings.xml", #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>王</t></r><r><t xml:space="preserve">䶮</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh></si><si><t>第一行_x000A_第二行</t></si></sst>"#),
+        ("xl/styles.xml", #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts><numFmt numFmtId="170" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs><xf numFmtId="0"/><xf numFmtId="170"/><xf numFmtId="49"/></cellXfs></styleSheet>"#),
+        ("xl/worksheets/data.xml", #"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="str"><x:f>A1&amp;"诊所"</x:f><x:v>王䶮诊所</x:v></x:c><x:c s="1"><x:v>44901</x:v></x:c><x:c s="2"><x:v>518057</x:v></x:c><x:c><x:f>1/0</x:f></x:c><x:c t="inlineStr"><x:is><x:t>𠮷</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#),
+    ]
+    let archive = try Archive(accessMode: .create)
+    for (path, text) in parts {
+        let d = Data(text.utf8)
+        try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(d.count), compressionMethod: .deflate) { p, n in
+            d.subdata(in: Int(p)..<min(d.count, Int(p) + n))
+        }
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-types-\(UUID().uuidString).xlsx")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try #require(archive.data).write(to: url)
+    let sheet = try XLSXReader.read(url: url)
+    #expect(sheet.name == "数据")
+    let cells = try #require(sheet.rows.first).cells
+    #expect(sheet.rows.first?.row == 1)
+    #expect(cells.map(\.value) == [.text("王䶮"), .text("第一行\n第二行"), .bool(true), .error("#N/A"), .text("王䶮诊所"),
+                                   .date("2026-12-07"), .number("518057"), .text("𠮷")])
+    #expect(cells.map(\.column) == [0, 1, 2, 3, 4, 5, 6, 8], "a formula never calculated is an empty cell")
+}
