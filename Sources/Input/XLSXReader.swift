@@ -118,6 +118,11 @@ public enum XLSXReader {
             if size > limits.fileBytes {
                 throw Unreadable(detail: "文件过大（\(size >> 20) MB，上限 \(limits.fileBytes >> 20) MB）")
             }
+            // ZIPFoundation looks for the end record byte by byte back from the end: on a large file
+            // that is not a zip that takes seconds. A zip starts with PK\3\4 and ends within 64 KB of its end record.
+            guard Self.looksLikeZip(url, size: size) else {
+                throw Unreadable(detail: "不是有效的 .xlsx 文件（不是 zip 格式）；请在 Excel 中另存为 .xlsx")
+            }
             do { archive = try Archive(url: url, accessMode: .read) } catch {
                 throw Unreadable(detail: "不是有效的 .xlsx 文件（无法作为 zip 打开）；请在 Excel 中另存为 .xlsx")
             }
@@ -135,6 +140,15 @@ public enum XLSXReader {
             if let rels = try part("xl/_rels/workbook.xml.rels", optional: true) {
                 relationships = try RelationshipsParser.parse(rels)
             }
+        }
+
+        static func looksLikeZip(_ url: URL, size: Int) -> Bool {
+            guard let h = try? FileHandle(forReadingFrom: url) else { return false }
+            defer { try? h.close() }
+            guard let head = try? h.read(upToCount: 4), head.elementsEqual([0x50, 0x4B, 0x03, 0x04]) else { return false }
+            let tail = min(size, 65_535 + 22)
+            guard (try? h.seek(toOffset: UInt64(size - tail))) != nil, let end = try? h.read(upToCount: tail) else { return false }
+            return end.range(of: Data([0x50, 0x4B, 0x05, 0x06])) != nil
         }
 
         /// The sheets with the zip path of each.
