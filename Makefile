@@ -3,7 +3,7 @@
 
 SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
-DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev libqpdf-dev pkg-config fonts-noto-cjk
+DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev libqpdf-dev zlib1g-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
@@ -17,6 +17,7 @@ deps:
 
 test-deps: deps
 	@./.ci/apt-ensure $(DEB_TEST)
+	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q openpyxl
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack

@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // C APIs only. cairo-ft brings -lcairo -lfreetype and the freetype2 include path.
@@ -35,8 +36,9 @@ let package = Package(
         ),
         // The guide as data: model, validators, checklist, manifest, fees, planner. No C.
         .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // Input formats: CSV as spreadsheets write it, text encodings, batch rows → applications.
-        .target(name: "Input", dependencies: ["Rules"]),
+        // Input formats: CSV as spreadsheets write it, text encodings, .xlsx workbooks (read and
+        // written through ZIPFoundation and FoundationXML), batch rows → applications.
+        .target(name: "Input", dependencies: ["Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
         .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CQPDF"]),
         // Form templates bound to applications, laid out through Typeset; packs.
@@ -47,7 +49,8 @@ let package = Package(
         ),
         .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
-        .testTarget(name: "InputTests", dependencies: ["Input", "Rules"]),
+        .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
         .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),

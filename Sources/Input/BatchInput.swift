@@ -116,17 +116,26 @@ public enum BatchInput {
         return s
     }
 
-    /// Reads a batch: CSV (by extension), or a YAML/JSON list of applications. Every record is
-    /// checked with `Validator`; problems are attached to their record, never thrown.
+    /// Reads a batch: an .xlsx workbook (the sheet 批量, else the first), CSV, or a YAML/JSON list of
+    /// applications. Every record is checked with `Validator`; problems are attached to their record,
+    /// never thrown. .xls, .xlsb, .numbers and .ods are recognised and refused with what to do.
     public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
+        let kind = SpreadsheetKind.of(url)
+        if let refusal = kind.refusal { throw BatchFileError(file: url.path, detail: refusal) }
+        if kind == .xlsx {
+            let sheet: XLSXReader.Sheet
+            do { sheet = try XLSXReader.read(url: url, preferring: "批量") } catch {
+                throw BatchFileError(file: url.path, detail: "\(error)")
+            }
+            return try records(rows: sheet.rows.map(SheetRow.init), file: url.path, catalog: catalog)
+        }
         let data: Data
         do { data = try InputFile.read(url, limit: InputFile.batchLimit) } catch let e as InputFile.Refusal {
             throw BatchFileError(file: url.path, detail: e.reason)
         } catch {
             throw BatchFileError(file: url.path, detail: ApplicationLoader.unreadable(url))
         }
-        let ext = url.pathExtension.lowercased()
-        if ext == "yaml" || ext == "yml" || ext == "json" {
+        if kind == .yamlOrJSON {
             let decoded: [Result<Application, ApplicationLoadError>]
             do { decoded = try ApplicationLoader.loadListByRecord(url: url) } catch {
                 throw BatchFileError(file: url.path, detail: "\(error)")
@@ -170,6 +179,11 @@ public enum BatchInput {
         do { rows = try CSVReader.parse(text, separator: CSVReader.separator(of: text)) } catch let e as CSVReader.Malformed {
             throw BatchFileError(file: file, detail: e.description)
         }
+        return try records(rows: rows.map(SheetRow.init), file: file, catalog: catalog)
+    }
+
+    /// Turns the rows of a sheet (CSV or .xlsx, the header first) into records, one per organisation.
+    public static func records(rows: [SheetRow], file: String, catalog: Catalog? = nil) throws -> [BatchRecord] {
         let start = "请从 certpack batch --template 生成的表头开始"
         guard let header = rows.first else { throw BatchFileError(file: file, detail: "文件是空的：\(start)") }
         var columns: [Int: BatchColumn] = [:]
@@ -209,10 +223,12 @@ public enum BatchInput {
         var groups: [Group] = []
         var byCode: [String: Int] = [:]
         var previous: Int? = nil  // the organisation of the row above
+        var numbers: [Int: Set<String>] = [:]  // row → fields whose cell is a number in the workbook
         for row in rows.dropFirst() {
             var values: [String: String] = [:]
             for (i, field) in row.fields.enumerated() {
                 guard let column = columns[i] else { continue }
+                if row.numbers.contains(i) { numbers[row.row, default: []].insert(column.field) }
                 let v = Normaliser.normalise(field, kind: Normaliser.kind(ofField: column.field))
                 if !v.isEmpty { values[column.field] = v }
             }
@@ -249,7 +265,7 @@ public enum BatchInput {
             groups.append(Group(values: values, line: row.row, holders: holder.isEmpty ? [] : [(holder, row.row)],
                                 ownHolder: !holder.isEmpty, orphan: false, issues: []))
         }
-        return groups.map { record($0, catalog: catalog) }
+        return groups.map { record($0, catalog: catalog, numbers: numbers) }
     }
 
     /// The rows of one organisation: its first row, and the holders named on it and on further rows.
@@ -266,7 +282,7 @@ public enum BatchInput {
         var issues: [BatchIssue]
     }
 
-    private static func record(_ group: Group, catalog: Catalog?) -> BatchRecord {
+    private static func record(_ group: Group, catalog: Catalog?, numbers: [Int: Set<String>] = [:]) -> BatchRecord {
         let v = group.values, line = group.line, holders = group.holders
         var issues = group.issues
         if group.orphan {
@@ -350,9 +366,25 @@ public enum BatchInput {
             channel: channel,
             existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
             change: change, visit: visit, applicationDate: date("applicationDate")))
+        // In an .xlsx a number is a number: an ID or phone stored so may have lost its last digits or
+        // its leading 0. Said once, on its row; the check-digit complaint about the same cell is not.
+        var mangled: Set<String> = []
+        func storedAsNumber(_ value: String?, field: String, report: String, at l: Int) {
+            guard let value, numbers[l]?.contains(report) == true else { return }
+            mangled.insert(field)
+            problem(report, "「\(Normaliser.shown(value))」在工作簿中存成了数字，不是文本：号码的后几位或开头的 0 可能已丢失。请把这一列设为「文本」格式后重新输入（certpack batch --template 批量.xlsx 的模板已设好）", at: l)
+        }
+        for f in ["organization.uscc", "organization.postcode", "organization.phone", "legalRepresentative.idNumber", "legalRepresentative.mobile",
+                  "handler.idNumber", "handler.mobile", "existingCertificate.serial"] {
+            storedAsNumber(v[f], field: f, report: f, at: line)
+        }
+        for (n, h) in holders.enumerated() {
+            let index = n + (impliedLegalRepresentative ? 1 : 0)
+            for f in ["idNumber", "mobile"] { storedAsNumber(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line) }
+        }
         if service != nil {
             let found = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
-            for issue in found {
+            for issue in found where !mangled.contains(issue.field) {
                 // holders[n] problems belong to the row that named that holder.
                 var at = line
                 if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),

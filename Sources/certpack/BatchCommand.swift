@@ -13,9 +13,15 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "批量：为表格中的每家单位生成申请材料，另出全部打印.pdf 与汇总。",
         discussion: """
-        FILE 是 CSV（每行一家单位；Excel 另存为 CSV 即可，UTF-8 或 GBK 自动识别）
-        或 YAML / JSON（申请数据的列表）。先用 --template 取得表头：
-          certpack batch --template > 批量.csv
+        FILE 是 Excel 工作簿 .xlsx（读「批量」工作表，没有则读第一个工作表）、
+        CSV（每行一家单位；UTF-8 或 GBK 自动识别）或 YAML / JSON（申请数据的列表）。
+        先用 --template 取得模板：
+          certpack batch --template 批量.xlsx   # 推荐：号码列已设为文本，带下拉列表与表头批注；
+                                                # 「示例」工作表是一家单位两位持证人的填法，不会被读取
+          certpack batch --template > 批量.csv  # 只有表头的 CSV（也可 --template 批量.csv）
+        .xls、.et、.xlsb、.numbers、.ods 不能直接读取：请在 Excel 中另存为 .xlsx。
+        .xlsx 中存成数字的号码（证件号码、信用代码、手机、电话、邮编、序列号）会报错：
+        数字可能已丢失末几位或开头的 0，请设为文本后重新输入。
 
         表头（中文或字段名均可）：
         \(BatchSchema.columns.map { "  \($0.header)（\($0.field)）" + ($0.note.isEmpty ? "" : "：\($0.note)") }.joined(separator: "\n"))
@@ -28,7 +34,7 @@ struct BatchCommand: ParsableCommand {
         （后面各行再加持证人时，法定代表人仍是第一位）。同一单位各行除持证人外不能不同。
 
         写出（默认 Output/batch-<日期>/）：每家单位一个文件夹（申请材料.pdf、清单.md），
-        全部打印.pdf（按表格顺序），汇总.csv 与 汇总.md。
+        全部打印.pdf（按表格顺序），汇总.xlsx、汇总.csv 与 汇总.md。
         有问题的行全部列出（行号、列名、问题），其余照常生成。
 
         退出码：0 全部生成；1 部分行有误未生成（其余已生成）；2 没有任何一行能生成
@@ -40,7 +46,7 @@ struct BatchCommand: ParsableCommand {
         全部打印.pdf 与汇总只在它们描述的申请材料都已写好时才写出。
         """)
 
-    @Argument(help: "批量数据：CSV，或 YAML/JSON 列表")
+    @Argument(help: "批量数据：.xlsx、CSV，或 YAML/JSON 列表（与 --template 同用时：要写出的模板，.xlsx 或 .csv）")
     var file: String?
     @Option(name: .shortAndLong, help: "输出目录（默认 Output/batch-<今天>）")
     var output: String?
@@ -50,7 +56,7 @@ struct BatchCommand: ParsableCommand {
     var resume = false
     @Option(help: "CSV 编码：auto（默认：UTF-8 含或不含 BOM，否则 GB18030/GBK）、utf8、gbk、gb18030")
     var encoding: String = "auto"
-    @Flag(help: "打印空白 CSV 表头（带 BOM，Excel 可直接打开），然后退出")
+    @Flag(help: "写出模板然后退出：--template 批量.xlsx 写工作簿；不给文件名时把 CSV 表头（带 BOM）打印到标准输出")
     var template = false
     @Flag(help: "只检查：与生成时同样的数据检查和排版（在内存中），列出全部问题，不生成任何文件")
     var check = false
@@ -60,8 +66,12 @@ struct BatchCommand: ParsableCommand {
 
     func run() throws {
         if template {
-            let bom = isatty(STDOUT_FILENO) == 1 ? "" : "\u{FEFF}"
-            FileHandle.standardOutput.write(Data((bom + BatchSchema.templateCSV).utf8))
+            guard let file else {
+                let bom = isatty(STDOUT_FILENO) == 1 ? "" : "\u{FEFF}"
+                FileHandle.standardOutput.write(Data((bom + BatchSchema.templateCSV).utf8))
+                return
+            }
+            try writeTemplate(to: file)
             return
         }
         guard let file else { throw ValidationError("缺少 FILE：certpack batch 批量.csv（或用 --template 取得表头）") }
@@ -157,10 +167,11 @@ struct BatchCommand: ParsableCommand {
         } else if printPages == 0 {
             unlink(printAllURL.path)
         }
-        let summaryFiles = [folder.url.appendingPathComponent("汇总.csv"), folder.url.appendingPathComponent("汇总.md")]
+        let summaryFiles = ["汇总.csv", "汇总.md", "汇总.xlsx"].map { folder.url.appendingPathComponent($0) }
         var summaryWritten = true
         do {
-            try AtomicFile.write([(summaryFiles[0], Data(summary.csv.utf8)), (summaryFiles[1], Data(summary.markdown.utf8))])
+            try AtomicFile.write([(summaryFiles[0], Data(summary.csv.utf8)), (summaryFiles[1], Data(summary.markdown.utf8)),
+                                  (summaryFiles[2], try summary.xlsx.data())])
         } catch {
             summaryWritten = false
             for f in summaryFiles { unlink(f.path) }
@@ -175,19 +186,41 @@ struct BatchCommand: ParsableCommand {
         print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
         if printAllError == nil && printPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(printPages) 页）") }
         if summaryWritten {
-            print("汇总：\(out.appendingPathComponent("汇总.md").path)、汇总.csv；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")
+            print("汇总：\(out.appendingPathComponent("汇总.xlsx").path)、汇总.csv、汇总.md；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")
         } else {
             CLI.printErr("未生成的单位：" + (summary.lines.filter { !$0.problems.isEmpty }.map { "第 \($0.line) 行 \($0.name)" }.joined(separator: "、")))
         }
         if summary.failed > 0 || printAllError != nil || !summaryWritten { throw ExitCode(1) }
     }
 
-    /// On Ctrl-C or kill, remove the temporaries in flight before exiting: no half-written PDF stays.
+    /// `--template FILE`: the workbook for .xlsx, the header row for .csv; an existing file only with --force.
+    private func writeTemplate(to file: String) throws {
+        let url = URL(fileURLWithPath: file)
+        let data: Data
+        switch url.pathExtension.lowercased() {
+        case "xlsx":
+            do { data = try BatchTemplate.workbook(offices: try templates.catalog().offices.map(\.name)).data() } catch {
+                CLI.printErr("错误 error: \(error)")
+                throw ExitCode(2)
+            }
+        case "csv": data = Data(("\u{FEFF}" + BatchSchema.templateCSV).utf8)
+        default: throw ValidationError("模板文件名应以 .xlsx 或 .csv 结尾：certpack batch --template 批量.xlsx")
+        }
+        if !force && FileManager.default.fileExists(atPath: url.path) {
+            CLI.printErr("\(file) 已存在，未覆盖（加 --force 覆盖）")
+            throw ExitCode(2)
+        }
+        try AtomicFile.write(data, to: url)
+        print(url.pathExtension.lowercased() == "xlsx" ? "已写出模板 \(file)：在「批量」工作表中填写，「说明」工作表有填写说明" : "已写出表头 \(file)")
+    }
+
     /// This program, to start the batch's worker processes.
     static var executablePath: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// On Ctrl-C or kill, stop the workers and remove the temporaries in flight before exiting: no
+    /// half-written PDF stays.
     private func installSignalHandlers() -> [DispatchSourceSignal] {
         let queue = DispatchQueue(label: "certpack.signals")
         return [(SIGINT, 130), (SIGTERM, 143)].map { sig, code in
