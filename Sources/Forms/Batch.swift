@@ -91,10 +91,12 @@ public struct BatchRun: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(at: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let plan = BatchPlan(records)
-        let parts = output.appendingPathComponent(".certpack-parts-\(getpid())", isDirectory: true)
+        Self.removeStaleParts(in: output)
+        let parts = output.appendingPathComponent(Self.partsPrefix + "\(getpid())", isDirectory: true)
         try? fm.removeItem(at: parts)
         try fm.createDirectory(at: parts, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? fm.removeItem(at: parts) }
+        Self.partsLock.lock(); Self.currentParts = parts.path; Self.partsLock.unlock()
+        defer { Self.removeParts() }
         let setup = WorkerSetup(output: output.path, parts: parts.path, overwrite: overwrite, resume: resume,
                                 characters: BatchRun.characters(of: records, library: library, catalog: catalog))
         let chunks = plan.chunks.enumerated().map { n, indices in
@@ -127,7 +129,7 @@ public struct BatchRun: Sendable {
             let status: BatchResult.Status
             var figures: PackFigures?
             if let first = plan.sameFolderAs[i] {
-                status = .failed("与第 \(first) 行是同一单位，申请材料会写进同一个文件夹；一家单位只写一次，多位持证人见 --help")
+                status = .failed(Preflight.sameFolderMessage(firstLine: first))
             } else if let app = record.application, record.issues.isEmpty {
                 let reply = replies.packs[i]
                 if let pages = reply?.pages {
@@ -159,6 +161,26 @@ public struct BatchRun: Sendable {
             return (results, pages, nil)
         } catch {
             return (results, 0, error)
+        }
+    }
+
+    // The parts of 全部打印.pdf live in a private folder of the run, `.certpack-parts-<pid>`.
+    static let partsPrefix = ".certpack-parts-"
+    nonisolated(unsafe) private static var currentParts: String?
+    private static let partsLock = NSLock()
+
+    /// Removes the parts folder of the run in progress (for a SIGINT/SIGTERM handler, after the
+    /// workers are stopped).
+    public static func removeParts() {
+        partsLock.lock(); let path = currentParts; currentParts = nil; partsLock.unlock()
+        if let path { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Parts folders of runs that were killed outright.
+    private static func removeStaleParts(in output: URL) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? [] where name.hasPrefix(partsPrefix) {
+            guard let pid = Int32(name.dropFirst(partsPrefix.count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            try? FileManager.default.removeItem(at: output.appendingPathComponent(name))
         }
     }
 

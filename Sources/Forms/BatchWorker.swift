@@ -56,13 +56,22 @@ final class PackMaker {
         faces = fonts.prepareFaces(for: setup.characters.unicodeScalars)
     }
 
+    /// For the engine's own tests: a worker that is slow (`CERTPACK_TEST_WORKER_DELAY` seconds before
+    /// each pack) or dies at one record (`CERTPACK_TEST_WORKER_CRASH_AT`, a record index).
+    private static func testHooks(_ index: Int) {
+        let env = ProcessInfo.processInfo.environment
+        if let delay = env["CERTPACK_TEST_WORKER_DELAY"].flatMap(Double.init) { Thread.sleep(forTimeInterval: delay) }
+        if env["CERTPACK_TEST_WORKER_CRASH_AT"].flatMap(Int.init) == index { kill(getpid(), SIGKILL) }
+    }
+
     static func partPath(_ setup: WorkerSetup, _ chunk: Int) -> String {
         setup.parts + "/" + String(format: "part-%05d.pdf", chunk)
     }
 
     /// Lays out each pack of the chunk once, writes it, and draws its pages into the chunk's part
     /// (only once the pack is on disk, so the part never shows a pack that is not there).
-    func make(_ chunk: WorkerChunk, reply: (WorkerReply) -> Void) {
+    /// Stops after the current pack when `stop()` says so (the coordinator is gone).
+    func make(_ chunk: WorkerChunk, stop: () -> Bool = { false }, reply: (WorkerReply) -> Void) {
         let root = URL(fileURLWithPath: setup.output)
         var part: PDFWriter?, partError: String?
         do {
@@ -72,6 +81,8 @@ final class PackMaker {
             partError = "\(error)"
         }
         for job in chunk.packs {
+            if stop() { return }  // the part is dropped unfinished: its temporary goes with it
+            Self.testHooks(job.index)
             var result = WorkerReply(index: job.index)
             do {
                 let pack = try Pack.build(application: job.application, catalog: catalog, fonts: fonts, library: library)
@@ -107,7 +118,7 @@ public enum BatchWorker {
         let maker = PackMaker(setup: try decoder.decode(WorkerSetup.self, from: first), catalog: catalog, fonts: fonts, library: library)
         var coordinatorGone = false
         while !coordinatorGone, let line = reader.next() {
-            maker.make(try decoder.decode(WorkerChunk.self, from: line)) { reply in
+            maker.make(try decoder.decode(WorkerChunk.self, from: line), stop: { coordinatorGone }) { reply in
                 if !coordinatorGone, let data = try? encoder.encode(reply), !writeLine(output, data) { coordinatorGone = true }
             }
         }
@@ -118,7 +129,9 @@ public enum BatchWorker {
 final class WorkerPool: @unchecked Sendable {
     private struct Worker {
         let process: Process
-        var input: Int32
+        /// Closed through its FileHandle only: the handle closes its descriptor when it goes, and a
+        /// descriptor closed twice may by then be another file's (a lesson this code learnt).
+        var input: FileHandle?
         var chunk: WorkerChunk?
         var answered: Set<Int> = []
         var alive = true
@@ -134,6 +147,9 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Worker processes alive in this process, for signal handlers (`BatchRun.stopWorkers()`).
     nonisolated(unsafe) static var livePIDs: Set<Int32> = []
+    /// Set by `stopWorkers()`: the process is being stopped; the batch must not carry on as if its
+    /// workers had failed.
+    nonisolated(unsafe) static var stopping = false
     static let pidLock = NSLock()
 
     init(command: [String], count: Int, setup: WorkerSetup, chunks: [WorkerChunk],
@@ -152,12 +168,10 @@ final class WorkerPool: @unchecked Sendable {
             process.standardOutput = fromWorker
             try process.run()
             Self.pidLock.lock(); Self.livePIDs.insert(process.processIdentifier); Self.pidLock.unlock()
-            // Our copies of the ends the worker uses are closed, so its input ends when we close ours.
-            try? toWorker.fileHandleForReading.close()
-            try? fromWorker.fileHandleForWriting.close()
-            let input = toWorker.fileHandleForWriting.fileDescriptor
+            // Process closes our copies of the ends the worker uses, so its input ends when we close ours.
+            let input = toWorker.fileHandleForWriting
             workers.append(Worker(process: process, input: input))
-            _ = writeLine(input, setupLine)
+            _ = writeLine(input.fileDescriptor, setupLine)
             let output = fromWorker.fileHandleForReading
             Thread.detachNewThread { [self] in
                 listen(worker: n, reader: LineReader(fd: output.fileDescriptor))
@@ -177,20 +191,20 @@ final class WorkerPool: @unchecked Sendable {
         nextChunk += 1
         workers[n].chunk = chunk
         workers[n].answered = []
-        if let line = try? encoder.encode(chunk), writeLine(workers[n].input, line) { return }
+        if let input = workers[n].input, let line = try? encoder.encode(chunk), writeLine(input.fileDescriptor, line) { return }
         workers[n].alive = false  // its reader sees the end and reports the chunk
     }
 
     private func closeInput(_ n: Int) {
-        guard workers[n].input >= 0 else { return }
-        close(workers[n].input)
-        workers[n].input = -1
+        try? workers[n].input?.close()
+        workers[n].input = nil
     }
 
     private func listen(worker n: Int, reader: LineReader) {
         let decoder = JSONDecoder()
         while let line = reader.next() {
             guard let reply = try? decoder.decode(WorkerReply.self, from: line) else { break }
+            onReply(reply)  // recorded before the chunk counts as answered: `wait()` returns with every reply in
             condition.lock()
             if let i = reply.index { workers[n].answered.insert(i) }
             if reply.chunk != nil {
@@ -200,7 +214,6 @@ final class WorkerPool: @unchecked Sendable {
                 condition.broadcast()
             }
             condition.unlock()
-            onReply(reply)
         }
         // The worker's output ended: it finished, or it died in the middle of a chunk.
         workers[n].process.waitUntilExit()
@@ -220,8 +233,6 @@ final class WorkerPool: @unchecked Sendable {
             lost += queue[nextChunk...]
             nextChunk = queue.count
         }
-        open -= lost.count
-        condition.broadcast()
         condition.unlock()
         for (k, chunk) in lost.enumerated() {
             for job in chunk.packs where k > 0 || !answered.contains(job.index) {
@@ -229,12 +240,19 @@ final class WorkerPool: @unchecked Sendable {
             }
             onReply(WorkerReply(chunk: chunk.number, partError: message))
         }
+        condition.lock()
+        open -= lost.count
+        condition.broadcast()
+        condition.unlock()
     }
 
-    /// Waits until every chunk is answered.
+    /// Waits until every chunk is answered. When the process is being stopped (its signal handler
+    /// stopped the workers and will exit), it never returns.
     func wait() {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
         while open > 0 { condition.wait() }
+        condition.unlock()
+        while Self.stopping { pause() }
     }
 
     /// Stops every worker still running (the batch ended early, by an error).
@@ -246,12 +264,21 @@ final class WorkerPool: @unchecked Sendable {
 }
 
 extension BatchRun {
-    /// Sends SIGTERM to every worker process of this process (for a SIGINT/SIGTERM handler).
+    /// Stops every worker process of this process and waits (a second at most) until they are gone,
+    /// so that what they left can be swept (for a SIGINT/SIGTERM handler).
     public static func stopWorkers() {
         WorkerPool.pidLock.lock()
+        WorkerPool.stopping = true
         let pids = WorkerPool.livePIDs
         WorkerPool.pidLock.unlock()
         for pid in pids { kill(pid, SIGTERM) }
+        for _ in 0..<100 where pids.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) { usleep(10_000) }
+    }
+
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
 }
 

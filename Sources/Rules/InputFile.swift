@@ -25,14 +25,14 @@ public enum InputFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not hang the open
         guard fd >= 0 else {
             let e = errno
-            throw Refusal(path: path, reason: e == ENOENT ? "文件不存在" : e == EACCES ? "没有读取权限" : e == EISDIR ? "这是一个目录，不是文件" : "无法读取（\(String(cString: strerror(e)))）")
+            throw Refusal(path: path, reason: e == ENOENT ? "找不到这个文件，请检查路径" : e == EACCES ? "没有读取权限" : e == EISDIR ? "这是一个文件夹，不是文件" : "无法读取（\(String(cString: strerror(e)))）")
         }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Refusal(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）") }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw Refusal(path: path, reason: "这是一个目录，不是文件")
+        case S_IFDIR: throw Refusal(path: path, reason: "这是一个文件夹，不是文件")
         default: throw Refusal(path: path, reason: "不是普通文件（设备、管道或套接字），不读取")
         }
         guard Int(st.st_size) <= limit else {

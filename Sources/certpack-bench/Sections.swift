@@ -11,9 +11,12 @@ struct ExtraSection { let name: String; let title: String }
 let extraSections: [ExtraSection] = [
     ExtraSection(name: "pack-cold", title: "Pack cold: certpack fill Examples/new-odc-personal.yaml, process start to files written"),
     ExtraSection(name: "packs", title: "Packs: 200 packs of the example, each a different organisation (build + write), one core"),
-    ExtraSection(name: "packs-parallel", title: "Packs: 200 packs, all cores"),
-    ExtraSection(name: "batch-250", title: "Batch: certpack batch, 250 organisations (generated CSV)"),
-    ExtraSection(name: "batch-1000", title: "Batch: certpack batch, 1000 organisations (generated CSV)"),
+    ExtraSection(name: "batch-100", title: "Batch: certpack batch, 100 organisations (generated CSV), 2 jobs"),
+    ExtraSection(name: "batch-1000", title: "Batch: certpack batch, 1000 organisations (~7000 pages), 2 jobs"),
+    ExtraSection(name: "batch-1000-1job", title: "Batch: certpack batch, 1000 organisations, --jobs 1"),
+    ExtraSection(name: "batch-3000", title: "Batch: certpack batch, 3000 organisations, 2 jobs"),
+    ExtraSection(name: "onepage-1000", title: "Batch engine: 1000 one-page packs (单位数字证书申请表 only), each its own PDF + 全部打印.pdf, 2 processes"),
+    ExtraSection(name: "stress", title: "Stress: 300 two-job batches of 12 organisations, each under a 120 s deadline"),
     ExtraSection(name: "xlsx-1000", title: "Workbook: a 1000-row .xlsx read into checked applications (BatchInput.read)"),
 ]
 
@@ -21,10 +24,13 @@ func runExtraSection(_ name: String) throws {
     switch name {
     case "pack-cold": packCold()
     case "packs": try packsBench(count: 200, threads: 1)
-    case "packs-parallel": try packsBench(count: 200, threads: ProcessInfo.processInfo.activeProcessorCount)
-    case "batch-250": try batchBench(count: 250)
+    case "batch-100": try batchBench(count: 100)
     case "batch-1000": try batchBench(count: 1000)
+    case "batch-1000-1job": try batchBench(count: 1000, jobs: 1)
     case "batch-3000": try batchBench(count: 3000)
+    case "onepage-1000": try onePageBench(count: 1000, processes: 2)
+    case "onepage-part": try onePagePart(Int(arguments[2])!, of: Int(arguments[3])!, count: Int(arguments[4])!, folder: arguments[5])
+    case "stress": try stressBench(batches: 300, organisations: 12)
     case "xlsx-1000": try xlsxBench(count: 1000)
     default: print("unknown section \(name)")
     }
@@ -85,7 +91,7 @@ final class Counter: @unchecked Sendable {
 
 /// The whole `certpack batch` on a generated CSV: wall time, throughput, the child's peak memory,
 /// and the size of 全部打印.pdf per page.
-func batchBench(count: Int) throws {
+func batchBench(count: Int, jobs: Int = 2) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-batch-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -94,7 +100,7 @@ func batchBench(count: Int) throws {
     let certpack = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
     let out = folder.appendingPathComponent("out")
     let start = now()
-    let r = runChild(certpack, ["batch", csv.path, "-o", out.path])
+    let r = runChild(certpack, ["batch", csv.path, "-o", out.path, "--jobs", "\(jobs)"], environment: ["CERTPACK_DEBUG_CPU": "1"])
     let seconds = now() - start
     guard r.status == 0 else { print("  certpack batch failed (\(r.status)): \(r.output)"); return }
     var usage = rusage()
@@ -102,9 +108,13 @@ func batchBench(count: Int) throws {
     let all = out.appendingPathComponent("全部打印.pdf")
     let bytes = (try FileManager.default.attributesOfItem(atPath: all.path)[.size] as? Int) ?? 0
     let pages = Int(r.output.split(separator: "（").last?.split(separator: " ").first ?? "") ?? 0
-    print(String(format: "  %d packs in %.1f s: %.1f packs/s, %.0f pages/s (%d pages in 全部打印.pdf, %.2f KB/page), peak memory %.0f MB",
+    let packBytes = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("申请材料.pdf") }
+        .map { (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent($0).path)[.size] as? Int) ?? 0 } ?? []
+    let coordinator = r.stderr.split(separator: "\n").first { $0.hasPrefix("cpu:") }.map(String.init) ?? ""
+    print(String(format: "  %d packs in %.2f s: %.1f packs/s, %.0f pages/s; 全部打印.pdf %d pages, %.2f KB/page; packs %.0f KB on average",
                  count, seconds, Double(count) / seconds, Double(pages) / seconds, pages,
-                 Double(bytes) / Double(max(pages, 1)) / 1024, Double(usage.ru_maxrss) / 1024))
+                 Double(bytes) / Double(max(pages, 1)) / 1024, Double(packBytes.reduce(0, +)) / Double(max(packBytes.count, 1)) / 1024))
+    print(String(format: "  peak memory: largest process %.0f MB; %@", Double(usage.ru_maxrss) / 1024, coordinator))
 }
 
 /// `count` organisations with computed check characters, mixed services and certificates.
@@ -162,4 +172,89 @@ func xlsxBench(count: Int) throws {
     }
     print(String(format: "  %d rows (%.0f KB .xlsx), %d valid: best %.0f ms, peak memory %.1f MB",
                  count, Double(data.count) / 1024, valid, times.min()! * 1000, peakMemoryMB()))
+}
+
+/// The engine's components on the simplest job: every record one page (单位数字证书申请表), written as
+/// its own PDF with the batch's prepared faces and drawn into its process's part of 全部打印.pdf,
+/// the parts joined by qpdf — as `certpack batch` does, on `processes` processes.
+func onePageBench(count: Int, processes: Int) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-onepage-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let start = now()
+    let children = (0..<processes).map { k -> Process in
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: arguments[0])
+        p.arguments = ["onepage-part", "\(k)", "\(processes)", "\(count)", folder.path]
+        p.currentDirectoryURL = repo
+        try? p.run()
+        return p
+    }
+    for p in children { p.waitUntilExit() }
+    let parts = (0..<processes).map { folder.appendingPathComponent("part-\($0).pdf") }
+    let pages = try PDFConcatenation.write(parts, to: folder.appendingPathComponent("全部打印.pdf"), metadata: PDFMetadata(title: "bench"))
+    let seconds = now() - start
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    print(String(format: "  %d one-page packs + 全部打印.pdf (%d pages) in %.2f s: %.0f packs/s, peak memory %.0f MB per process",
+                 count, pages, seconds, Double(count) / seconds, Double(usage.ru_maxrss) / 1024))
+}
+
+/// One process of `onePageBench`: records k, k+n, k+2n, … of `count`.
+func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
+    let templates = repo.appendingPathComponent("Templates")
+    let fonts = try FontBook.load(fontsFolder: repo.appendingPathComponent("Fonts"))
+    let catalog = try Catalog.load(templates: templates)
+    let library = try FormLibrary.load(templates: templates)
+    let records = try BatchInput.records(csv: generatedBatch(count), file: "bench.csv", catalog: catalog)
+    let text = records.compactMap(\.application).map { "\($0)" }.joined() + String(describing: library.templates.values.map { "\($0)" })
+    let faces = fonts.prepareFaces(for: text.unicodeScalars)
+    let part = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("part-\(k).pdf"), metadata: PDFMetadata(title: "bench"),
+                             fonts: fonts, embedding: .prepared(faces))
+    for (i, record) in records.enumerated() where i % n == k {
+        guard let app = record.application else { continue }
+        let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library)
+        guard let page = pack.documents.first(where: { $0.kind == .unitApplication })?.pages.first else { continue }
+        let writer = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf"), metadata: PDFMetadata(title: "bench"),
+                                   fonts: fonts, embedding: .prepared(faces))
+        try writer.add(page)
+        try writer.finish()
+        try part.add(page)
+    }
+    try part.finish()
+}
+
+/// Many short two-job batches, each under a deadline: a batch that does not finish is a hang.
+func stressBench(batches: Int, organisations: Int) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-stress-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let csv = folder.appendingPathComponent("batch.csv")
+    try Data(generatedBatch(organisations).utf8).write(to: csv)
+    let certpack = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
+    var hangs = 0, failures = 0, digests: Set<Data> = []
+    let start = now()
+    for n in 0..<batches {
+        let out = folder.appendingPathComponent("out-\(n)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: certpack)
+        p.arguments = ["batch", csv.path, "-o", out.path, "--jobs", "2"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in done.signal() }
+        try p.run()
+        if done.wait(timeout: .now() + 120) == .timedOut {
+            hangs += 1
+            kill(p.processIdentifier, SIGKILL)
+            done.wait()
+        } else if p.terminationStatus != 0 {
+            failures += 1
+        } else if let pdf = try? Data(contentsOf: out.appendingPathComponent("全部打印.pdf")) {
+            digests.insert(pdf)
+        }
+        try? FileManager.default.removeItem(at: out)
+    }
+    print(String(format: "  %d batches in %.0f s: %d hangs, %d failures, %d distinct 全部打印.pdf (1 = the same bytes every time)",
+                 batches, now() - start, hangs, failures, digests.count))
 }

@@ -99,18 +99,28 @@ func section(_ title: String, _ args: [String]) {
     print("")
 }
 
-func runChild(_ path: String, _ args: [String]) -> (status: Int32, output: String) {
+func runChild(_ path: String, _ args: [String], environment: [String: String] = [:]) -> (status: Int32, output: String, stderr: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
     p.currentDirectoryURL = repo
-    let pipe = Pipe()
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    let pipe = Pipe(), err = Pipe()
     p.standardOutput = pipe
-    do { try p.run() } catch { return (-1, "  cannot run \(path): \(error)\n") }
+    p.standardError = err
+    do { try p.run() } catch { return (-1, "  cannot run \(path): \(error)\n", "") }
+    let errData = Box()
+    let reading = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+    reading.start()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    while !reading.isFinished { usleep(1000) }
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errData.data, as: UTF8.self))
 }
+
+final class Box: @unchecked Sendable { var data = Data() }
 
 func now() -> Double {
     var ts = timespec()

@@ -100,7 +100,7 @@ struct BatchCommand: ParsableCommand {
             do { tools = try templates.layoutTools() } catch { CLI.printErr("错误 error: \(error)"); throw ExitCode(2) }
             let refused = Preflight.batch(records, catalog: catalog, fonts: tools.fonts, library: tools.library,
                                           workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：\(m)") } }
+            for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：未生成：\(m)") } }
             let failed = bad.count + refused.count
             print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
             if failed == records.count { throw ExitCode(2) }
@@ -126,6 +126,7 @@ struct BatchCommand: ParsableCommand {
                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                            workerCommand: [Self.executablePath, "batch-worker", "--templates", templatesFolder])
         run.resume = resume
+        if let seconds = ProcessInfo.processInfo.environment["CERTPACK_STALL_SECONDS"].flatMap(Double.init) { run.stallSeconds = seconds }
         let packFolders = records.compactMap { $0.application.map { Pack.folderName(for: $0.organization) } }
         // Whatever dead runs left (temporaries, a pack folder with nothing but temporaries) goes first.
         folder.removeStaleTemporaries(in: [""] + packFolders)
@@ -141,7 +142,7 @@ struct BatchCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let stopSignals = installSignalHandlers()
+        let stopSignals = installSignalHandlers { folder.removeStaleTemporaries(in: [""] + packFolders) }
         defer { _ = stopSignals }
 
         let progress = ProgressBar(total: records.count)
@@ -155,6 +156,7 @@ struct BatchCommand: ParsableCommand {
             throw CLI.fail("错误：未生成任何文件：\(error)")
         }
         progress.finish()
+        folder.removeStaleTemporaries(in: [""] + packFolders)  // what a worker that died left
         let summary = BatchSummary(results)
         for r in results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：未生成：\(message)") } }
 
@@ -221,7 +223,7 @@ struct BatchCommand: ParsableCommand {
 
     /// On Ctrl-C or kill, stop the workers and remove the temporaries in flight before exiting: no
     /// half-written PDF stays.
-    private func installSignalHandlers() -> [DispatchSourceSignal] {
+    private func installSignalHandlers(sweep: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
         let queue = DispatchQueue(label: "certpack.signals")
         return [(SIGINT, 130), (SIGTERM, 143)].map { sig, code in
             signal(sig, SIG_IGN)
@@ -229,6 +231,8 @@ struct BatchCommand: ParsableCommand {
             source.setEventHandler {
                 BatchRun.stopWorkers()
                 AtomicFile.removePending()
+                BatchRun.removeParts()
+                sweep()  // what the stopped workers left
                 CLI.printErr("\n已中断：未完成的文件已删除，已完成的申请材料保留。用同样的命令加 --resume 接着做。")
                 // _exit, not exit: the workers are still running; atexit handlers and static destructors
                 // must not run under them. Nothing is buffered (output goes through FileHandle).

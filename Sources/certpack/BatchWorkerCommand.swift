@@ -17,17 +17,13 @@ struct BatchWorkerCommand: ParsableCommand {
     @OptionGroup var templates: TemplatesOption
 
     func run() throws {
-        let stop = [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "certpack.worker.signals"))
-            source.setEventHandler {
-                AtomicFile.removePending()
-                _exit(sig == SIGINT ? 130 : 143)
-            }
-            source.resume()
-            return source
-        }
-        defer { _ = stop }
+        // The batch that started this process ignores and blocks SIGINT/SIGTERM for its own handler,
+        // and both are inherited through exec: a worker takes the default again, so a stop kills it
+        // at once; the batch then sweeps what it left (see BatchCommand's signal handler).
+        var stops = sigset_t()
+        sigemptyset(&stops); sigaddset(&stops, SIGINT); sigaddset(&stops, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
+        signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL)
         let catalog = try templates.catalog()
         let library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates.templates))
         let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))

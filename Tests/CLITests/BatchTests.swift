@@ -69,7 +69,7 @@ import Testing
         #expect(names == files(under: utf8).filter { $0.hasSuffix(".pdf") })
         for name in names {
             let a = try Data(contentsOf: gbk.appendingPathComponent(name)), b = try Data(contentsOf: utf8.appendingPathComponent(name))
-            #expect(a == b, "\(name) differs")
+            #expect(a.elementsEqual(b), "\(name) differs")
         }
     }
 

@@ -87,7 +87,7 @@ import Testing
         #expect(packs == files(under: fromCSV).filter { $0.hasSuffix(".pdf") || $0.hasSuffix("清单.md") })
         for name in packs {
             let x = try Data(contentsOf: fromXLSX.appendingPathComponent(name)), c = try Data(contentsOf: fromCSV.appendingPathComponent(name))
-            #expect(x == c, "\(name) differs")
+            #expect(x.elementsEqual(c), "\(name) differs")
         }
 
         let summary = folder.appendingPathComponent("summary.py")
