@@ -77,7 +77,8 @@ struct Routes: Sendable {
                 "cells": days.map { d -> [String: Any] in
                     let v = d.days[n]
                     let status = !v.open ? "休息" : (v.odc ? "开放 · 可办ODC" : "开放 · 仅机构个人证书")
-                    let notes = v.notes.filter { !$0.contains("调休上班日") }
+                    // The hours are in the header: a closed day says why only when it is a holiday.
+                    let notes = (v.open || v.holiday != nil) ? v.notes.filter { !$0.contains("调休上班日") } : []
                     var cell: [String: Any] = ["status": status, "cls": !v.open ? "closed" : (v.odc ? "open" : "partial")]
                     if !notes.isEmpty { cell["why"] = notes.joined(separator: "；") }
                     return cell

@@ -93,10 +93,11 @@ public struct WebServer: Sendable {
     /// The router with every page and endpoint, behind the guard (token, origin, limits, headers).
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // The log is outermost so that refusals are logged too (the guard turns every error into an answer).
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: GuardMiddleware(policy: AccessPolicy(token: configuration.token, port: configuration.port,
                                                                      loopback: configuration.isLoopback),
                                                timeLimit: configuration.requestTimeLimit))
-        router.add(middleware: RequestLogMiddleware())
         Routes(server: self).register(on: router)
         return router
     }

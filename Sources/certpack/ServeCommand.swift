@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             print("（仅本机可访问；按 Ctrl-C 停止，临时文件随之删除）")
         }
+        fflush(nil)  // the address shows at once even when stdout is a pipe
         try await server.run()
     }
 }

@@ -183,6 +183,33 @@ struct ApplicationRouteTests {
     }
 }
 
+@Suite("Web: offices")
+struct OfficeRouteTests {
+    @Test("around 国庆: the 调休 Sunday is a working day with the ODC, the holiday is closed and named")
+    func holidaysAndMakeUpDays() async throws {
+        let server = try await makeServer(today: CivilDate(year: 2026, month: 9, day: 18)!)
+        defer { server.removeAllJobs() }
+        try await server.application().test(.router) { client in
+            try await client.execute(uri: "/api/offices", method: .get) { r in
+                let offices = try json(r.body)["offices"] as? [[String: Any]] ?? []
+                let days = try #require(offices.first { $0["name"] as? String == "龙岗行政服务大厅受理点" }?["days"] as? [[String: Any]])
+                let makeUp = try #require(days.first { $0["date"] as? String == "2026-09-20" })
+                #expect(makeUp["makeUpWorkday"] as? Bool == true)
+                #expect(makeUp["open"] as? Bool == true)
+                #expect(makeUp["odc"] as? Bool == true)
+                let national = try #require(days.first { $0["date"] as? String == "2026-10-01" })
+                #expect(national["open"] as? Bool == false)
+                #expect(national["holiday"] as? String == "国庆节")
+            }
+            try await client.execute(uri: "/offices", method: .get) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("调休上班"))
+                #expect(html.contains("国庆节"))
+            }
+        }
+    }
+}
+
 @Suite("Web: batches")
 struct BatchRouteTests {
     @Test("a batch with a bad row: its problem by row and column, the good rows made into one zip")
@@ -380,4 +407,37 @@ struct RefusalTests {
         #expect(!AccessPolicy.constantTimeEqual("abc", "abd"))
         #expect(!AccessPolicy.constantTimeEqual("abc", "abcd"))
     }
+}
+
+@Suite("Web: the render lane")
+struct RenderLaneTests {
+    @Test("a job that cannot start within the time limit is answered, not left waiting")
+    func timeLimit() async throws {
+        let lane = RenderLane(capacity: 4)
+        let hold = DispatchSemaphore(value: 0)
+        try lane.start { hold.wait() }
+        let start = Date()
+        await #expect(throws: LaneTimeout.self) { try await lane.run(timeout: 0.3) { 1 } }
+        #expect(Date().timeIntervalSince(start) < 2)
+        hold.signal()
+        #expect(try await lane.run(timeout: 5) { 2 } == 2)
+    }
+
+    @Test("jobs run one at a time, in order")
+    func serial() async throws {
+        let lane = RenderLane(capacity: 8)
+        let running = Counter()
+        async let a = lane.run(timeout: 5) { running.enter(); usleep(50_000); return running.leave() }
+        async let b = lane.run(timeout: 5) { running.enter(); usleep(50_000); return running.leave() }
+        let most = try await [a, b].max()
+        #expect(most == 1)
+    }
+}
+
+/// How many jobs ran at once, at most.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now = 0, most = 0
+    func enter() { lock.lock(); now += 1; most = max(most, now); lock.unlock() }
+    func leave() -> Int { lock.lock(); defer { lock.unlock() }; now -= 1; return most }
 }
