@@ -48,8 +48,10 @@ serve: build
 
 # Speed and memory, measured here and never in tests (see README, "Benchmarks").
 bench: deps
+	@./.ci/apt-ensure wrk curl
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(BIN)/certpack-bench
+	Tests/bench/web-bench.sh $(BIN)/certpack
 
 clean:
 	rm -rf .build

@@ -89,8 +89,8 @@ function addChange(values) {
 document.body.insertAdjacentHTML("beforeend",
   '<datalist id="change-items"><option value="单位名称"><option value="单位地址"><option value="法定代表人"><option value="经办人"></datalist>');
 
-$("#add-holder").addEventListener("click", () => { addHolder(); $("#holders-default").checked = false; syncVisibility(); });
-$("#add-change").addEventListener("click", () => addChange());
+$("#add-holder").addEventListener("click", () => { addHolder(); $("#holders-default").checked = false; syncVisibility(); check(); });
+$("#add-change").addEventListener("click", () => { addChange(); check(); });
 
 function syncVisibility() {
   const service = $('[data-path="service"]').value;
@@ -103,7 +103,13 @@ function syncVisibility() {
   const own = !$("#holders-default").checked;
   $("#holder-rows").hidden = !own;
   $("#add-holder").hidden = !own;
-  if (own && $$("#holder-rows .holder").length === 0) addHolder();
+  if (own && $$("#holder-rows .holder").length === 0) {
+    // the first holder starts as the legal representative, the default holder
+    const lr = {};
+    for (const el of $$('[data-path^="legalRepresentative."]')) lr[el.dataset.path.split(".")[1]] = el.value;
+    lr.title = "法定代表人";
+    addHolder(lr);
+  }
 }
 
 // ---- the draft: the form as the application model ----------------------------------------
