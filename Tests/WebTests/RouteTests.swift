@@ -441,3 +441,23 @@ final class Counter: @unchecked Sendable {
     func enter() { lock.lock(); now += 1; most = max(most, now); lock.unlock() }
     func leave() -> Int { lock.lock(); defer { lock.unlock() }; now -= 1; return most }
 }
+
+@Suite("Web: jobs")
+struct JobStoreTests {
+    @Test("each job's folder is its owner's only, and goes after its lifetime and at exit")
+    func lifetime() throws {
+        let store = try JobStore(lifetime: 3600)
+        let fm = FileManager.default
+        #expect((try fm.attributesOfItem(atPath: store.root.path)[.posixPermissions] as? Int) == 0o700)
+        let old = try store.create(), fresh = try store.create()
+        #expect((try fm.attributesOfItem(atPath: old.folder.path)[.posixPermissions] as? Int) == 0o700)
+        store.sweep(now: Date().addingTimeInterval(1800))
+        #expect(store.job(old.id) != nil)
+        store.sweep(now: Date().addingTimeInterval(3700))
+        #expect(store.job(old.id) == nil && store.job(fresh.id) == nil)
+        #expect(!fm.fileExists(atPath: old.folder.path))
+        _ = try store.create()
+        store.removeAll()
+        #expect(!fm.fileExists(atPath: store.root.path))
+    }
+}
