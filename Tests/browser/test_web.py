@@ -89,6 +89,11 @@ class Page:
             self.shot("failed")
             raise AssertionError(f"timed out waiting for: {what}")
 
+    def console_errors(self):
+        """The browser's console errors (a CSP violation shows there), the favicon's 404 aside."""
+        return [e["message"] for e in self.d.get_log("browser")
+                if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+
     def shot(self, name):
         path = os.path.join(self.out, f"{name}.png")
         # the whole page, not just the window
@@ -218,6 +223,7 @@ def main():
         for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000",
                   "--lang=zh-CN", "--no-first-run", "--disable-extensions"]:
             opts.add_argument(a)
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         opts.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
         driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=opts)
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
@@ -225,6 +231,8 @@ def main():
         apply_page(p, base, downloads)
         batch_page(p, base, downloads, work)
         offices_page(p, base)
+        errors = p.console_errors()
+        assert not errors, f"console errors: {errors}"
         print("browser test: ok")
     finally:
         if driver:
