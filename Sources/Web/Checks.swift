@@ -63,7 +63,11 @@ enum Checks {
     }
 
     /// The value as the CLI's model expects it, by the field's last key.
+    /// Names, addresses and 变更事项 keep their full-width characters (a company name's （） must match
+    /// the business licence); codes, numbers, dates and e-mail are made half-width.
     static func normalize(key: String, _ value: String) -> String {
+        let codeLike: Set<String> = ["uscc", "idNumber", "serial", "postcode", "mobile", "phone", "email", "time", "date", "applicationDate"]
+        guard codeLike.contains(key) else { return value.trimmingCharacters(in: .whitespacesAndNewlines) }
         let trimmed = halfWidth(value).trimmingCharacters(in: .whitespacesAndNewlines)
         let compact = trimmed.filter { !$0.isWhitespace }
         switch key {
@@ -87,8 +91,7 @@ enum Checks {
             if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
                let date = CivilDate(year: y, month: m, day: d) { return date.description }
             return compact
-        case "phone": return trimmed
-        default: return trimmed
+        default: return trimmed  // phone: spaces inside stay (0755-2655 8800)
         }
     }
 

@@ -14,6 +14,8 @@ struct LaneTimeout: Error, Sendable {}
 final class RenderLane: @unchecked Sendable {
     let capacity: Int
     private let queue = DispatchQueue(label: "certpack.web.render")
+    /// The clock of the time limits, apart from the lane so a busy lane never delays it.
+    private let clock = DispatchQueue(label: "certpack.web.deadlines", qos: .userInitiated)
     private let lock = NSLock()
     private var pending = 0
 
@@ -44,7 +46,7 @@ final class RenderLane: @unchecked Sendable {
                     guard !once.isDone, DispatchTime.now() < deadline else { once.resume(.failure(LaneTimeout())); return }
                     once.resume(Result { try work() })
                 }
-                DispatchQueue.global().asyncAfter(deadline: deadline) { once.resume(.failure(LaneTimeout())) }
+                clock.asyncAfter(deadline: deadline) { once.resume(.failure(LaneTimeout())) }
             }
         } onCancel: {
             once.resume(.failure(CancellationError()))
