@@ -103,15 +103,19 @@ public struct WebServer: Sendable {
     }
 
     /// The Hummingbird application (tests drive it with HummingbirdTesting).
-    public func application() -> some ApplicationProtocol {
+    /// `onRunning` is called once the port is bound.
+    public func application(onRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
         Hummingbird.Application(router: router(),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certpack"),
-                    onServerRunning: { [logger, startURL] _ in logger.notice("certpack serve: \(startURL)") },
+                    onServerRunning: { [logger, startURL] _ in
+                        logger.notice("certpack serve: \(maskToken(startURL))")
+                        onRunning()
+                    },
                     logger: logger)
     }
 
     /// Serves until SIGINT/SIGTERM; every job's files are removed at exit.
-    public func run() async throws {
+    public func run(onRunning: @escaping @Sendable () -> Void = {}) async throws {
         let sweeper = Task { [jobs] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 60 * 1_000_000_000)
@@ -119,9 +123,15 @@ public struct WebServer: Sendable {
             }
         }
         defer { sweeper.cancel(); jobs.removeAll() }
-        try await application().runService()
+        try await application(onRunning: onRunning).runService()
     }
 
     /// Removes every job's files now (at exit; tests).
     public func removeAllJobs() { jobs.removeAll() }
+}
+
+/// The token kept out of log files (it is printed once, on the terminal).
+func maskToken(_ url: String) -> String {
+    guard let r = url.range(of: "?token=") else { return url }
+    return url[..<r.upperBound] + "…"
 }

@@ -43,14 +43,16 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("无法启动网页服务：\(error)")
         }
-        print("CertPack 网页版已启动，请在浏览器中打开：")
-        print("  \(server.startURL)")
-        if server.configuration.token != nil {
-            print("（网址含访问令牌，请只发给需要使用的同事；按 Ctrl-C 停止，临时文件随之删除）")
-        } else {
-            print("（仅本机可访问；按 Ctrl-C 停止，临时文件随之删除）")
+        let url = server.startURL, token = server.configuration.token != nil
+        let banner: @Sendable () -> Void = {
+            print("CertPack 网页版已启动，请在浏览器中打开：")
+            print("  \(url)")
+            print(token ? "（网址含访问令牌，请只发给需要使用的同事；按 Ctrl-C 停止，临时文件随之删除）"
+                        : "（仅本机可访问；按 Ctrl-C 停止，临时文件随之删除）")
+            fflush(nil)  // the address shows at once even when stdout is a pipe
         }
-        fflush(nil)  // the address shows at once even when stdout is a pipe
-        try await server.run()
+        do { try await server.run(onRunning: banner) } catch {
+            throw CLIFailure("网页服务出错（\(host):\(port)）：\(error)。端口被占用时请换一个：--port 8081")
+        }
     }
 }

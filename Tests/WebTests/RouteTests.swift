@@ -105,6 +105,26 @@ struct ApplicationRouteTests {
         }
     }
 
+    @Test("problems inside lists name their row: 变更事项 and holders")
+    func listProblems() async throws {
+        let server = try await makeServer()
+        defer { server.removeAllJobs() }
+        var draft = try exampleDraft()
+        draft["service"] = "change"
+        draft["existingCertificate"] = ["serial": "SZCA20250001234"]
+        draft["change"] = ["items": [["item": "单位名称", "from": "旧名", "to": ""]]]
+        let person = ["name": "陈美玲", "idType": "居民身份证", "idNumber": "44030619870412024X", "mobile": "13700008888", "title": "主治医师"]
+        draft["holders"] = [person, person]
+        let body = try jsonBuffer(draft)
+        try await server.application().test(.router) { client in
+            try await client.execute(uri: "/api/check", method: .post, headers: sameOrigin, body: body) { r in
+                let fields = (try json(r.body)["problems"] as? [[String: String]] ?? []).compactMap { $0["field"] }
+                #expect(fields.contains("change.items[0].to"))
+                #expect(fields.contains("holders[1].idNumber"))
+            }
+        }
+    }
+
     @Test("申请材料.pdf is a valid A4 PDF holding the typed values")
     func pdfDownload() async throws {
         let server = try await makeServer()
