@@ -315,6 +315,8 @@ struct RefusalTests {
                 #expect(String(buffer: r.body).contains("需要访问令牌"))
             }
             try await client.execute(uri: "/?token=wrong", method: .get) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/api/offices", method: .get) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/static/app.css", method: .get) { r in #expect(r.status == .ok) }  // no data in it
             let cookie = try await client.execute(uri: "/?token=\(token)", method: .get) { r in
                 #expect(r.status == .seeOther)
                 #expect(r.headers[.location] == "/")
