@@ -253,6 +253,7 @@ function renderChecklist(c) {
   box.innerHTML = "";
   box.append(el("h2", "", "办理清单"));
   if (!c) { box.append(el("p", "muted", "填写业务与证书后显示。")); return; }
+  if (c.organization) box.append(el("p", "org", c.organization));
   box.append(el("p", "lead", `${c.serviceLabel} · ${c.channel === "online" ? "网上办理" : "现场办理"}`));
   const certs = el("ul", "certs");
   for (const k of c.certificates) certs.append(el("li", "", `${k.label} ${k.years} 年${k.holders ? ` × ${k.holders} 人` : ""}`));
@@ -343,6 +344,7 @@ async function download(url, name, button) {
 
 $("#btn-pdf").addEventListener("click", e => download("/api/pdf", "申请材料.pdf", e.target));
 $("#btn-md").addEventListener("click", e => download("/api/checklist.md", "清单.md", e.target));
+$("#btn-print").addEventListener("click", () => window.print());  // the print stylesheet keeps only the checklist
 $("#btn-yaml").addEventListener("click", e => download("/api/yaml", "申请数据.yaml", e.target));
 
 $("#btn-preview").addEventListener("click", async e => {
