@@ -5,9 +5,14 @@ SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
 DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev libqpdf-dev zlib1g-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
+# The browser test of `certpack serve`: Debian's chromium and its driver, selenium from PyPI.
+DEB_BROWSER := chromium chromium-driver
+PYTHON     ?= python3
+HOST       ?= 127.0.0.1
+PORT       ?= 8080
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build demo test bench clean
+.PHONY: all deps test-deps build demo test browser-test serve bench clean
 
 all: build
 
@@ -16,8 +21,9 @@ deps:
 	@./.ci/apt-ensure $(DEB_BUILD)
 
 test-deps: deps
-	@./.ci/apt-ensure $(DEB_TEST)
-	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q openpyxl
+	@./.ci/apt-ensure $(DEB_TEST) $(DEB_BROWSER)
+	@$(PYTHON) -c 'import openpyxl' 2>/dev/null || $(PYTHON) -m pip install -q openpyxl
+	@$(PYTHON) -c "import selenium" 2>/dev/null || $(PYTHON) -m pip install -q "selenium>=4.10"
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack
@@ -30,11 +36,23 @@ demo: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory browser-test
+
+# A real browser on the web page: chromium headless, driven by selenium, against `certpack serve`
+# on a free loopback port (the debug build made above). Screenshots land in Output/browser/.
+browser-test:
+	$(PYTHON) Tests/browser/test_web.py --certpack "$$($(SWIFT) build --show-bin-path)/certpack" --out Output/browser
+
+# The web page on this computer, opening with the example applicant filled in (批量: Examples/batch.csv).
+serve: build
+	$(BIN)/certpack serve --host $(HOST) --port $(PORT) --example Examples/new-odc-personal.yaml
 
 # Speed and memory, measured here and never in tests (see README, "Benchmarks").
 bench: deps
+	@./.ci/apt-ensure wrk curl
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(BIN)/certpack-bench
+	Tests/bench/web-bench.sh $(BIN)/certpack
 
 clean:
 	rm -rf .build

@@ -14,6 +14,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
@@ -43,9 +46,18 @@ let package = Package(
         .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CQPDF"]),
         // Form templates bound to applications, laid out through Typeset; packs.
         .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
+        // certpack serve: the web page — routes, jobs, HTML from Templates/web/.
+        .target(name: "Web", dependencies: [
+            "Rules", "Input", "Forms", "Typeset",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(
             name: "certpack",
-            dependencies: ["Rules", "Input", "Forms", "Typeset", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Rules", "Input", "Forms", "Typeset", "Web", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
@@ -54,5 +66,11 @@ let package = Package(
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
         .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Rules",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
     ]
 )

@@ -1,0 +1,350 @@
+import Forms
+import Foundation
+import Hummingbird
+import Input
+import Rules
+import ZIPFoundation
+
+/// The pages and endpoints of `certpack serve`.
+struct Routes: Sendable {
+    let server: WebServer
+    var resources: WebResources { server.resources }
+    var config: WebServer.Configuration { server.configuration }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in try page("apply", active: "apply", extra: applyContext()) }
+        router.get("/batch") { _, _ in try page("batch", active: "batch", extra: ["rowLimit": config.rowLimit, "uploadMB": config.uploadLimit / 1_048_576]) }
+        router.get("/offices") { _, _ in try page("offices", active: "offices", extra: officesContext()) }
+        router.get("/static/:file") { _, context in try staticFile(context.parameters.require("file")) }
+
+        router.post("/api/field") { request, _ in try await field(request) }
+        router.post("/api/check") { request, _ in try await checkDraft(request) }
+        router.post("/api/pdf") { request, _ in try await pdf(request) }
+        router.post("/api/preview") { request, _ in try await preview(request) }
+        router.get("/jobs/:id/:file") { _, context in try previewPage(context.parameters.require("id"), context.parameters.require("file")) }
+        router.post("/api/checklist.md") { request, _ in try await checklistMarkdown(request) }
+        router.post("/api/yaml") { request, _ in try await exportYAML(request) }
+        router.post("/api/import") { request, _ in try await importFile(request) }
+
+        router.get("/batch/template.csv") { _, _ in
+            let t = Checks.batchTemplate
+            return Answer.download(t.data, name: t.name, type: "text/csv; charset=utf-8")
+        }
+        router.post("/api/batch") { request, _ in try await uploadBatch(request) }
+        router.post("/api/batch/:id/run") { _, context in try runBatch(context.parameters.require("id")) }
+        router.get("/api/batch/:id") { _, context in try batchStatus(context.parameters.require("id")) }
+        router.get("/batch/:id/download.zip") { _, context in try downloadZip(context.parameters.require("id")) }
+        router.get("/api/offices") { _, _ in Answer.json(officesJSON()) }
+        router.get("/api/example") { _, _ in
+            guard let data = server.exampleJSON else { throw HTTPError(.notFound) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+
+    // MARK: - Pages
+
+    func page(_ name: String, active: String, extra: [String: Any]) throws -> Response {
+        var context: [String: Any] = ["nav": [
+            ["href": "/", "label": "申请", "active": active == "apply"],
+            ["href": "/batch", "label": "批量", "active": active == "batch"],
+            ["href": "/offices", "label": "受理点", "active": active == "offices"],
+        ], "today": config.today().description]
+        for (k, v) in extra { context[k] = v }
+        guard let html = server.pages.render(context, withTemplate: name) else { throw HTTPError(.notFound) }
+        return Answer.html(html)
+    }
+
+    func applyContext() -> [String: Any] {
+        [
+            "services": Service.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+            "channels": Channel.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+            "idTypes": IDType.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+            "offices": resources.catalog.offices.map { ["value": $0.name, "label": $0.name] },
+            "personalYears": (1...5).map { ["value": $0, "label": "\($0) 年"] },
+            "hasExample": server.exampleJSON != nil,
+        ]
+    }
+
+    func officesContext() -> [String: Any] {
+        let days = Checks.officeDays(resources: resources, start: config.today(), days: 30)
+        let offices = resources.catalog.offices
+        // Mustache shows a section for a present key: absent keys, not empty strings, hide it.
+        let rows: [[String: Any]] = (0..<30).map { n in
+            let first = days[0].days[n]
+            var row: [String: Any] = [
+                "date": first.date, "weekday": first.weekday, "makeUp": first.makeUp,
+                "weekend": first.weekday == "周六" || first.weekday == "周日",
+                "cells": days.map { d -> [String: Any] in
+                    let v = d.days[n]
+                    let status = !v.open ? "休息" : (v.odc ? "开放 · 可办ODC" : "开放 · 仅机构个人证书")
+                    // The hours are in the header: a closed day says why only when it is a holiday.
+                    let notes = (v.open || v.holiday != nil) ? v.notes.filter { !$0.contains("调休上班日") } : []
+                    var cell: [String: Any] = ["status": status, "cls": !v.open ? "closed" : (v.odc ? "open" : "partial")]
+                    if !notes.isEmpty { cell["why"] = notes.joined(separator: "；") }
+                    return cell
+                },
+            ]
+            if let h = first.holiday { row["holiday"] = h }
+            return row
+        }
+        return [
+            "offices": offices.map { ["name": $0.name, "address": $0.address, "hours": $0.hours] },
+            "rows": rows, "from": days.first?.days.first?.date ?? "", "to": days.first?.days.last?.date ?? "",
+        ]
+    }
+
+    func officesJSON() -> [String: Any] {
+        let days = Checks.officeDays(resources: resources, start: config.today(), days: 30)
+        return ["offices": days.map { d in
+            ["name": d.office.name, "address": d.office.address, "hours": d.office.hours,
+             "days": d.days.map { v in
+                 ["date": v.date, "weekday": v.weekday, "open": v.open, "odc": v.odc, "makeUpWorkday": v.makeUp,
+                  "holiday": v.holiday ?? NSNull(), "notes": v.notes] as [String: Any]
+             }] as [String: Any]
+        }]
+    }
+
+    /// `Templates/web/static/<file>`: only plain names of the folder, with their type.
+    func staticFile(_ name: String) throws -> Response {
+        let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png"]
+        guard !name.hasPrefix("."), !name.contains("/"), !name.contains("\\"),
+              let type = types[(name as NSString).pathExtension.lowercased()],
+              let data = FileManager.default.contents(atPath: resources.webFolder.appendingPathComponent("static").appendingPathComponent(name).path)
+        else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: - Reading requests
+
+    /// The body, at most the upload limit; a larger one is refused in Chinese.
+    func body(_ request: Request) async throws -> Data {
+        let limit = config.uploadLimit
+        let tooLarge = WebRefusal(status: .contentTooLarge, message: "文件太大：最大 \(limit / 1_048_576) MB。请拆成几个文件分批上传。")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: limit) } catch { throw tooLarge }
+        return Data(buffer.readableBytesView)
+    }
+
+    func jsonBody(_ request: Request) async throws -> [String: Any] {
+        let data = try await body(request)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw WebRefusal(status: .badRequest, message: "请求内容不是有效的 JSON。")
+        }
+        return object
+    }
+
+    func problemsJSON(_ problems: [FieldProblem]) -> [[String: String]] {
+        problems.map { ["field": $0.field, "message": $0.message] }
+    }
+
+    // MARK: - One application
+
+    func field(_ request: Request) async throws -> Response {
+        let body = try await jsonBody(request)
+        guard let field = body["field"] as? String, let value = body["value"] as? String else {
+            throw WebRefusal(status: .badRequest, message: "缺少 field 或 value。")
+        }
+        let context = (body["context"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        let r = Checks.checkField(field, value: value, context: context, resources: resources)
+        return Answer.json(["field": field, "value": r.value, "problem": r.problem.map { $0 as Any } ?? NSNull()])
+    }
+
+    func checkDraft(_ request: Request) async throws -> Response {
+        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today())
+        var out: [String: Any] = [
+            "application": result.normalized,
+            "problems": problemsJSON(result.problems),
+            "renderable": result.renderable,
+        ]
+        if let c = result.checklist, let json = Checks.checklistJSON(c) { out["checklist"] = json }
+        return Answer.json(out)
+    }
+
+    /// The checked application, or a 422 naming every problem: nothing invalid is rendered.
+    func renderable(_ request: Request) async throws -> (Rules.Application, DraftCheck) {
+        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today())
+        guard let app = result.application, result.renderable else {
+            throw Unrenderable(problems: result.problems)
+        }
+        return (app, result)
+    }
+
+    struct Unrenderable: Error { var problems: [FieldProblem] }
+
+    func unrenderable(_ e: Unrenderable) -> Response {
+        Answer.json(["error": "数据有误，未生成：请先改正标红的项目。", "problems": problemsJSON(e.problems)], status: .unprocessableContent)
+    }
+
+    /// A layout error (a value too long for its box, a character no font has) as a page problem.
+    func layoutRefusal(_ error: Error) -> Response {
+        Answer.json(["error": "无法排版：\(error)", "problems": [["field": "", "message": "\(error)"]]], status: .unprocessableContent)
+    }
+
+    func pdf(_ request: Request) async throws -> Response {
+        let app: Rules.Application
+        do { app = try await renderable(request).0 } catch let e as Unrenderable { return unrenderable(e) }
+        let job = try server.jobs.create()
+        defer { server.jobs.remove(job.id) }
+        let resources = self.resources, folder = job.folder
+        let made: (url: URL, pages: Int)
+        do {
+            made = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.pdf(app, resources: resources, folder: folder) }
+        } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() } catch { return layoutRefusal(error) }
+        guard let data = FileManager.default.contents(atPath: made.url.path) else { throw HTTPError(.internalServerError) }
+        server.logger.info("pdf: \(app.organization.uscc) \(made.pages) pages")
+        return Answer.download(data, name: "申请材料.pdf", type: "application/pdf")
+    }
+
+    func preview(_ request: Request) async throws -> Response {
+        if let previous = request.uri.queryParameters["previous"].map(String.init) { server.jobs.remove(previous) }
+        let app: Rules.Application
+        do { app = try await renderable(request).0 } catch let e as Unrenderable { return unrenderable(e) }
+        let job = try server.jobs.create()
+        let resources = self.resources, folder = job.folder.appendingPathComponent("preview")
+        let urls: [URL]
+        do {
+            urls = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.previews(app, resources: resources, folder: folder, dpi: 72) }
+        } catch {
+            server.jobs.remove(job.id)
+            if error is LaneBusy || error is LaneTimeout { throw error }
+            return layoutRefusal(error)
+        }
+        return Answer.json(["job": job.id, "pages": urls.map { "/jobs/\(job.id)/\($0.lastPathComponent)" }])
+    }
+
+    func previewPage(_ id: String, _ file: String) throws -> Response {
+        guard let job = server.jobs.job(id), file.hasPrefix("page-"), file.hasSuffix(".png"),
+              file.dropFirst(5).dropLast(4).allSatisfy(\.isNumber),
+              let data = FileManager.default.contents(atPath: job.folder.appendingPathComponent("preview").appendingPathComponent(file).path)
+        else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func checklistMarkdown(_ request: Request) async throws -> Response {
+        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today())
+        guard result.renderable, let checklist = result.checklist else {
+            return unrenderable(Unrenderable(problems: result.problems))
+        }
+        return Answer.download(Data(Checks.markdown(checklist).utf8), name: "清单.md", type: "text/markdown; charset=utf-8")
+    }
+
+    func exportYAML(_ request: Request) async throws -> Response {
+        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today())
+        guard let app = result.application else { return unrenderable(Unrenderable(problems: result.problems)) }
+        // An application with problems may still be saved, to finish later (the CLI reports them too).
+        return Answer.download(Data(try Checks.yaml(app).utf8), name: "申请数据.yaml", type: "application/yaml; charset=utf-8")
+    }
+
+    func importFile(_ request: Request) async throws -> Response {
+        let name = request.uri.queryParameters["name"].map(String.init) ?? "申请数据.yaml"
+        let data = try await body(request)
+        guard let text = String(data: data, encoding: .utf8) else {
+            return Answer.json(["error": "\(name)：不是 UTF-8 文本。"], status: .unprocessableContent)
+        }
+        do {
+            let draft = try Checks.importFile(text, name: name)
+            return Answer.json(["application": draft])
+        } catch {
+            return Answer.json(["error": "\(error)"], status: .unprocessableContent)
+        }
+    }
+
+    // MARK: - Batches
+
+    func uploadBatch(_ request: Request) async throws -> Response {
+        let name = request.uri.queryParameters["name"].map(String.init) ?? "批量.csv"
+        let ext = (name as NSString).pathExtension.lowercased()
+        guard Checks.batchExtensions.contains(ext) else {
+            let hint = ext == "xlsx" || ext == "xls"
+                ? "暂不支持 Excel 工作簿（.\(ext)）：请在 Excel 中「另存为」→「CSV UTF-8（逗号分隔）」后上传。"
+                : "只能上传 .csv（或 YAML/JSON 列表）文件。"
+            return Answer.json(["error": "\(name)：\(hint)"], status: .unsupportedMediaType)
+        }
+        let data = try await body(request)
+        let job = try server.jobs.create()
+        let upload = job.folder.appendingPathComponent("upload.\(ext)")
+        try data.write(to: upload)
+        let records: [BatchRecord]
+        do { records = try Checks.readBatch(upload, resources: resources) } catch {
+            server.jobs.remove(job.id)
+            let message = "\(error)".replacingOccurrences(of: upload.path, with: name)
+            return Answer.json(["error": message], status: .unprocessableContent)
+        }
+        try? FileManager.default.removeItem(at: upload)
+        if records.count > config.rowLimit {
+            server.jobs.remove(job.id)
+            return Answer.json(["error": "\(name)：共 \(records.count) 家单位，超过每次上限 \(config.rowLimit) 家。请拆成几个文件分批上传。"], status: .contentTooLarge)
+        }
+        if records.isEmpty {
+            server.jobs.remove(job.id)
+            return Answer.json(["error": "\(name)：没有数据行（第 1 行是表头，从第 2 行起每行一家单位）。"], status: .unprocessableContent)
+        }
+        job.batch = BatchState(fileName: name, records: records)
+        let problems: [[String: Any]] = records.flatMap { r in
+            r.issues.map { ["line": $0.line, "unit": $0.unit, "column": $0.column, "message": $0.message, "name": r.name] as [String: Any] }
+        }
+        let good = records.filter(\.isValid).count
+        server.logger.info("batch upload: \(records.count) organisations, \(good) valid")
+        return Answer.json(["job": job.id, "file": name, "total": records.count, "good": good,
+                            "bad": records.count - good, "problems": problems])
+    }
+
+    func runBatch(_ id: String) throws -> Response {
+        guard let job = server.jobs.job(id), let state = job.batch else { throw HTTPError(.notFound) }
+        guard state.phase == .checked else { return Answer.json(["phase": state.phase.rawValue]) }
+        // Every record goes to the engine: the bad ones are skipped there and still listed in 汇总.
+        let records = state.records
+        guard records.contains(where: \.isValid) else {
+            return Answer.json(["error": "没有可生成的单位：请先改正表格中的问题。"], status: .unprocessableContent)
+        }
+        job.updateBatch { $0.phase = .queued; $0.total = records.count }
+        let resources = self.resources, logger = server.logger
+        do {
+            try server.lane.start {
+                job.updateBatch { $0.phase = .running }
+                let out = job.folder.appendingPathComponent("out", isDirectory: true)
+                do {
+                    let summary = try Checks.runBatch(records, resources: resources, output: out) { done, total in
+                        job.updateBatch { $0.done = done; $0.total = total }
+                    }
+                    let zip = job.folder.appendingPathComponent("batch.zip")
+                    try FileManager.default.zipItem(at: out, to: zip, shouldKeepParent: false, compressionMethod: .deflate)
+                    try? FileManager.default.removeItem(at: out)
+                    job.updateBatch {
+                        $0.phase = .done; $0.written = summary.written; $0.feeTotal = summary.feeTotal
+                        $0.failedRows = summary.lines.filter { !$0.problems.isEmpty }.map { ($0.line, $0.name, $0.problems) }
+                    }
+                    logger.info("batch done: \(summary.written) packs")
+                } catch {
+                    job.updateBatch { $0.phase = .failed; $0.message = "生成失败：\(error)" }
+                    logger.error("batch failed: \(error)")
+                }
+            }
+        } catch is LaneBusy {
+            job.updateBatch { $0.phase = .checked }
+            throw LaneBusy()
+        }
+        return Answer.json(["phase": "queued", "total": records.count])
+    }
+
+    func batchStatus(_ id: String) throws -> Response {
+        guard let state = server.jobs.job(id)?.batch else { throw HTTPError(.notFound) }
+        var out: [String: Any] = ["phase": state.phase.rawValue, "done": state.done, "total": state.total,
+                                  "written": state.written, "feeTotal": state.feeTotal]
+        if let m = state.message { out["error"] = m }
+        if state.phase == .done { out["download"] = "/batch/\(id)/download.zip" }
+        out["failed"] = state.failedRows.map { ["line": $0.line, "name": $0.name, "message": $0.message] as [String: Any] }
+        return Answer.json(out)
+    }
+
+    /// The zip, once: the job's files are deleted as soon as it is read.
+    func downloadZip(_ id: String) throws -> Response {
+        guard let job = server.jobs.job(id), job.batch?.phase == .done,
+              let data = FileManager.default.contents(atPath: job.folder.appendingPathComponent("batch.zip").path)
+        else { throw HTTPError(.notFound) }
+        server.jobs.remove(id)
+        return Answer.download(data, name: "批量申请材料-\(config.today()).zip", type: "application/zip")
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import Logging
+import Mustache
+import Rules
+
+/// The server's limits: uploads, rows, time and the render queue.
+public enum WebLimits {
+    /// Largest upload accepted (a batch file, an application file).
+    public static let uploadBytes = 20 * 1_048_576
+    /// Organisations accepted in one uploaded batch.
+    public static let batchRows = 500
+}
+
+/// `certpack serve`: the web page for clerks, built from the same Rules / Forms / Typeset code as the CLI.
+public struct WebServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// The access token; generated when the host is not loopback and none is given.
+        public var token: String?
+        /// `--templates`, else found as the CLI finds it.
+        public var templates: String?
+        /// Render jobs (running + waiting) the lane holds before answering 503.
+        public var queueCapacity: Int
+        /// Longest time a request may take before it is answered 503.
+        public var requestTimeLimit: Double
+        public var uploadLimit: Int
+        public var rowLimit: Int
+        /// How long a job's files are kept when nobody downloads them.
+        public var jobLifetime: TimeInterval
+        /// Today in Asia/Shanghai (a fixed day in tests).
+        public var today: @Sendable () -> CivilDate
+        /// An application file (YAML/JSON) the 申请 page opens with.
+        public var example: String?
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, templates: String? = nil,
+                    queueCapacity: Int = 8, requestTimeLimit: Double = 60, uploadLimit: Int = WebLimits.uploadBytes,
+                    rowLimit: Int = WebLimits.batchRows, jobLifetime: TimeInterval = 3600,
+                    today: @escaping @Sendable () -> CivilDate = WebServer.shanghaiToday, example: String? = nil) {
+            self.host = host; self.port = port; self.token = token; self.templates = templates
+            self.queueCapacity = queueCapacity; self.requestTimeLimit = requestTimeLimit
+            self.uploadLimit = uploadLimit; self.rowLimit = rowLimit; self.jobLifetime = jobLifetime; self.today = today
+            self.example = example
+        }
+
+        /// Loopback binds need no token: only this computer can connect.
+        public var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) }
+    }
+
+    public let configuration: Configuration
+    let resources: WebResources
+    let jobs: JobStore
+    let lane: RenderLane
+    let pages: MustacheLibrary
+    let logger: Logger
+    /// The example's draft as JSON, when `example` was given.
+    let exampleJSON: Data?
+
+    /// Loads the catalog, fonts, form templates and pages. A non-loopback host without a token gets
+    /// a generated one (`configuration.token` tells which).
+    public init(_ configuration: Configuration, logger: Logger? = nil) async throws {
+        var config = configuration
+        if !config.isLoopback && (config.token ?? "").isEmpty { config.token = randomHex(bytes: 16) }
+        if config.token?.isEmpty == true { config.token = nil }
+        self.configuration = config
+        resources = try WebResources.load(templates: config.templates)
+        jobs = try JobStore(lifetime: config.jobLifetime)
+        lane = RenderLane(capacity: config.queueCapacity)
+        pages = try await MustacheLibrary(directory: resources.webFolder.path)
+        exampleJSON = try config.example.map { path in
+            let app = try ApplicationLoader.load(url: URL(fileURLWithPath: path))
+            return try JSONSerialization.data(withJSONObject: ["application": try Checks.draft(app)])
+        }
+        self.logger = logger ?? Logger(label: "certpack.web") { MaskingLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
+    }
+
+    /// Today in Asia/Shanghai.
+    public static let shanghaiToday: @Sendable () -> CivilDate = {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// The address to open, with the token when there is one.
+    public var startURL: String {
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let shown = host == "0.0.0.0" ? (ProcessInfo.processInfo.hostName) : host
+        return "http://\(shown):\(configuration.port)/" + (configuration.token.map { "?token=\($0)" } ?? "")
+    }
+
+    /// The router with every page and endpoint, behind the guard (token, origin, limits, headers).
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // The log is outermost so that refusals are logged too (the guard turns every error into an answer).
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: GuardMiddleware(policy: AccessPolicy(token: configuration.token, port: configuration.port,
+                                                                     loopback: configuration.isLoopback),
+                                               timeLimit: configuration.requestTimeLimit))
+        Routes(server: self).register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application (tests drive it with HummingbirdTesting).
+    /// `onRunning` is called once the port is bound.
+    public func application(onRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
+        Hummingbird.Application(router: router(),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certpack"),
+                    onServerRunning: { [logger, startURL] _ in
+                        logger.notice("certpack serve: \(maskToken(startURL))")
+                        onRunning()
+                    },
+                    logger: logger)
+    }
+
+    /// Serves until SIGINT/SIGTERM; every job's files are removed at exit.
+    public func run(onRunning: @escaping @Sendable () -> Void = {}) async throws {
+        let sweeper = Task { [jobs] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 60 * 1_000_000_000)
+                jobs.sweep()
+            }
+        }
+        defer { sweeper.cancel(); jobs.removeAll() }
+        try await application(onRunning: onRunning).runService()
+    }
+
+    /// Removes every job's files now (at exit; tests).
+    public func removeAllJobs() { jobs.removeAll() }
+}
+
+/// The token kept out of log files (it is printed once, on the terminal).
+func maskToken(_ url: String) -> String {
+    guard let r = url.range(of: "?token=") else { return url }
+    return url[..<r.upperBound] + "…"
+}
