@@ -5,10 +5,11 @@ import Rules
 import Typeset
 import Yams
 
-// The one place where the web page meets Rules, Input and Forms. Every check shown on the page is
-// Rules' own (`Validator`, `Checklist.make`), every page is Forms' own (`Pack`), every batch row is
-// read by Input's `BatchInput`: the page never holds a second copy of a rule. When the normaliser
-// (issue 10), the in-memory preflight and .xlsx input land, only this file needs rewiring.
+// The one place where the web page meets Rules, Input and Forms. Every value is cleaned by Rules'
+// `Normaliser` (as YAML, CSV and .xlsx are), every check is the run's own (`Preflight`: the data
+// checks, the checklist rules and the layout in memory), every page is Forms' own (`Pack`), every
+// batch is read by Input's `BatchInput` and made by Forms' `BatchRun`: the page never holds a second
+// copy of a rule.
 
 /// A form as the page sends it: the application model as JSON, possibly incomplete.
 typealias Draft = [String: Any]
@@ -38,6 +39,8 @@ struct WebResources: Sendable {
     var catalog: Catalog
     var fonts: FontBook
     var library: FormLibrary
+    /// See `WebServer.Configuration.batchWorker`.
+    var batchWorker: [String]?
 
     static func load(templates explicit: String?) throws -> WebResources {
         let dir = try TemplatesLocator.locate(explicit: explicit)
@@ -51,48 +54,24 @@ struct WebResources: Sendable {
 }
 
 enum Checks {
-    // MARK: - Normalising (stand-in for issue 10's normaliser; rewire here when it lands)
+    // MARK: - Normalising (Rules' Normaliser, the one every entry path goes through)
 
-    /// Full-width ASCII (ＡＢＣ１２３：) and the ideographic space made half-width.
-    static func halfWidth(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { u in
-            if (0xFF01...0xFF5E).contains(u.value) { return Unicode.Scalar(u.value - 0xFEE0)! }
-            if u.value == 0x3000 { return " " }
-            return u
-        }))
-    }
-
-    /// The value as the CLI's model expects it, by the field's last key.
-    /// Names, addresses and 变更事项 keep their full-width characters (a company name's （） must match
-    /// the business licence); codes, numbers, dates and e-mail are made half-width.
+    /// The value as the CLI's model expects it, by the field's key (`mobile`, `idNumber`, `name`…).
+    /// Dates and times are also put in the model's form (2026/12/7 → 2026-12-07, 9:30 → 09:30), as
+    /// the CSV reader does.
     static func normalize(key: String, _ value: String) -> String {
-        let codeLike: Set<String> = ["uscc", "idNumber", "serial", "postcode", "mobile", "phone", "email", "time", "date", "applicationDate"]
-        guard codeLike.contains(key) else { return value.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let trimmed = halfWidth(value).trimmingCharacters(in: .whitespacesAndNewlines)
-        let compact = trimmed.filter { !$0.isWhitespace }
+        let v = Normaliser.normalise(value, kind: Normaliser.kind(ofField: key))
         switch key {
-        case "uscc", "idNumber": return compact.uppercased()
-        case "serial", "postcode": return compact
-        case "mobile":
-            var m = compact.replacingOccurrences(of: "-", with: "")
-            if m.hasPrefix("+86") { m.removeFirst(3) } else if m.count == 13, m.hasPrefix("86") { m.removeFirst(2) }
-            return m
-        case "email": return compact
         case "time":
-            // 9:30 → 09:30, 9点30 stays as typed (the check says what is expected)
-            let parts = compact.split(separator: ":", omittingEmptySubsequences: false)
-            if parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), parts[1].count == 2 {
-                return String(format: "%02d:%02d", h, m)
-            }
-            return compact
+            let parts = v.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), parts[1].count == 2 { return String(format: "%02d:%02d", h, m) }
         case "date", "applicationDate":
-            // 2026/12/7 → 2026-12-07
-            let parts = compact.split(whereSeparator: { "-/.".contains($0) })
+            let parts = v.split(whereSeparator: { "-/.".contains($0) })
             if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
                let date = CivilDate(year: y, month: m, day: d) { return date.description }
-            return compact
-        default: return trimmed  // phone: spaces inside stay (0755-2655 8800)
+        default: break
         }
+        return v
     }
 
     /// Normalises every string of a draft, recursively, and drops what the model takes as absent.
@@ -126,8 +105,12 @@ enum Checks {
         } catch {
             return DraftCheck(normalized: normalized, problems: [FieldProblem(field: "", message: "表单无法读取：\(error)")])
         }
-        var problems = Validator.validate(app, catalog: resources.catalog).map { FieldProblem(field: $0.field, message: $0.message) }
-        var checklist: Checklist?
+        // The run's own checks: data, checklist rules, fonts and the whole layout (in memory).
+        let preflight = Preflight.run(app, catalog: resources.catalog, fonts: resources.fonts, library: resources.library,
+                                      date: app.visit?.date ?? today)
+        var problems = preflight.problems.map { FieldProblem(field: $0.field, message: $0.message) }
+        var checklist: Checklist? = preflight.checklist
+        if checklist != nil { return DraftCheck(normalized: normalized, problems: problems, application: app, checklist: checklist) }
         do {
             checklist = try Checklist.make(for: app, catalog: resources.catalog, date: app.visit?.date ?? today)
         } catch let e as OfficeLookupError {
@@ -254,24 +237,31 @@ enum Checks {
     // MARK: - Batches (Input reads the file; .xlsx will come through the same call)
 
     /// The file types a batch may be uploaded as.
-    static let batchExtensions = ["csv", "txt", "yaml", "yml", "json"]
+    static let batchExtensions = ["xlsx", "csv", "txt", "yaml", "yml", "json"]
 
     static func readBatch(_ url: URL, resources r: WebResources) throws -> [BatchRecord] {
         try BatchInput.read(url: url, encoding: nil, catalog: r.catalog)
     }
 
-    /// The template offered for download (UTF-8 with BOM: Excel opens it as is).
-    static var batchTemplate: (name: String, data: Data) { ("批量模板.csv", Data(("\u{FEFF}" + BatchSchema.templateCSV).utf8)) }
+    /// The template offered for download: the workbook of `certpack batch --template 批量.xlsx`
+    /// (text columns, dropdowns, notes), or its header row as CSV when the workbook cannot be made.
+    static func batchTemplate(resources r: WebResources) -> (name: String, data: Data) {
+        if let data = try? BatchTemplate.workbook(offices: r.catalog.offices.map(\.name)).data() { return ("批量.xlsx", data) }
+        return ("批量模板.csv", Data(("\u{FEFF}" + BatchSchema.templateCSV).utf8))
+    }
 
     /// Makes the good rows' packs, 全部打印.pdf and 汇总 into `output`.
     static func runBatch(_ records: [BatchRecord], resources r: WebResources, output: URL,
                          progress: @escaping @Sendable (Int, Int) -> Void) throws -> BatchSummary {
+        // Packs are made by worker processes (certpack again), as `certpack batch` makes them.
         let run = BatchRun(catalog: r.catalog, fonts: r.fonts, library: r.library, output: output, overwrite: true,
-                           workers: ProcessInfo.processInfo.activeProcessorCount)
-        let (results, _) = try run.run(records, progress: progress)
+                           workers: ProcessInfo.processInfo.activeProcessorCount, workerCommand: r.batchWorker)
+        let (results, _, printAllError) = try run.run(records, progress: progress)
+        if let printAllError { throw printAllError }
         let summary = BatchSummary(results)
-        try AtomicFile.write(Data(("\u{FEFF}" + summary.csv).utf8), to: output.appendingPathComponent("汇总.csv"))
-        try AtomicFile.write(Data(summary.markdown.utf8), to: output.appendingPathComponent("汇总.md"))
+        try AtomicFile.write([(output.appendingPathComponent("汇总.csv"), Data(("\u{FEFF}" + summary.csv).utf8)),
+                              (output.appendingPathComponent("汇总.md"), Data(summary.markdown.utf8)),
+                              (output.appendingPathComponent("汇总.xlsx"), try summary.xlsx.data())])
         return summary
     }
 

@@ -26,9 +26,10 @@ struct Routes: Sendable {
         router.post("/api/yaml") { request, _ in try await exportYAML(request) }
         router.post("/api/import") { request, _ in try await importFile(request) }
 
-        router.get("/batch/template.csv") { _, _ in
-            let t = Checks.batchTemplate
-            return Answer.download(t.data, name: t.name, type: "text/csv; charset=utf-8")
+        router.get("/batch/template.xlsx") { _, _ in
+            let t = Checks.batchTemplate(resources: resources)
+            return Answer.download(t.data, name: t.name, type: t.name.hasSuffix(".xlsx")
+                ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
         }
         router.post("/api/batch") { request, _ in try await uploadBatch(request) }
         router.post("/api/batch/:id/run") { _, context in try runBatch(context.parameters.require("id")) }
@@ -257,9 +258,9 @@ struct Routes: Sendable {
         let name = request.uri.queryParameters["name"].map(String.init) ?? "批量.csv"
         let ext = (name as NSString).pathExtension.lowercased()
         guard Checks.batchExtensions.contains(ext) else {
-            let hint = ext == "xlsx" || ext == "xls"
-                ? "暂不支持 Excel 工作簿（.\(ext)）：请在 Excel 中「另存为」→「CSV UTF-8（逗号分隔）」后上传。"
-                : "只能上传 .csv（或 YAML/JSON 列表）文件。"
+            let hint = ["xls", "et", "xlsb", "ods", "numbers"].contains(ext)
+                ? "不支持这种表格文件（.\(ext)）：请在 Excel 中「另存为」→「Excel 工作簿（.xlsx）」后上传。"
+                : "只能上传 .xlsx、.csv（或 YAML/JSON 列表）文件。"
             return Answer.json(["error": "\(name)：\(hint)"], status: .unsupportedMediaType)
         }
         let data = try await body(request)

@@ -33,6 +33,9 @@ public struct WebServer: Sendable {
         public var today: @Sendable () -> CivilDate
         /// An application file (YAML/JSON) the 申请 page opens with.
         public var example: String?
+        /// How to start a batch's worker processes (`certpack batch-worker …`); nil makes a batch's
+        /// packs in this process, on the render lane's one thread.
+        public var batchWorker: [String]?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, templates: String? = nil,
                     queueCapacity: Int = 8, requestTimeLimit: Double = 60, uploadLimit: Int = WebLimits.uploadBytes,
@@ -64,7 +67,9 @@ public struct WebServer: Sendable {
         if !config.isLoopback && (config.token ?? "").isEmpty { config.token = randomHex(bytes: 16) }
         if config.token?.isEmpty == true { config.token = nil }
         self.configuration = config
-        resources = try WebResources.load(templates: config.templates)
+        var resources = try WebResources.load(templates: config.templates)
+        resources.batchWorker = config.batchWorker
+        self.resources = resources
         jobs = try JobStore(lifetime: config.jobLifetime)
         lane = RenderLane(capacity: config.queueCapacity)
         pages = try await MustacheLibrary(directory: resources.webFolder.path)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rules
 import Web
 
 /// `certpack serve`: the web page — fill one application, check it as you type, preview and
@@ -39,7 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let server: WebServer
         do {
-            server = try await WebServer(.init(host: host, port: port, token: token, templates: templates.templates, queueCapacity: queue, example: example))
+            var configuration = WebServer.Configuration(host: host, port: port, token: token, templates: templates.templates,
+                                                        queueCapacity: queue, example: example)
+            configuration.batchWorker = [BatchCommand.executablePath, "batch-worker", "--templates",
+                                         try TemplatesLocator.locate(explicit: templates.templates).path]
+            server = try await WebServer(configuration)
         } catch {
             throw CLIFailure("无法启动网页服务：\(error)")
         }

@@ -281,6 +281,7 @@ struct BatchRouteTests {
             #expect(names.contains("全部打印.pdf"))
             #expect(names.contains("汇总.csv"))
             #expect(names.contains("汇总.md"))
+            #expect(names.contains("汇总.xlsx"))
             #expect(names.contains("91440305MA5DPL4W0G-深圳市南山区康宁诊所有限公司/申请材料.pdf"))
             #expect(names.filter { $0.hasSuffix("/申请材料.pdf") }.count == 4)
             #expect(!names.contains { $0.contains("安心药店") })
@@ -289,14 +290,17 @@ struct BatchRouteTests {
         }
     }
 
-    @Test("the template is the CLI's header row, with a BOM for Excel")
+    @Test("the template is the CLI's workbook (certpack batch --template 批量.xlsx)")
     func template() async throws {
         let server = try await makeServer()
         defer { server.removeAllJobs() }
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/batch/template.csv", method: .get) { r in
-                #expect(Array(r.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
-                #expect(String(buffer: r.body).contains("统一社会信用代码"))
+            try await client.execute(uri: "/batch/template.xlsx", method: .get) { r in
+                #expect(r.status == .ok)
+                let data = Data(r.body.readableBytesView)
+                #expect(Array(data.prefix(2)) == [0x50, 0x4B], "a zip: an .xlsx workbook")
+                let archive = try Archive(data: data, accessMode: .read)
+                #expect(archive["xl/workbook.xml"] != nil)
             }
         }
     }
