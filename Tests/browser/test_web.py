@@ -173,12 +173,22 @@ def apply_page(p, base, downloads):
 
 
 def batch_page(p, base, downloads, work):
-    print("批量: uploading a batch with one bad row")
-    csv = open(os.path.join(ROOT, "Examples", "batch.csv"), encoding="utf-8").read()
-    csv = csv.replace("440303196811117718", "440303196811117717")  # row 8: wrong check digit
-    path = os.path.join(work, "批量.csv")
-    with open(path, "w", encoding="utf-8-sig") as f:
-        f.write(csv)
+    print("批量: uploading a batch workbook (.xlsx) with one bad row")
+    import csv as csvmodule
+    import io
+    import openpyxl
+    text = open(os.path.join(ROOT, "Examples", "batch.csv"), encoding="utf-8-sig").read()
+    text = text.replace("440303196811117718", "440303196811117717")  # row 8: wrong check digit
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "批量"
+    for row in csvmodule.reader(io.StringIO(text)):
+        sheet.append(row)
+    for cells in sheet.iter_rows():  # every cell as text, as the template's columns are
+        for c in cells:
+            c.number_format = "@"
+    path = os.path.join(work, "批量.xlsx")
+    book.save(path)
     p.d.get(base + "/batch")
     p.d.find_element(By.ID, "batch-file").send_keys(path)
     p.d.find_element(By.ID, "btn-upload").click()
@@ -194,7 +204,7 @@ def batch_page(p, base, downloads, work):
     time.sleep(0.5)
     names = zipfile.ZipFile(zpath).namelist()
     packs = [n for n in names if n.endswith("/申请材料.pdf")]
-    assert "全部打印.pdf" in names and "汇总.csv" in names and "汇总.md" in names, names
+    assert "全部打印.pdf" in names and "汇总.xlsx" in names and "汇总.csv" in names and "汇总.md" in names, names
     assert len(packs) == 4 and not any("安心药店" in n for n in names), names
     print(f"  zip: {len(names)} files, {len(packs)} packs ok")
 
@@ -267,6 +277,7 @@ def main():
         errors = [e for e in p.console_errors() if "401" not in e]  # the refused page is meant to be refused
         assert not errors, f"console errors: {errors}"
         print("browser test: ok")
+        print("browser: 4 passed, 0 failed")  # 申请, 批量, 受理点, 令牌
     finally:
         if driver:
             driver.quit()
