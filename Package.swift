@@ -31,19 +31,13 @@ let package = Package(
             pkgConfig: "harfbuzz harfbuzz-subset",
             providers: [.apt(["libharfbuzz-dev"])]
         ),
-        // qpdf's C API: joins the PDFs a batch's workers write into one 全部打印.pdf.
-        .systemLibrary(
-            name: "CQPDF",
-            pkgConfig: "libqpdf",
-            providers: [.apt(["libqpdf-dev"])]
-        ),
         // The guide as data: model, validators, checklist, manifest, fees, planner. No C.
         .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Input formats: CSV as spreadsheets write it, text encodings, .xlsx workbooks (read and
         // written through ZIPFoundation and FoundationXML), batch rows → applications.
         .target(name: "Input", dependencies: ["Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
-        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CQPDF"]),
+        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz"]),
         // Form templates bound to applications, laid out through Typeset; packs.
         .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.

@@ -35,7 +35,7 @@ public struct BatchResult: Sendable {
 ///
 /// The records to make are cut into chunks of consecutive records (the cut depends on the number of
 /// records only). A chunk is made by one process: it lays each pack out once, writes the pack, and
-/// draws the same pages into the chunk's part of 全部打印.pdf; qpdf then joins the parts in order.
+/// draws the same pages into the chunk's part of 全部打印.pdf; `PDFConcatenation` then joins the parts in order.
 /// So every page is laid out once, no page waits for another process, and the same input gives the
 /// same bytes whatever the number of workers.
 ///

@@ -164,24 +164,6 @@ public final class AtomicFile: @unchecked Sendable {
         if !ok { throw OutputError(path: url.path, code: writeError == 0 ? EIO : writeError) }
     }
 
-    /// The open temporary, for a library that writes the file itself (through `/proc/self/fd/N`).
-    var descriptor: Int32 { fd }
-
-    /// For a file written through `descriptor` by someone else: checks that it ends with `trailer`
-    /// (the writer finished), then seals it.
-    func sealWrittenElsewhere(endingWith trailer: String) throws {
-        let reader = open("/proc/self/fd/\(fd)", O_RDONLY | O_CLOEXEC)  // ours is write-only
-        defer { if reader >= 0 { close(reader) } }
-        let size = reader >= 0 ? lseek(reader, 0, SEEK_END) : -1
-        var last = [UInt8](repeating: 0, count: 64)
-        let n = size > 0 ? pread(reader, &last, 64, max(0, size - 64)) : 0
-        let end = String(decoding: last.prefix(max(0, n)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
-        guard end.hasSuffix(trailer) else {
-            throw OutputError(path: url.path, code: 0, detail: "文件不完整（没有写完结尾 \(trailer)），未保存")
-        }
-        try seal()
-    }
-
     /// Flushes the temporary to disk and closes it, without renaming: the file is complete but not
     /// yet visible. `commit()` does this first when it has not been done.
     public func seal() throws {

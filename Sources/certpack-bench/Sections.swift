@@ -176,7 +176,7 @@ func xlsxBench(count: Int) throws {
 
 /// The engine's components on the simplest job: every record one page (单位数字证书申请表), written as
 /// its own PDF with the batch's prepared faces and drawn into its process's part of 全部打印.pdf,
-/// the parts joined by qpdf — as `certpack batch` does, on `processes` processes.
+/// the parts joined (PDFConcatenation) — as `certpack batch` does, on `processes` processes.
 func onePageBench(count: Int, processes: Int) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-onepage-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

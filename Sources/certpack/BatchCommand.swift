@@ -180,6 +180,13 @@ struct BatchCommand: ParsableCommand {
             CLI.printErr("汇总 未生成：\(error)")
         }
         folder.finish()
+        if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_CPU"] != nil {  // for certpack-bench
+            var me = rusage(), kids = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &me); getrusage(RUSAGE_CHILDREN.rawValue, &kids)
+            func cpu(_ u: rusage) -> Double { Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6 }
+            CLI.printErr(String(format: "cpu: coordinator %.1f s, %.0f MB peak; workers %.1f s, %.0f MB peak (largest)",
+                                cpu(me), Double(me.ru_maxrss) / 1024, cpu(kids), Double(kids.ru_maxrss) / 1024))
+        }
 
         if summary.written == 0 {
             CLI.printErr("没有生成任何一家单位的申请材料（\(summary.failed) 家未生成，原因见上）")
