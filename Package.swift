@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
-        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
+        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Input", "Typeset"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Rules",

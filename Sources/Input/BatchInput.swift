@@ -99,6 +99,10 @@ public struct BatchRecord: Sendable {
     public var application: Application?
     public var issues: [BatchIssue]
     public var isValid: Bool { application != nil && issues.isEmpty }
+
+    public init(line: Int, name: String, uscc: String = "", application: Application?, issues: [BatchIssue]) {
+        self.line = line; self.name = name; self.uscc = uscc; self.application = application; self.issues = issues
+    }
 }
 
 /// A batch file that cannot be read at all.
