@@ -328,7 +328,7 @@ struct BodyLayout {
                 (text, o) = (interp.render(context), owner(name, fieldPath: name))
             default: continue
             }
-            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard !text.isBlank else { continue }
             let style = valueStyle(size: cell.size ?? Look.textSize, minSize: cell.minSize, align: cell.align ?? .left)
             let scratch = PageBuilder(fonts: fonts)
             let needed = try scratch.heightNeeded(text, width: xs[col + cell.span] - xs[col], height: row.height - 2 * Look.valuePad,

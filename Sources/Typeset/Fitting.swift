@@ -136,7 +136,7 @@ extension PageBuilder {
     /// Throws what setting the text would throw when growing cannot help (a text that may not wrap, a
     /// character no font has).
     public func heightNeeded(_ text: String, width: Double, height: Double, style: TextStyle, owner: String) throws -> Double {
-        let clean = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        let clean = text.utf8.contains(0x0A) ? String(text.map { $0 == "\r\n" || $0 == "\n" ? " " : $0 }) : text
         guard !clean.isEmpty else { return height }
         let shaped = try fonts.shapeCache.shaped(clean, role: style.role, fonts: fonts, owner: owner)
         let inner = width - 2 * style.inset

@@ -30,7 +30,7 @@ public enum PDFConcatenation {
             number[pdf.pages] = 2  // the pages' /Parent becomes the joined page tree
             for old in pdf.objects where !pdf.skipped.contains(old) {
                 offsets.append(out.count)
-                try out.append(pdf.object(old, renumbered: number))
+                try pdf.copy(old, renumbered: number, to: &out)
             }
             kids += try pdf.kids().map { guard let n = number[$0] else { throw pdf.malformed("page \($0) missing") }; return n }
         }
@@ -65,11 +65,15 @@ private struct Output {
     private(set) var count = 0
     init(file: AtomicFile) { self.file = file }
 
-    mutating func append(_ s: String) { try? append(Data(s.utf8)) }
-    mutating func append(_ d: Data) throws {
-        try file.write(d)
-        count += d.count
+    mutating func append(_ s: String) { try? append(bytes: Array(s.utf8)) }
+    mutating func append(bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0 else { return }
+        if !file.write(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count) {
+            throw OutputError(path: file.url.path, code: file.writeError)
+        }
+        count += bytes.count
     }
+    mutating func append(bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try append(bytes: $0) } }
 
     /// Checks the file ends with its trailer (every write went through) before it is committed.
     func finish() throws {
@@ -144,33 +148,29 @@ private struct CairoPDF {
         return stride(from: 0, to: words.count - 2, by: 3).compactMap { Int(words[$0]) }
     }
 
-    /// Object `old` with its number and every reference outside its stream renumbered.
-    func object(_ old: Int, renumbered number: [Int: Int]) throws -> Data {
-        let bytes = data[ranges[old]!]
-        // The dictionary ends where the stream begins; the stream's bytes are copied untouched.
-        let streamStart = Self.streamKeyword(in: bytes) ?? bytes.endIndex
-        var out = Data()
-        out.reserveCapacity(bytes.count + 16)
-        let head = bytes[bytes.startIndex..<streamStart]
-        guard let objEnd = Self.find(Array(" 0 obj".utf8), in: head) else { throw malformed("object \(old) has no header") }
+    /// Writes object `old` with its number and every reference outside its stream renumbered; the
+    /// stream's bytes are copied untouched.
+    func copy(_ old: Int, renumbered number: [Int: Int], to out: inout Output) throws {
+        let range = ranges[old]!
         guard let new = number[old] else { throw malformed("object \(old) not numbered") }
-        out.append(contentsOf: Array("\(new)".utf8))
-        try Self.renumber(head[objEnd...], number, into: &out, url: url)
-        out.append(contentsOf: bytes[streamStart...])
-        return out
+        try data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[range])
+            // The dictionary ends where `stream` begins (cairo writes ">>\nstream").
+            let streamStart = Self.find(Array(">>\nstream".utf8), in: bytes).map { $0 + 2 } ?? bytes.count
+            guard let header = Self.find(Array(" 0 obj".utf8), in: UnsafeRawBufferPointer(rebasing: bytes[0..<streamStart])) else {
+                throw malformed("object \(old) has no header")
+            }
+            var head: [UInt8] = Array("\(new)".utf8)
+            try Self.renumber(UnsafeRawBufferPointer(rebasing: bytes[header..<streamStart]), number, into: &head, url: url)
+            try out.append(bytes: head)
+            try out.append(bytes: UnsafeRawBufferPointer(rebasing: bytes[streamStart...]))
+        }
     }
 
-    /// Where `stream` (the keyword after a dictionary, before its data) is, if the object has one.
-    static func streamKeyword(in bytes: Data.SubSequence) -> Data.Index? {
-        let key = Array(">>\nstream".utf8)
-        guard let at = find(key, in: bytes) else { return nil }
-        return at + 2
-    }
-
-    static func find(_ needle: [UInt8], in hay: Data.SubSequence) -> Data.Index? {
+    static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer) -> Int? {
         guard hay.count >= needle.count else { return nil }
-        var i = hay.startIndex
-        let last = hay.endIndex - needle.count
+        var i = 0
+        let last = hay.count - needle.count
         while i <= last {
             if hay[i] == needle[0] {
                 var k = 1
@@ -183,8 +183,7 @@ private struct CairoPDF {
     }
 
     /// Copies `text`, turning every `N 0 R` into `number[N] 0 R`.
-    static func renumber(_ text: Data.SubSequence, _ number: [Int: Int], into out: inout Data, url: URL) throws {
-        let bytes = Array(text)
+    static func renumber(_ bytes: UnsafeRawBufferPointer, _ number: [Int: Int], into out: inout [UInt8], url: URL) throws {
         var i = 0
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         while i < bytes.count {
