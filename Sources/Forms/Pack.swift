@@ -123,6 +123,14 @@ public struct Pack: Sendable {
                     markdown: ChecklistText.render(checklist, style: .markdown))
     }
 
+    /// One document of the pack alone (the first the checklist asks for of `kind`), laid out as
+    /// `build` lays it out.
+    public static func document(_ kind: FormTemplate.Kind, checklist: Checklist, fonts: FontBook, library: FormLibrary) throws -> [Page] {
+        var context = FieldContext(application: checklist.application, checklist: checklist, request: nil)
+        context.request = checklist.forms.first { $0.form == kind.formKind }
+        return try FormRenderer(template: library.template(kind), fonts: fonts, context: context).render()
+    }
+
     /// Builds the pack and writes it: nothing is written (not even the folder) when layout fails.
     @discardableResult
     public static func fill(application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,

@@ -213,8 +213,8 @@ func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
                              fonts: fonts, embedding: .prepared(faces))
     for (i, record) in records.enumerated() where i % n == k {
         guard let app = record.application else { continue }
-        let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library)
-        guard let page = pack.documents.first(where: { $0.kind == .unitApplication })?.pages.first else { continue }
+        let checklist = try Checklist.make(for: app, catalog: catalog)
+        guard let page = try Pack.document(.unitApplication, checklist: checklist, fonts: fonts, library: library).first else { continue }
         let writer = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf"), metadata: PDFMetadata(title: "bench"),
                                    fonts: fonts, embedding: .prepared(faces))
         try writer.add(page)
