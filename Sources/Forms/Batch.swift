@@ -29,13 +29,14 @@ public struct BatchResult: Sendable {
 /// - Two threads of one process drawing text can deadlock inside cairo's glyph cache. So no process
 ///   of a batch ever draws on two threads: the packs are made by worker processes (`workers` of
 ///   them), each drawing on its one thread; with one job, on the calling thread of this process.
-/// - Font work per document (subsetting, new FreeType faces, cold glyph caches) cost more than the
-///   drawing. So every process prepares its faces once for the whole batch, from the characters of
-///   the whole batch, and draws every pack with them.
+/// - Font work per document cost more than the drawing: a HarfBuzz subset and new FreeType faces with
+///   cold glyph caches per pack, and cairo copying and parsing the whole embedded face for every PDF.
+///   So a chunk of packs is laid out first and the faces are cut once, to exactly the glyphs of the
+///   chunk's pages; every pack of the chunk and its part of 全部打印.pdf are drawn with them.
 ///
 /// The records to make are cut into chunks of consecutive records (the cut depends on the number of
-/// records only). A chunk is made by one process: it lays each pack out once, writes the pack, and
-/// draws the same pages into the chunk's part of 全部打印.pdf; `PDFConcatenation` then joins the parts in order.
+/// records only). A chunk is made by one process: it lays each pack out once, cuts the faces, writes
+/// the packs, and draws the same pages into the chunk's part of 全部打印.pdf; `PDFConcatenation` then joins the parts in order.
 /// So every page is laid out once, no page waits for another process, and the same input gives the
 /// same bytes whatever the number of workers.
 ///
@@ -97,8 +98,7 @@ public struct BatchRun: Sendable {
         try fm.createDirectory(at: parts, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         Self.partsLock.lock(); Self.currentParts = parts.path; Self.partsLock.unlock()
         defer { Self.removeParts() }
-        let setup = WorkerSetup(output: output.path, parts: parts.path, overwrite: overwrite, resume: resume,
-                                characters: BatchRun.characters(of: records, library: library, catalog: catalog))
+        let setup = WorkerSetup(output: output.path, parts: parts.path, overwrite: overwrite, resume: resume)
         let chunks = plan.chunks.enumerated().map { n, indices in
             WorkerChunk(number: n, packs: indices.map { WorkerJob(index: $0, application: records[$0].application!) })
         }
@@ -183,26 +183,6 @@ public struct BatchRun: Sendable {
             try? FileManager.default.removeItem(at: output.appendingPathComponent(name))
         }
     }
-
-    /// Every character the batch's packs can draw: the records' data, the form templates and the
-    /// catalog (their descriptions hold every string they carry), and what the code itself writes.
-    /// The same records give the same string, so every process prepares the same faces.
-    static func characters(of records: [BatchRecord], library: FormLibrary, catalog: Catalog) -> String {
-        var scalars = Set<Unicode.Scalar>()
-        let encoder = JSONEncoder()
-        for r in records {
-            guard let app = r.application, let data = try? encoder.encode(app) else { continue }
-            scalars.formUnion(String(decoding: data, as: UTF8.self).unicodeScalars)
-        }
-        scalars.formUnion(String(describing: library.templates.values.sorted { $0.kind.rawValue < $1.kind.rawValue }).unicodeScalars)
-        scalars.formUnion(String(describing: catalog).unicodeScalars)
-        scalars.formUnion(codeText.unicodeScalars)
-        return String(String.UnicodeScalarView(scalars.filter { $0.value >= 0x20 }.sorted { $0.value < $1.value }))
-    }
-
-    /// Characters that pages get from code rather than data or templates: every non-ASCII character
-    /// of the string literals in Sources/Rules, Sources/Input and Sources/Forms (a test keeps it so).
-    static let codeText = "·×–—…›→√≠≥□⚠✓⟨⟩　、。《》「」【】一三上下不与且业东丢两个中为久义之乙也书了事二于五交人仁仅今介仍从他代以件任份休会但位住体何余作使例供保信倒值假停像僻元免入全公六共关其内再写准几出分划列则删判别到制前办加务动化区医十午半华单南印即厅压原厦去参取受变叠另只可台右号司各合吊同名后向否含告周和四回园围国在地圳场址均坏型填境声处备复外多大天太失头夹套好如始姓子字存学宁它安完定实审家容密对导射小少尚尾居属山岗峰工已市布带年并广序应康延建开式引张弹当录往径必忽态性总恢息恶意成或户房所手才打执批找技把护拉拒择持指按损换据授掉排接控提携支收改政效敏数整文料断新方无既日旧早时明星映是普更最月有服期未末本机权材束来板构查标栏校样核根格检楼模次款止正步段母每比民永求汇没法注海深清港湾澳炸点然照版状王环现班理生用田由甲申电留略登的盖目直相省看知短码确示社福种科称移程空章符第等签算管箱簿类粘系紧约级线经结绝统续编缩缴缺网考而职联能自至致舍节若范药营行补表被要见解计认让议记设访证识诊话该详语误说请读调负账质贴费资走赵起超路身输边过这进连退适选途逗通遇道邮部里重量链销锁错长门闭问间附陆限院除隔需非面页项顺须预领题颠首验骤默鼠龙（），：；？"
 }
 
 /// What the batch does with each record: which are made, in which chunks, and which would write
@@ -215,8 +195,9 @@ private struct BatchPlan {
     var sameFolderAs: [Int: Int] = [:]
 
     /// Enough chunks for any number of workers to share the work evenly, few enough that the parts'
-    /// fonts (each part embeds its own) stay a small share of 全部打印.pdf.
-    static func chunkSize(_ count: Int) -> Int { max(20, (count + 15) / 16) }
+    /// fonts (each part embeds its own) stay a small share of 全部打印.pdf, and small enough that a
+    /// chunk's pages, held while its faces are cut, stay a few MB.
+    static func chunkSize(_ count: Int) -> Int { min(100, max(20, (count + 15) / 16)) }
 
     init(_ records: [BatchRecord]) {
         var firstByFolder: [String: Int] = [:]

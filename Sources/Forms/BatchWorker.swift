@@ -17,8 +17,6 @@ public struct WorkerSetup: Codable, Sendable {
     public var parts: String
     public var overwrite: Bool
     public var resume: Bool
-    /// Every character of the batch: the worker prepares its faces from these, as every process does.
-    public var characters: String
 }
 
 /// One pack to make.
@@ -49,11 +47,9 @@ final class PackMaker {
     let catalog: Catalog
     let fonts: FontBook
     let library: FormLibrary
-    let faces: PreparedFaces
 
     init(setup: WorkerSetup, catalog: Catalog, fonts: FontBook, library: FormLibrary) {
         self.setup = setup; self.catalog = catalog; self.fonts = fonts; self.library = library
-        faces = fonts.prepareFaces(for: setup.characters.unicodeScalars)
     }
 
     /// For the engine's own tests: a worker that is slow (`CERTPACK_TEST_WORKER_DELAY` seconds before
@@ -68,11 +64,21 @@ final class PackMaker {
         setup.parts + "/" + String(format: "part-%05d.pdf", chunk)
     }
 
-    /// Lays out each pack of the chunk once, writes it, and draws its pages into the chunk's part
-    /// (only once the pack is on disk, so the part never shows a pack that is not there).
-    /// Stops after the current pack when `stop()` says so (the coordinator is gone).
+    /// Lays out each pack of the chunk once, cuts the faces down to exactly the glyphs the chunk's
+    /// pages use, writes each pack and draws its pages into the chunk's part (only once the pack is on
+    /// disk, so the part never shows a pack that is not there).
     func make(_ chunk: WorkerChunk, stop: () -> Bool = { false }, reply: (WorkerReply) -> Void) {
         let root = URL(fileURLWithPath: setup.output)
+        var built: [(job: WorkerJob, pack: Result<Pack, Error>)] = []
+        for job in chunk.packs {
+            if stop() { return }
+            Self.testHooks(job.index)
+            built.append((job, Result { try Pack.build(application: job.application, catalog: catalog, fonts: fonts, library: library) }))
+        }
+        // cairo copies and parses a whole embedded face for every PDF: the fewer glyphs it holds, the less
+        // each pack costs. The chunk's glyphs are known once it is laid out; the cut depends on the
+        // chunk's records only, so the bytes do not depend on which process makes them.
+        let faces = fonts.prepareFaces(for: built.compactMap { try? $0.pack.get().pages }.flatMap { $0 })
         var part: PDFWriter?, partError: String?
         do {
             part = try PDFWriter(url: URL(fileURLWithPath: Self.partPath(setup, chunk.number)), metadata: BatchRun.printAllMetadata,
@@ -80,24 +86,23 @@ final class PackMaker {
         } catch {
             partError = "\(error)"
         }
-        for job in chunk.packs {
+        for (job, result) in built {
             if stop() { return }  // the part is dropped unfinished: its temporary goes with it
-            Self.testHooks(job.index)
-            var result = WorkerReply(index: job.index)
+            var answer = WorkerReply(index: job.index)
             do {
-                let pack = try Pack.build(application: job.application, catalog: catalog, fonts: fonts, library: library)
+                let pack = try result.get()
                 if setup.resume && pack.isComplete(in: root) {
-                    result.pages = pack.pages.count
+                    answer.pages = pack.pages.count
                 } else {
-                    result.pages = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces).pageCount
+                    answer.pages = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces).pageCount
                 }
                 if partError == nil {
                     do { try part?.add(contentsOf: pack.pages) } catch { partError = "\(error)"; part = nil }
                 }
             } catch {
-                result.error = "\(error)"
+                answer.error = "\(error)"
             }
-            reply(result)
+            reply(answer)
         }
         var done = WorkerReply(chunk: chunk.number, partPages: part?.pageCount ?? 0)
         if partError == nil, let part, part.pageCount > 0 {

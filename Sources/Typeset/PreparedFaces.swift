@@ -2,8 +2,8 @@ import CCairo
 import CHarfBuzz
 import Foundation
 
-/// The faces of a long run of documents (a batch), cut down once to the glyphs the run can use, with
-/// FreeType and cairo faces that live as long as the run.
+/// The faces of a run of documents (a chunk of a batch), cut down once to the glyphs the run uses,
+/// with FreeType and cairo faces that live as long as the run.
 ///
 /// ## Why a run prepares its faces once, and draws on one thread per process
 ///
@@ -27,8 +27,9 @@ import Foundation
 /// Within a process, this type makes the font work once per run instead of once per document:
 /// one HarfBuzz subset per face for the whole run (shaping is unchanged; glyph ids are mapped), and
 /// one FreeType face and cairo font face per face, so glyph caches stay warm from pack to pack and
-/// cairo's own per-PDF subsetting works on a small face. A glyph outside the prepared set (a
-/// character the run did not announce) is drawn from the whole face, so the page is always right.
+/// cairo's own per-PDF subsetting (which copies and parses the whole face it is given, for every
+/// PDF) works on a small face. A glyph outside the prepared set is drawn from the whole face, so
+/// the page is always right.
 ///
 /// Use it from one thread at a time, and keep it alive until every document drawn with it is finished.
 public final class PreparedFaces: @unchecked Sendable {
@@ -40,20 +41,9 @@ public final class PreparedFaces: @unchecked Sendable {
 }
 
 extension FontBook {
-    /// Prepares the faces for a run whose text uses (at most) `characters`: each face of every chain
-    /// is cut down to the glyphs its cmap gives these characters, plus ASCII.
-    public func prepareFaces<S: Sequence>(for characters: S) -> PreparedFaces where S.Element == Unicode.Scalar {
-        var scalars = Set(characters)
-        for v in UInt32(0x20)...0x7E { scalars.insert(Unicode.Scalar(v)!) }
-        var subsets: [Int: FontBlob] = [:]
-        for (index, face) in faces.enumerated() {
-            var glyphs: Set<UInt32> = []
-            for s in scalars {
-                var g: hb_codepoint_t = 0
-                if hb_font_get_nominal_glyph(face.hbFont, s.value, &g) != 0, g != 0 { glyphs.insert(g) }
-            }
-            if let blob = face.subset(glyphs) { subsets[index] = blob }
-        }
-        return PreparedFaces(context: RenderContext(book: self, subsets: subsets, wholeFaceFallback: true))
+    /// Prepares the faces for a run of documents made of `pages` (and of nothing else): each face is
+    /// cut down to exactly the glyphs these pages draw with it.
+    public func prepareFaces(for pages: [Page]) -> PreparedFaces {
+        PreparedFaces(context: RenderContext(book: self, subsets: subsets(for: pages), wholeFaceFallback: true))
     }
 }

@@ -191,7 +191,8 @@ func onePageBench(count: Int, processes: Int) throws {
         return p
     }
     for p in children { p.waitUntilExit() }
-    let parts = (0..<processes).map { folder.appendingPathComponent("part-\($0).pdf") }
+    let parts = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("part-") }.sorted()
+        .map { folder.appendingPathComponent($0) }
     let pages = try PDFConcatenation.write(parts, to: folder.appendingPathComponent("全部打印.pdf"), metadata: PDFMetadata(title: "bench"))
     let seconds = now() - start
     var usage = rusage()
@@ -200,28 +201,34 @@ func onePageBench(count: Int, processes: Int) throws {
                  count, pages, seconds, Double(count) / seconds, Double(usage.ru_maxrss) / 1024))
 }
 
-/// One process of `onePageBench`: records k, k+n, k+2n, … of `count`.
+/// One process of `onePageBench`: records k, k+n, k+2n, … of `count`, in chunks of 63 as the batch
+/// engine makes them (lay out the chunk, cut the faces to its glyphs, write each page as its own PDF
+/// and into the chunk's part).
 func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
     let templates = repo.appendingPathComponent("Templates")
     let fonts = try FontBook.load(fontsFolder: repo.appendingPathComponent("Fonts"))
     let catalog = try Catalog.load(templates: templates)
     let library = try FormLibrary.load(templates: templates)
     let records = try BatchInput.records(csv: generatedBatch(count), file: "bench.csv", catalog: catalog)
-    let text = records.compactMap(\.application).map { "\($0)" }.joined() + String(describing: library.templates.values.map { "\($0)" })
-    let faces = fonts.prepareFaces(for: text.unicodeScalars)
-    let part = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("part-\(k).pdf"), metadata: PDFMetadata(title: "bench"),
-                             fonts: fonts, embedding: .prepared(faces))
-    for (i, record) in records.enumerated() where i % n == k {
-        guard let app = record.application else { continue }
-        let checklist = try Checklist.make(for: app, catalog: catalog)
-        guard let page = try Pack.document(.unitApplication, checklist: checklist, fonts: fonts, library: library).first else { continue }
-        let writer = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf"), metadata: PDFMetadata(title: "bench"),
-                                   fonts: fonts, embedding: .prepared(faces))
-        try writer.add(page)
-        try writer.finish()
-        try part.add(page)
+    let mine = records.indices.filter { $0 % n == k }
+    for (c, start) in stride(from: 0, to: mine.count, by: 63).enumerated() {
+        let chunk = mine[start..<min(start + 63, mine.count)]
+        let pages = try chunk.map { i -> (Int, Page) in
+            let checklist = try Checklist.make(for: records[i].application!, catalog: catalog)
+            return (i, try Pack.document(.unitApplication, checklist: checklist, fonts: fonts, library: library)[0])
+        }
+        let faces = fonts.prepareFaces(for: pages.map(\.1))
+        let part = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent(String(format: "part-%02d-%03d.pdf", k, c)),
+                                 metadata: PDFMetadata(title: "bench"), fonts: fonts, embedding: .prepared(faces))
+        for (i, page) in pages {
+            let writer = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf"), metadata: PDFMetadata(title: "bench"),
+                                       fonts: fonts, embedding: .prepared(faces))
+            try writer.add(page)
+            try writer.finish()
+            try part.add(page)
+        }
+        try part.finish()
     }
-    try part.finish()
 }
 
 /// Many short two-job batches, each under a deadline: a batch that does not finish is a hang.
