@@ -197,7 +197,7 @@ private struct BatchPlan {
     /// Enough chunks for any number of workers to share the work evenly, few enough that the parts'
     /// fonts (each part embeds its own) stay a small share of 全部打印.pdf, and small enough that a
     /// chunk's pages, held while its faces are cut, stay a few MB.
-    static func chunkSize(_ count: Int) -> Int { min(100, max(20, (count + 15) / 16)) }
+    static func chunkSize(_ count: Int) -> Int { min(63, max(20, (count + 15) / 16)) }
 
     init(_ records: [BatchRecord]) {
         var firstByFolder: [String: Int] = [:]
