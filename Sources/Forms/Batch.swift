@@ -36,7 +36,8 @@ public struct BatchResult: Sendable {
 ///
 /// The records to make are cut into chunks of consecutive records (the cut depends on the number of
 /// records only). A chunk is made by one process: it lays each pack out once, cuts the faces, writes
-/// the packs, and draws the same pages into the chunk's part of 全部打印.pdf; `PDFConcatenation` then joins the parts in order.
+/// the packs, and draws the same pages into the chunk's part of 全部打印.pdf; `PDFConcatenation`
+/// then joins the parts in order.
 /// So every page is laid out once, no page waits for another process, and the same input gives the
 /// same bytes whatever the number of workers.
 ///
