@@ -41,7 +41,7 @@ final class RenderContext: @unchecked Sendable {
         for g in run.glyphs {
             guard let id = subset.glyphMap[g.id] else {
                 guard wholeFaceFallback else { return (cairoFace(run.face), run.glyphs.map { subset.glyphMap[$0.id] ?? 0 }) }
-                unpreparedRuns += 1; if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_GLYPHS"] != nil { FileHandle.standardError.write(Data("unprepared run: \(run.text) missing \(run.glyphs.filter { subset.glyphMap[$0.id] == nil }.map(\.id))\n".utf8)) }
+                unpreparedRuns += 1
                 return (wholeFace(run.face), run.glyphs.map(\.id))
             }
             ids.append(id)

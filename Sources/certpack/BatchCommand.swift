@@ -126,6 +126,7 @@ struct BatchCommand: ParsableCommand {
                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                            workerCommand: [Self.executablePath, "batch-worker", "--templates", templatesFolder])
         run.resume = resume
+        // For the engine's tests: a shorter watchdog than the 60 s a person gets.
         if let seconds = ProcessInfo.processInfo.environment["CERTPACK_STALL_SECONDS"].flatMap(Double.init) { run.stallSeconds = seconds }
         let packFolders = records.compactMap { $0.application.map { Pack.folderName(for: $0.organization) } }
         // Whatever dead runs left (temporaries, a pack folder with nothing but temporaries) goes first.
