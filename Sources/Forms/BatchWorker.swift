@@ -164,6 +164,18 @@ final class WorkerPool: @unchecked Sendable {
         self.open = chunks.count
         self.onReply = onReply
         let setupLine = try encoder.encode(setup)
+        // The listeners start as the workers do and touch `workers` only under the lock: held until
+        // every worker is started and fed.
+        condition.lock()
+        defer { condition.unlock() }
+        do { try start(count, command: command, setupLine: setupLine) } catch {
+            for n in workers.indices { closeInput(n) }  // those started see their input end, and stop
+            throw error
+        }
+        for n in workers.indices { feed(n) }
+    }
+
+    private func start(_ count: Int, command: [String], setupLine: Data) throws {
         for n in 0..<count {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: command[0])
@@ -179,13 +191,10 @@ final class WorkerPool: @unchecked Sendable {
             _ = writeLine(input.fileDescriptor, setupLine)
             let output = fromWorker.fileHandleForReading
             Thread.detachNewThread { [self] in
-                listen(worker: n, reader: LineReader(fd: output.fileDescriptor))
+                listen(worker: n, process: process, reader: LineReader(fd: output.fileDescriptor))
                 try? output.close()
             }
         }
-        condition.lock()
-        for n in workers.indices { feed(n) }
-        condition.unlock()
     }
 
     /// Sends worker `n` the next chunk, or closes its input when there is none. Called with the lock held.
@@ -205,7 +214,9 @@ final class WorkerPool: @unchecked Sendable {
         workers[n].input = nil
     }
 
-    private func listen(worker n: Int, reader: LineReader) {
+    /// Reads worker `n`'s answers until its output ends. `workers` is only touched under the lock;
+    /// the process is passed in, so waiting for it needs no lock.
+    private func listen(worker n: Int, process: Process, reader: LineReader) {
         let decoder = JSONDecoder()
         while let line = reader.next() {
             guard let reply = try? decoder.decode(WorkerReply.self, from: line) else { break }
@@ -221,13 +232,13 @@ final class WorkerPool: @unchecked Sendable {
             condition.unlock()
         }
         // The worker's output ended: it finished, or it died in the middle of a chunk.
-        workers[n].process.waitUntilExit()
-        Self.pidLock.lock(); Self.livePIDs.remove(workers[n].process.processIdentifier); Self.pidLock.unlock()
+        process.waitUntilExit()
+        Self.pidLock.lock(); Self.livePIDs.remove(process.processIdentifier); Self.pidLock.unlock()
         condition.lock()
         workers[n].alive = false
         closeInput(n)
-        let reason = workers[n].process.terminationReason == .uncaughtSignal
-            ? "信号 \(workers[n].process.terminationStatus)" : "退出码 \(workers[n].process.terminationStatus)"
+        let reason = process.terminationReason == .uncaughtSignal
+            ? "信号 \(process.terminationStatus)" : "退出码 \(process.terminationStatus)"
         let message = "生成进程意外结束（\(reason)），未生成"
         // Its chunk is not tried again (it may be what killed it); the others go on with the queue,
         // or, when none is left, the rest of the queue fails too.

@@ -25,6 +25,10 @@ public struct Preflight: Sendable {
         let checklist: Checklist
         do {
             checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office)
+        } catch let e as OfficeLookupError {
+            // An office the catalog does not know is the 受理点 field's own problem, whatever else is wrong.
+            if !problems.contains(where: { $0.field == "visit.office" }) { problems.append(ValidationIssue(field: "visit.office", message: "\(e)")) }
+            return Preflight(problems: problems, checklist: nil)
         } catch {
             // The rules refuse what the data checks already named (no certificate, a channel, years): only
             // when the data passed is the rules' refusal news.

@@ -312,7 +312,7 @@ public enum BatchInput {
         }
         func date(_ f: String) -> CivilDate? {
             guard let text = v[f] else { return nil }
-            if let d = CivilDate(text.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")) { return d }
+            if let d = CivilDate(typed: text) { return d }
             problem(f, "日期「\(Normaliser.shown(text))」有误，应为 YYYY-MM-DD（如 2026-12-07）")
             return nil
         }

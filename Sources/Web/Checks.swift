@@ -66,9 +66,7 @@ enum Checks {
             let parts = v.split(separator: ":", omittingEmptySubsequences: false)
             if parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), parts[1].count == 2 { return String(format: "%02d:%02d", h, m) }
         case "date", "applicationDate":
-            let parts = v.split(whereSeparator: { "-/.".contains($0) })
-            if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-               let date = CivilDate(year: y, month: m, day: d) { return date.description }
+            if let date = CivilDate(typed: v) { return date.description }
         default: break
         }
         return v
@@ -108,19 +106,8 @@ enum Checks {
         // The run's own checks: data, checklist rules, fonts and the whole layout (in memory).
         let preflight = Preflight.run(app, catalog: resources.catalog, fonts: resources.fonts, library: resources.library,
                                       date: app.visit?.date ?? today)
-        var problems = preflight.problems.map { FieldProblem(field: $0.field, message: $0.message) }
-        var checklist: Checklist? = preflight.checklist
-        if checklist != nil { return DraftCheck(normalized: normalized, problems: problems, application: app, checklist: checklist) }
-        do {
-            checklist = try Checklist.make(for: app, catalog: resources.catalog, date: app.visit?.date ?? today)
-        } catch let e as OfficeLookupError {
-            if !problems.contains(where: { $0.field == "visit.office" }) { problems.append(FieldProblem(field: "visit.office", message: "\(e)")) }
-        } catch {
-            if !problems.contains(where: { $0.field == "channel" || $0.field.hasPrefix("certificates") }) {
-                problems.append(FieldProblem(field: "application", message: "\(error)"))
-            }
-        }
-        return DraftCheck(normalized: normalized, problems: problems, application: app, checklist: checklist)
+        return DraftCheck(normalized: normalized, problems: preflight.problems.map { FieldProblem(field: $0.field, message: $0.message) },
+                          application: app, checklist: preflight.checklist)
     }
 
     /// One field alone, against an otherwise valid application: the answer is Validator's own message

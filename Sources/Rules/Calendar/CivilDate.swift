@@ -18,6 +18,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
+    /// A date as people type it or spreadsheets write it: 2026-12-07, 2026/12/7 or 2026.12.7.
+    public init?(typed text: String) {
+        self.init(text.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-"))
+    }
+
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
