@@ -31,13 +31,15 @@ let package = Package(
             pkgConfig: "harfbuzz harfbuzz-subset",
             providers: [.apt(["libharfbuzz-dev"])]
         ),
+        // zlib (the system's, as cairo uses; ZIPFoundation's CZlib module is its own), for the streams of 全部打印.pdf that CertPack writes itself (PrintAllPart).
+        .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The guide as data: model, validators, checklist, manifest, fees, planner. No C.
         .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Input formats: CSV as spreadsheets write it, text encodings, .xlsx workbooks (read and
         // written through ZIPFoundation and FoundationXML), batch rows → applications.
         .target(name: "Input", dependencies: ["Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
-        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz"]),
+        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CSystemZlib"]),
         // Form templates bound to applications, laid out through Typeset; packs.
         .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.

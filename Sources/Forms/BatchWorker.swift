@@ -79,10 +79,9 @@ final class PackMaker {
         // each pack costs. The chunk's glyphs are known once it is laid out; the cut depends on the
         // chunk's records only, so the bytes do not depend on which process makes them.
         let faces = fonts.prepareFaces(for: built.compactMap { try? $0.pack.get().pages }.flatMap { $0 })
-        var part: PDFWriter?, partError: String?
+        var part: PrintAllPart?, partError: String?
         do {
-            part = try PDFWriter(url: URL(fileURLWithPath: Self.partPath(setup, chunk.number)), metadata: BatchRun.printAllMetadata,
-                                 fonts: fonts, embedding: .prepared(faces))
+            part = try PrintAllPart(url: URL(fileURLWithPath: Self.partPath(setup, chunk.number)), faces: faces)
         } catch {
             partError = "\(error)"
         }
@@ -91,13 +90,18 @@ final class PackMaker {
             var answer = WorkerReply(index: job.index)
             do {
                 let pack = try result.get()
+                let pdf: URL
                 if setup.resume && pack.isComplete(in: root) {
                     answer.pages = pack.pages.count
+                    pdf = root.appendingPathComponent(pack.folderName, isDirectory: true).appendingPathComponent("申请材料.pdf")
                 } else {
-                    answer.pages = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces).pageCount
+                    let files = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces)
+                    answer.pages = files.pageCount
+                    pdf = files.pdf
                 }
+                // The pack's own pages, as written, go into the part (see `PrintAllPart`).
                 if partError == nil {
-                    do { try part?.add(contentsOf: pack.pages) } catch { partError = "\(error)"; part = nil }
+                    do { try part?.add(pack: pdf, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
                 }
             } catch {
                 answer.error = "\(error)"

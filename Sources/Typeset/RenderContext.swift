@@ -49,6 +49,9 @@ final class RenderContext: @unchecked Sendable {
         return (cairoFace(run.face), ids)
     }
 
+    /// The subset face `index` is drawn from (nil: the whole face).
+    func subset(_ index: Int) -> FontBlob? { subsets[index] }
+
     private func wholeFace(_ index: Int) -> OpaquePointer {
         if let known = wholeFaces[index] { return known }
         let font = book.faces[index]
