@@ -120,12 +120,15 @@ public final class PrintAllPart {
             }
             guard let raw = try? pdf.stream(contents),
                   let content = raw.withUnsafeBytes({ Flate.decompress($0, sizeHint: raw.count * 6) }),
-                  let shown = Self.glyphCodes(in: content) else { return nil }
+                  let (shown, shownFonts) = Self.glyphCodes(in: content) else { return nil }
+            // The page's font names, as the pack's resource names (and faces, once known).
+            let fontName = shownFonts
             // The glyphs the page drew, in order, as the part's fonts know them.
             var translated = TranslatedPage(content: content, codes: [], mediaBox: mediaBox,
                                             group: PDFBytes.group(after: "/Group", in: dict), extGState: extGState, fontNames: [])
             translated.codes.reserveCapacity(shown.count)
             var k = 0
+            var pageFace = [Int](repeating: -1, count: fontName.count)
             for case let .glyphs(run) in page.items {
                 guard let subset = faces.context.subset(run.face), let cids = cids(run.face) else { return nil }
                 for g in run.glyphs {
@@ -133,9 +136,13 @@ public final class PrintAllPart {
                     let s = shown[k]
                     k += 1
                     // One resource name is one face throughout the pack.
-                    if let known = faceOfName[s.font] { guard known == run.face else { return nil } } else { faceOfName[s.font] = run.face }
+                    if pageFace[s.font] != run.face {
+                        guard pageFace[s.font] < 0 else { return nil }
+                        if let known = faceOfName[fontName[s.font]] { guard known == run.face else { return nil } } else { faceOfName[fontName[s.font]] = run.face }
+                        pageFace[s.font] = run.face
+                    }
                     let cid = cids[Int(id)]
-                    if fonts[run.face]?.glyphs[cid] == nil { newCodes[s.font, default: [:]][s.code] = (run.face, cid) }
+                    if !(fonts[run.face]?.has(cid) ?? false) { newCodes[fontName[s.font], default: [:]][s.code] = (run.face, cid) }
                     translated.codes.append((s.digits, cid))
                 }
             }
@@ -159,24 +166,30 @@ public final class PrintAllPart {
 
     private static let resourceKeys: Set<ArraySlice<UInt8>> = Set(["/ExtGState", "/Font", "/CA", "/ca"].map { Array($0.utf8)[...] })
 
-    /// One glyph code shown by a content stream: the resource name of its font, the code, and where
-    /// its four hex digits are (cairo breaks long hex strings across lines, inside a code too).
+    /// One glyph code shown by a content stream: its font (an index into the stream's font names),
+    /// the code, and where its four hex digits are (cairo breaks long hex strings across lines, inside
+    /// a code too).
     struct GlyphCode {
-        typealias Digits = (Int, Int, Int, Int)
-        var font: ArraySlice<UInt8>
+        typealias Digits = (Int32, Int32, Int32, Int32)
+        var font: Int
         var code: UInt16
         var digits: Digits
     }
 
-    /// Each glyph code a content stream shows, in order. Nil for anything cairo does not write for
-    /// these pages (a literal string in a text object, a code of other than two bytes).
-    static func glyphCodes(in content: [UInt8]) -> [GlyphCode]? {
+    /// Each glyph code a content stream shows, in order, and the font resource names they use. Nil
+    /// for anything cairo does not write for these pages (a literal string in a text object, a code
+    /// of other than two bytes).
+    static func glyphCodes(in content: [UInt8]) -> (codes: [GlyphCode], fonts: [ArraySlice<UInt8>])? {
         var found: [GlyphCode] = []
-        var font: ArraySlice<UInt8> = [], inText = false, dictDepth = 0
-        var i = 0
+        found.reserveCapacity(content.count / 8)
+        var fonts: [ArraySlice<UInt8>] = []
+        var font = -1, inText = false, dictDepth = 0
+        var lastName = 0..<0
         let n = content.count
-        func isDelimiter(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x5B || b == 0x5D || b == 0x2F || b == 0x3C || b == 0x3E || b == 0x28 }
-        func hex(_ b: UInt8) -> UInt16? {
+        @inline(__always) func isDelimiter(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x5B || b == 0x5D || b == 0x2F || b == 0x3C || b == 0x3E || b == 0x28
+        }
+        @inline(__always) func hex(_ b: UInt8) -> UInt16? {
             switch b {
             case 0x30...0x39: UInt16(b - 0x30)
             case 0x61...0x66: UInt16(b - 0x61 + 10)
@@ -184,61 +197,72 @@ public final class PrintAllPart {
             default: nil
             }
         }
-        var lastName: ArraySlice<UInt8> = []
-        while i < n {
-            let b = content[i]
-            switch b {
-            case 0x3C:  // <
-                if i + 1 < n && content[i + 1] == 0x3C { dictDepth += 1; i += 2; continue }
-                // A hex string: in a text object, outside any dictionary, it is glyph codes.
-                var digits: [Int] = []
-                i += 1
-                while i < n && content[i] != 0x3E {
-                    if hex(content[i]) != nil { digits.append(i) } else if !(content[i] == 0x0A || content[i] == 0x0D || content[i] == 0x20) { return nil }
+        return content.withUnsafeBufferPointer { c -> (codes: [GlyphCode], fonts: [ArraySlice<UInt8>])? in
+            var i = 0
+            while i < n {
+                let b = c[i]
+                switch b {
+                case 0x3C:  // <
+                    if i + 1 < n && c[i + 1] == 0x3C { dictDepth += 1; i += 2; continue }
+                    // A hex string: in a text object, outside any dictionary, it is glyph codes.
+                    let glyphs = inText && dictDepth == 0
+                    if glyphs && font < 0 { return nil }
+                    var code: UInt16 = 0, count = 0
+                    var at: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
                     i += 1
-                }
-                i += 1
-                guard inText && dictDepth == 0 else { continue }
-                guard digits.count % 4 == 0, !font.isEmpty else { return nil }
-                for k in stride(from: 0, to: digits.count, by: 4) {
-                    var code: UInt16 = 0
-                    for d in 0..<4 { code = code << 4 | hex(content[digits[k + d]])! }
-                    found.append(GlyphCode(font: font, code: code, digits: (digits[k], digits[k + 1], digits[k + 2], digits[k + 3])))
-                }
-            case 0x3E:  // >>
-                if i + 1 < n && content[i + 1] == 0x3E { dictDepth -= 1; i += 2 } else { return nil }
-            case 0x28:  // a literal string: cairo writes glyphs in hex only
-                if inText { return nil }
-                var depth = 0
-                while i < n {
-                    if content[i] == 0x5C { i += 2; continue }
-                    if content[i] == 0x28 { depth += 1 } else if content[i] == 0x29 { depth -= 1; if depth == 0 { break } }
+                    while i < n && c[i] != 0x3E {
+                        if let v = hex(c[i]) {
+                            code = code << 4 | v
+                            switch count { case 0: at.0 = Int32(i); case 1: at.1 = Int32(i); case 2: at.2 = Int32(i); default: at.3 = Int32(i) }
+                            count += 1
+                            if count == 4 {
+                                if glyphs { found.append(GlyphCode(font: font, code: code, digits: at)) }
+                                count = 0; code = 0
+                            }
+                        } else if !(c[i] == 0x0A || c[i] == 0x0D || c[i] == 0x20) {
+                            return nil
+                        }
+                        i += 1
+                    }
+                    if glyphs && count != 0 { return nil }
                     i += 1
+                case 0x3E:  // >>
+                    if i + 1 < n && c[i + 1] == 0x3E { dictDepth -= 1; i += 2 } else { return nil }
+                case 0x28:  // a literal string: cairo writes glyphs in hex only
+                    if inText { return nil }
+                    var depth = 0
+                    while i < n {
+                        if c[i] == 0x5C { i += 2; continue }
+                        if c[i] == 0x28 { depth += 1 } else if c[i] == 0x29 { depth -= 1; if depth == 0 { break } }
+                        i += 1
+                    }
+                    i += 1
+                case 0x2F:  // a name
+                    var j = i + 1
+                    while j < n && !isDelimiter(c[j]) { j += 1 }
+                    lastName = i..<j
+                    i = j
+                case 0x25:  // a comment
+                    while i < n && c[i] != 0x0A && c[i] != 0x0D { i += 1 }
+                default:
+                    if isDelimiter(b) { i += 1; continue }
+                    var j = i
+                    while j < n && !isDelimiter(c[j]) { j += 1 }
+                    // Operators that matter here: BT, ET, Tf.
+                    if j - i == 2 {
+                        let (a, d) = (c[i], c[i + 1])
+                        if a == 0x42 && d == 0x54 { inText = true }
+                        else if a == 0x45 && d == 0x54 { inText = false }
+                        else if a == 0x54 && d == 0x66 {
+                            let name = content[lastName]
+                            if let k = fonts.firstIndex(of: name) { font = k } else { fonts.append(name); font = fonts.count - 1 }
+                        }
+                    }
+                    i = j
                 }
-                i += 1
-            case 0x2F:  // a name
-                var j = i + 1
-                while j < n && !isDelimiter(content[j]) { j += 1 }
-                lastName = content[i..<j]
-                i = j
-            case 0x25:  // a comment
-                while i < n && content[i] != 0x0A && content[i] != 0x0D { i += 1 }
-            default:
-                if isDelimiter(b) { i += 1; continue }
-                var j = i
-                while j < n && !isDelimiter(content[j]) { j += 1 }
-                let length = j - i
-                // Operators that matter here: BT, ET, Tf.
-                if length == 2 {
-                    let (a, c) = (content[i], content[i + 1])
-                    if a == 0x42 && c == 0x54 { inText = true }
-                    else if a == 0x45 && c == 0x54 { inText = false }
-                    else if a == 0x54 && c == 0x66 { font = lastName }
-                }
-                i = j
             }
+            return (found, fonts)
         }
-        return found
     }
 
     /// Writes a translated pack: every code replaced by its CID in the part's font, the pages pointing
@@ -249,16 +273,16 @@ public final class PrintAllPart {
                 guard let descriptor = t.descriptors[face] else { throw TypesetError.render(path: file.url.path, detail: "no font descriptor") }
                 fonts[face] = PartFont(number: take(), descriptor: descriptor)
             }
-            fonts[face]!.glyphs.merge(glyphs) { known, _ in known }
+            fonts[face]!.add(glyphs)
         }
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         for page in t.pages {
             var content = page.content
             for c in page.codes {
-                content[c.digits.0] = hex[Int(c.cid >> 12) & 0xF]
-                content[c.digits.1] = hex[Int(c.cid >> 8) & 0xF]
-                content[c.digits.2] = hex[Int(c.cid >> 4) & 0xF]
-                content[c.digits.3] = hex[Int(c.cid) & 0xF]
+                content[Int(c.digits.0)] = hex[Int(c.cid >> 12) & 0xF]
+                content[Int(c.digits.1)] = hex[Int(c.cid >> 8) & 0xF]
+                content[Int(c.digits.2)] = hex[Int(c.cid >> 4) & 0xF]
+                content[Int(c.digits.3)] = hex[Int(c.cid) & 0xF]
             }
             let stream = Flate.compress(content)
             let contents = take()
@@ -294,7 +318,18 @@ public final class PrintAllPart {
     private struct PartFont {
         var number: Int
         var descriptor: [UInt8]
-        var glyphs: [UInt16: GlyphFacts] = [:]
+        private(set) var glyphs: [UInt16: GlyphFacts] = [:]
+        /// The CIDs in `glyphs`, as bits: looked up for every glyph of every page.
+        private var known = [UInt64](repeating: 0, count: 1024)
+        init(number: Int, descriptor: [UInt8]) { self.number = number; self.descriptor = descriptor }
+        func has(_ cid: UInt16) -> Bool { known[Int(cid) >> 6] & (1 << (UInt64(cid) & 63)) != 0 }
+        /// Adds glyphs the part did not have (a glyph it has keeps what it was first told).
+        mutating func add(_ new: [UInt16: GlyphFacts]) {
+            for (cid, facts) in new where !has(cid) {
+                glyphs[cid] = facts
+                known[Int(cid) >> 6] |= 1 << (UInt64(cid) & 63)
+            }
+        }
     }
 
     private var cidCache: [Int: [UInt16]?] = [:]
