@@ -85,28 +85,40 @@ final class PackMaker {
         } catch {
             partError = "\(error)"
         }
+        // Each pack's files are synced and renamed on the committer's thread while this one draws the
+        // next; a pack is answered once its files are in place (or could not be put there).
+        let committer = PackCommitter()
+        func answerCommitted() { for a in committer.take() { reply(a) } }
         for (job, result) in built {
-            if stop() { return }  // the part is dropped unfinished: its temporary goes with it
-            var answer = WorkerReply(index: job.index)
+            if stop() { committer.wait(); return }  // the part is dropped unfinished: its temporary goes with it
+            answerCommitted()
             do {
                 let pack = try result.get()
-                let pdf: URL
                 if setup.resume && pack.isComplete(in: root) {
-                    answer.pages = pack.pages.count
-                    pdf = root.appendingPathComponent(pack.folderName, isDirectory: true).appendingPathComponent("申请材料.pdf")
+                    let pdf = root.appendingPathComponent(pack.folderName, isDirectory: true).appendingPathComponent("申请材料.pdf")
+                    if partError == nil {
+                        do { try part?.add(pack: pdf, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
+                    }
+                    reply(WorkerReply(index: job.index, pages: pack.pages.count))
                 } else {
-                    let files = try pack.write(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces)
-                    answer.pages = files.pageCount
-                    pdf = files.pdf
-                }
-                // The pack's own pages, as written, go into the part (see `PrintAllPart`).
-                if partError == nil {
-                    do { try part?.add(pack: pdf, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
+                    let files = try pack.prepare(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces,
+                                                 keepingBytes: partError == nil)
+                    // The pack's pages, as written, go into the part (see `PrintAllPart`); should its
+                    // files then fail to be put in place, the part is not used.
+                    if partError == nil, let bytes = files.pdfBytes {
+                        do { try part?.add(pdf: bytes, of: files.folder, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
+                    }
+                    committer.submit(job.index, files)
                 }
             } catch {
-                answer.error = "\(error)"
+                reply(WorkerReply(index: job.index, error: "\(error)"))
             }
-            reply(answer)
+        }
+        committer.wait()
+        let committed = committer.take()
+        for a in committed { reply(a) }
+        if committer.failures > 0 && partError == nil {
+            partError = "有 \(committer.failures) 家单位的申请材料未能保存，全部打印.pdf 不能包含它们"
         }
         var done = WorkerReply(chunk: chunk.number, partPages: part?.pageCount ?? 0)
         if partError == nil, let part, part.pageCount > 0 {
@@ -115,6 +127,45 @@ final class PackMaker {
         done.partError = partError
         reply(done)
     }
+}
+
+/// Syncs and renames packs' files (`PendingPackFiles.commit()`) on a thread of its own, in the order
+/// given, while the drawing thread goes on: a sync waits for the disk, and a worker that waited for
+/// each of its three files and its folder left its core idle for a tenth of the batch. The thread never
+/// draws, so a process still draws on one thread only. At most `backlog` packs wait, so a slow disk
+/// holds back the drawing instead of piling up open files.
+final class PackCommitter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "certpack.commit")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var answers: [WorkerReply] = []
+    /// Packs whose files could not be put in place.
+    private(set) var failures = 0
+
+    init(backlog: Int = 8) { slots = DispatchSemaphore(value: backlog) }
+
+    /// Commits `files` (of record `index`) after those already given; waits while the backlog is full.
+    func submit(_ index: Int, _ files: PendingPackFiles) {
+        slots.wait()
+        queue.async { [self] in
+            var answer = WorkerReply(index: index)
+            do { answer.pages = try files.commit().pageCount } catch { answer.error = "\(error)" }
+            lock.lock()
+            answers.append(answer)
+            if answer.error != nil { failures += 1 }
+            lock.unlock()
+            slots.signal()
+        }
+    }
+
+    /// The answers of the packs committed since the last call.
+    func take() -> [WorkerReply] {
+        lock.lock(); defer { answers = []; lock.unlock() }
+        return answers
+    }
+
+    /// Waits until every pack given is committed.
+    func wait() { queue.sync {} }
 }
 
 /// The worker's side: reads chunks from `input` until it closes, makes them, answers on `output`.

@@ -152,6 +152,15 @@ public struct Pack: Sendable {
     /// - Parameter faces: the faces a batch prepared for all its packs; nil cuts subsets for this pack alone.
     @discardableResult
     public func write(into root: URL, fonts: FontBook, overwrite: Bool, faces: PreparedFaces? = nil) throws -> PackFiles {
+        try prepare(into: root, fonts: fonts, overwrite: overwrite, faces: faces).commit()
+    }
+
+    /// Draws the pack and writes its files under temporary names in its folder, as `write` does, but
+    /// leaves syncing and renaming them to `PendingPackFiles.commit()` — which a batch runs on another
+    /// thread while this one draws the next pack (a sync waits for the disk; drawing needs the core).
+    /// - Parameter keepingBytes: keep the PDF's bytes (`PendingPackFiles.pdfBytes`) for 全部打印.pdf.
+    public func prepare(into root: URL, fonts: FontBook, overwrite: Bool, faces: PreparedFaces? = nil,
+                        keepingBytes: Bool = false) throws -> PendingPackFiles {
         let folder = root.appendingPathComponent(folderName, isDirectory: true)
         let pdf = folder.appendingPathComponent("申请材料.pdf")
         let md = folder.appendingPathComponent("清单.md")
@@ -169,48 +178,30 @@ public struct Pack: Sendable {
         } else if (try? OutputFolder.makeFolders(root.path)) == nil || mkdir(folder.path, 0o700) != 0 {
             throw OutputError(path: folder.path, code: errno)
         }
-        var renamed = false
         do {
-            let count = try writeFiles(fonts: fonts, faces: faces, pdf: pdf, md: md, digest: digest, existed: existed, renamed: &renamed)
-            return PackFiles(folder: folder, pdf: pdf, checklist: md, pageCount: count)
+            let files = try writeFiles(fonts: fonts, faces: faces, pdf: pdf, md: md, digest: digest, keepingBytes: keepingBytes)
+            return PendingPackFiles(folder: folder, pdf: files.pdf, checklist: files.checklist, digest: files.digest,
+                                    existed: existed, pageCount: files.pageCount)
         } catch {
-            // Leave the folder as it was: a new one goes away with anything renamed into it; in an old
-            // one the digest is already gone, so a half-replaced pack is never taken for complete.
-            if !existed {
-                if renamed { for f in [pdf, md, digest] { unlink(f.path) } }
-                rmdir(folder.path)
-            }
+            // The temporaries are gone with their files (dropped uncommitted); a folder made here goes too.
+            if !existed { rmdir(folder.path) }
             throw error
         }
     }
 
-    private func writeFiles(fonts: FontBook, faces: PreparedFaces?, pdf: URL, md: URL, digest: URL, existed: Bool, renamed: inout Bool) throws -> Int {
+    private func writeFiles(fonts: FontBook, faces: PreparedFaces?, pdf: URL, md: URL, digest: URL,
+                            keepingBytes: Bool) throws -> (pdf: AtomicFile, checklist: AtomicFile, digest: AtomicFile, pageCount: Int) {
         let org = application.organization
         let writer = try PDFWriter(url: pdf, metadata: PDFMetadata(
             title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts,
-            embedding: faces.map { .prepared($0) } ?? .subsets(for: pages))
+            embedding: faces.map { .prepared($0) } ?? .subsets(for: pages), keepingBytes: keepingBytes)
         try writer.add(contentsOf: pages)
-        // The small files are written and synced first; the PDF is renamed into place by finish()
-        // once it is checked whole, then the others. The digest goes last: it vouches for the rest.
+        let pdfFile = try writer.finishUncommitted()
         let checklist = try AtomicFile(md)
         try checklist.write(Data(markdown.utf8))
-        try checklist.seal()
         let row = try AtomicFile(digest)
         try row.write(Data((RowDigest.of(application) + "\n").utf8))
-        try row.seal()
-        // An old digest is moved aside while the PDF is replaced (a half-replaced pack must never be
-        // taken for complete), and put back if the new PDF cannot be finished.
-        let aside = "." + Self.digestName + AtomicFile.marker + "\(getpid())-old"
-        let stashed = existed && rename(digest.path, folderPath(digest) + aside) == 0
-        do { try writer.finish() } catch {
-            if stashed { rename(folderPath(digest) + aside, digest.path) }
-            throw error
-        }
-        renamed = true
-        if stashed { unlink(folderPath(digest) + aside) }
-        try checklist.commit()
-        try row.commit()
-        return writer.pageCount
+        return (pdfFile, checklist, row, writer.pageCount)
     }
 
     /// True when `<root>/<folderName>/` holds this pack whole, made from this very application:
@@ -272,5 +263,72 @@ public struct Pack: Sendable {
         out = String(out.prefix(80))
         while out.hasSuffix(".") || out.hasSuffix("_") { out.removeLast() }
         return out.isEmpty ? "pack" : out
+    }
+}
+
+/// A pack drawn and written under temporary names in its folder (`Pack.prepare`); nothing of it is
+/// visible until `commit()`. Dropped uncommitted, its temporaries are removed, and so is a folder
+/// made for it. Used by one thread at a time (it may be handed to another).
+public final class PendingPackFiles: @unchecked Sendable {
+    public let folder: URL
+    public let pageCount: Int
+    private let pdf: AtomicFile, checklist: AtomicFile, digest: AtomicFile
+    private let existed: Bool
+    private var settled = false
+
+    init(folder: URL, pdf: AtomicFile, checklist: AtomicFile, digest: AtomicFile, existed: Bool, pageCount: Int) {
+        self.folder = folder; self.pdf = pdf; self.checklist = checklist; self.digest = digest
+        self.existed = existed; self.pageCount = pageCount
+    }
+
+    /// The PDF's bytes, when prepared `keepingBytes`.
+    public var pdfBytes: [UInt8]? { pdf.keptBytes }
+
+    /// Syncs the files and renames them into place: the PDF first, the row digest last (it vouches
+    /// for the rest), the folder synced once after. On failure the folder is left as it was: a new
+    /// one goes away with anything renamed into it; in an old one the digest is already gone, so a
+    /// half-replaced pack is never taken for complete.
+    @discardableResult
+    public func commit() throws -> PackFiles {
+        precondition(!settled, "a pack's files are committed once")
+        settled = true
+        var renamed = false
+        do {
+            try checklist.seal()
+            try digest.seal()
+            // An old digest is moved aside while the PDF is replaced, and put back if the new PDF
+            // cannot be renamed into place.
+            let digestPath = digest.url.path
+            let aside = folder.path + "/." + Pack.digestName + AtomicFile.marker + "\(getpid())-old"
+            let stashed = existed && rename(digestPath, aside) == 0
+            do { try pdf.commit(syncingFolder: false) } catch {
+                if stashed { rename(aside, digestPath) }
+                throw error
+            }
+            renamed = true
+            if stashed { unlink(aside) }
+            try checklist.commit(syncingFolder: false)
+            try digest.commit()
+            return PackFiles(folder: folder, pdf: pdf.url, checklist: checklist.url, pageCount: pageCount)
+        } catch {
+            if !existed {
+                if renamed { for f in [pdf, checklist, digest] { unlink(f.url.path) } }
+                discardTemporaries()
+                rmdir(folder.path)
+            }
+            throw error
+        }
+    }
+
+    /// Removes the uncommitted temporaries now (their files would otherwise go only when this is freed).
+    private func discardTemporaries() {
+        for f in [pdf, checklist, digest] { f.discard() }
+    }
+
+    deinit {
+        if !settled && !existed {
+            discardTemporaries()
+            rmdir(folder.path)
+        }
     }
 }

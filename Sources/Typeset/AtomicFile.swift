@@ -69,8 +69,13 @@ public final class AtomicFile: @unchecked Sendable {
     /// The marker in every temporary's name; `isTemporary(_:)` and stale sweeps look for it.
     public static let marker = ".partial-"
 
-    public init(_ url: URL) throws {
+    /// Every byte written, when asked for at creation (`keepingBytes`): how a batch hands a pack it
+    /// has just written to 全部打印.pdf without reading it back.
+    public private(set) var keptBytes: [UInt8]?
+
+    public init(_ url: URL, keepingBytes: Bool = false) throws {
         self.url = url
+        if keepingBytes { keptBytes = [] }
         let folderPath = url.deletingLastPathComponent().path
         folder = open(folderPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard folder >= 0 else {
@@ -122,6 +127,7 @@ public final class AtomicFile: @unchecked Sendable {
     /// each cost more than drawing); false on a write error (its `errno` is kept in `writeError`).
     func write(_ data: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         guard fd >= 0, writeError == 0 else { return false }
+        keptBytes?.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
         if buffer.count + length > Self.bufferSize, !flush() { return false }
         if length >= Self.bufferSize {
             guard writeAll(data, length) else { return false }
@@ -180,8 +186,9 @@ public final class AtomicFile: @unchecked Sendable {
     }
 
     /// Seals the temporary and renames it over `url` (replacing a file, or a symlink itself — never
-    /// its target), then syncs the folder so the rename survives a crash.
-    public func commit() throws {
+    /// its target), then syncs the folder so the rename survives a crash (`syncingFolder: false`
+    /// leaves that to the last of several files renamed into one folder).
+    public func commit(syncingFolder: Bool = true) throws {
         guard !committed else { return }
         try seal()
         guard renameat(folder, temporaryName, folder, url.lastPathComponent) == 0 else {
@@ -189,8 +196,16 @@ public final class AtomicFile: @unchecked Sendable {
         }
         committed = true
         AtomicFile.unregister(temporaryPath)
-        _ = fsync(folder)  // best effort: some file systems do not sync folders
+        if syncingFolder { _ = fsync(folder) }  // best effort: some file systems do not sync folders
         close(folder); folder = -1
+    }
+
+    /// Drops the temporary now — closed and removed, as being freed uncommitted does. Nothing once committed.
+    public func discard() {
+        guard !committed else { return }
+        if fd >= 0 { close(fd); fd = -1 }
+        if folder >= 0 { unlinkat(folder, temporaryName, 0); close(folder); folder = -1 }
+        AtomicFile.unregister(temporaryPath)
     }
 
     deinit {

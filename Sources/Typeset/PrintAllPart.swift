@@ -38,9 +38,17 @@ public final class PrintAllPart {
         out.append("%PDF-1.5\n%\u{B5}\u{ED}\u{AE}\u{FB}\n")
     }
 
-    /// Adds the pages of the pack PDF at `pack`, which was drawn from `pages` with this part's faces.
+    /// Adds the pages of the pack PDF at `pack`, which was drawn from `pages`.
     public func add(pack: URL, pages: [Page]) throws {
-        let pdf = try CairoPDF(url: pack)
+        try add(try CairoPDF(url: pack), pages: pages)
+    }
+
+    /// Adds the pages of a pack PDF given as its bytes (`of`: where it is, for messages), drawn from `pages`.
+    public func add(pdf bytes: [UInt8], of url: URL, pages: [Page]) throws {
+        try add(try CairoPDF(data: Data(bytes), url: url), pages: pages)
+    }
+
+    private func add(_ pdf: CairoPDF, pages: [Page]) throws {
         if let translated = translate(pdf, pages) {
             try write(translated)
         } else {

@@ -46,8 +46,9 @@ public final class PDFWriter: @unchecked Sendable {
     private var streamBox: Unmanaged<AtomicFile>
     public private(set) var pageCount = 0
 
-    public init(url: URL, metadata: PDFMetadata, fonts: FontBook, embedding: FontEmbedding = .wholeFaces) throws {
-        self.file = try AtomicFile(url)
+    /// - Parameter keepingBytes: keep every byte written, for `finishUncommitted()`'s caller.
+    public init(url: URL, metadata: PDFMetadata, fonts: FontBook, embedding: FontEmbedding = .wholeFaces, keepingBytes: Bool = false) throws {
+        self.file = try AtomicFile(url, keepingBytes: keepingBytes)
         self.fonts = fonts
         switch embedding {
         case .wholeFaces:
@@ -97,7 +98,15 @@ public final class PDFWriter: @unchecked Sendable {
     /// reports no error after finishing it and its bytes end with the trailer's `%%EOF`; otherwise
     /// (disk full, a write error) the temporary is removed and nothing appears under the real name.
     public func finish() throws {
-        guard let cr else { return }
+        guard cr != nil else { return }
+        try finishUncommitted().commit()
+    }
+
+    /// Flushes the PDF and checks it is whole, as `finish()`, but leaves it under its temporary name:
+    /// the caller commits the returned file (syncs and renames it) when it likes — on another
+    /// thread, while this one draws the next document.
+    public func finishUncommitted() throws -> AtomicFile {
+        guard let cr else { throw TypesetError.render(path: file.url.path, detail: "writer already finished") }
         cairo_destroy(cr)
         self.cr = nil
         cairo_surface_finish(surface)
@@ -109,7 +118,7 @@ public final class PDFWriter: @unchecked Sendable {
         guard end.hasSuffix("%%EOF") else {
             throw OutputError(path: file.url.path, code: file.writeError, detail: file.writeError == 0 ? "PDF 不完整（没有写完结尾 %%EOF），未保存" : "")
         }
-        try file.commit()
+        return file
     }
 
     private func check() throws {
