@@ -34,12 +34,18 @@ public struct BatchResult: Sendable {
 ///   So a chunk of packs is laid out first and the faces are cut once, to exactly the glyphs of the
 ///   chunk's pages; every pack of the chunk and its part of 全部打印.pdf are drawn with them.
 ///
+/// - Drawing a page a second time for 全部打印.pdf cost as much as drawing it for its pack. So the
+///   part of 全部打印.pdf is made from the packs' own pages as written (`PrintAllPart`), with each
+///   face embedded once per chunk.
+/// - Waiting for the disk (a sync per file) left a worker's core idle. So a pack's files are synced
+///   and renamed on a thread of their own (`PackCommitter`) while the next pack is drawn.
+///
 /// The records to make are cut into chunks of consecutive records (the cut depends on the number of
-/// records only). A chunk is made by one process: it lays each pack out once, cuts the faces, writes
-/// the packs, and draws the same pages into the chunk's part of 全部打印.pdf; `PDFConcatenation`
+/// records only). A chunk is made by one process: it lays each pack out once, cuts the faces, draws
+/// and writes each pack, and adds its pages to the chunk's part of 全部打印.pdf; `PDFConcatenation`
 /// then joins the parts in order.
-/// So every page is laid out once, no page waits for another process, and the same input gives the
-/// same bytes whatever the number of workers.
+/// So every page is laid out and drawn once, no page waits for another process, and the same input
+/// gives the same bytes whatever the number of workers.
 ///
 /// A worker is this program started again (`workerCommand`), fed one chunk per line on its standard
 /// input and answering one line per pack and per chunk on its standard output (`BatchWorker`). When
@@ -86,7 +92,7 @@ public struct BatchRun: Sendable {
     /// `stalled(seconds, done, total)` when no organisation has finished for `stallSeconds`.
     /// Returns one result per record, in input order, the pages in 全部打印.pdf, and why 全部打印.pdf
     /// could not be written (disk full…) — then it is not there, and the packs still are.
-    /// 全部打印.pdf holds only packs that are on disk: a pack's pages are drawn into it after it is written.
+    /// 全部打印.pdf holds only packs that are on disk: when a pack's files cannot be put in place, it is not written.
     public func run(_ records: [BatchRecord],
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
                     stalled: @escaping @Sendable (Int, Int, Int) -> Void = { _, _, _ in }) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {

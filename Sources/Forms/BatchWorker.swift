@@ -65,8 +65,9 @@ final class PackMaker {
     }
 
     /// Lays out each pack of the chunk once, cuts the faces down to exactly the glyphs the chunk's
-    /// pages use, writes each pack and draws its pages into the chunk's part (only once the pack is on
-    /// disk, so the part never shows a pack that is not there).
+    /// pages use, draws each pack, hands its files to the committer and its pages to the chunk's part.
+    /// A pack whose files could not be put in place makes the part unusable (it would show a pack
+    /// that is not there): 全部打印.pdf is then not written.
     func make(_ chunk: WorkerChunk, stop: () -> Bool = { false }, reply: (WorkerReply) -> Void) {
         let root = URL(fileURLWithPath: setup.output)
         var built: [(job: WorkerJob, pack: Result<Pack, Error>)] = []

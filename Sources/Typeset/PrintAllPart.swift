@@ -104,6 +104,8 @@ public final class PrintAllPart {
         var faceOfName: [ArraySlice<UInt8>: Int] = [:]
         // Codes whose glyph the part does not have yet, by resource name: code → (face, CID).
         var newCodes: [ArraySlice<UInt8>: [UInt16: (face: Int, cid: UInt16)]] = [:]
+        // Every code's CID as first matched, by resource name: a code must stand for one glyph throughout.
+        var cidOfCode: [ArraySlice<UInt8>: [Int32]] = [:]
         for (kid, page) in zip(kids, pages) {
             let dict = pdf.dictionary(kid)[...]
             guard let contents = PDFBytes.reference(after: "/Contents", in: dict),
@@ -137,6 +139,7 @@ public final class PrintAllPart {
             translated.codes.reserveCapacity(shown.count)
             var k = 0
             var pageFace = [Int](repeating: -1, count: fontName.count)
+            var pageCIDs = fontName.map { cidOfCode[$0] ?? [] }
             for case let .glyphs(run) in page.items {
                 guard let subset = faces.context.subset(run.face), let cids = cids(run.face) else { return nil }
                 for g in run.glyphs {
@@ -150,11 +153,15 @@ public final class PrintAllPart {
                         pageFace[s.font] = run.face
                     }
                     let cid = cids[Int(id)]
+                    let code = Int(s.code)
+                    if code >= pageCIDs[s.font].count { pageCIDs[s.font] += repeatElement(-1, count: code + 1 - pageCIDs[s.font].count) }
+                    if pageCIDs[s.font][code] < 0 { pageCIDs[s.font][code] = Int32(cid) } else if pageCIDs[s.font][code] != Int32(cid) { return nil }
                     if !(fonts[run.face]?.has(cid) ?? false) { newCodes[fontName[s.font], default: [:]][s.code] = (run.face, cid) }
                     translated.codes.append((s.digits, cid))
                 }
             }
             guard k == shown.count else { return nil }
+            for (n, name) in fontName.enumerated() { cidOfCode[name] = pageCIDs[n] }
             translated.fontNames = names.compactMap { name in faceOfName[name].map { (name, $0) } }
             result.pages.append(translated)
         }
