@@ -203,7 +203,7 @@ func onePageBench(count: Int, processes: Int) throws {
 
 /// One process of `onePageBench`: records k, k+n, k+2n, … of `count`, in chunks of 63 as the batch
 /// engine makes them (lay out the chunk, cut the faces to its glyphs, write each page as its own PDF
-/// and into the chunk's part).
+/// and put it into the chunk's part, `PrintAllPart`; files synced on a thread of their own).
 func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
     let templates = repo.appendingPathComponent("Templates")
     let fonts = try FontBook.load(fontsFolder: repo.appendingPathComponent("Fonts"))
@@ -211,6 +211,8 @@ func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
     let library = try FormLibrary.load(templates: templates)
     let records = try BatchInput.records(csv: generatedBatch(count), file: "bench.csv", catalog: catalog)
     let mine = records.indices.filter { $0 % n == k }
+    // Files are synced and renamed off the drawing thread, as the batch's PackCommitter does.
+    let commits = DispatchQueue(label: "commits"), slots = DispatchSemaphore(value: 8)
     for (c, start) in stride(from: 0, to: mine.count, by: 63).enumerated() {
         let chunk = mine[start..<min(start + 63, mine.count)]
         let pages = try chunk.map { i -> (Int, Page) in
@@ -218,15 +220,17 @@ func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
             return (i, try Pack.document(.unitApplication, checklist: checklist, fonts: fonts, library: library)[0])
         }
         let faces = fonts.prepareFaces(for: pages.map(\.1))
-        let part = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent(String(format: "part-%02d-%03d.pdf", k, c)),
-                                 metadata: PDFMetadata(title: "bench"), fonts: fonts, embedding: .prepared(faces))
+        let part = try PrintAllPart(url: URL(fileURLWithPath: folder).appendingPathComponent(String(format: "part-%02d-%03d.pdf", k, c)), faces: faces)
         for (i, page) in pages {
-            let writer = try PDFWriter(url: URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf"), metadata: PDFMetadata(title: "bench"),
-                                       fonts: fonts, embedding: .prepared(faces))
+            let url = URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf")
+            let writer = try PDFWriter(url: url, metadata: PDFMetadata(title: "bench"), fonts: fonts, embedding: .prepared(faces), keepingBytes: true)
             try writer.add(page)
-            try writer.finish()
-            try part.add(page)
+            let file = try writer.finishUncommitted()
+            try part.add(pdf: file.keptBytes ?? [], of: url, pages: [page])
+            slots.wait()
+            commits.async { try? file.commit(); slots.signal() }
         }
+        commits.sync {}
         try part.finish()
     }
 }
