@@ -140,8 +140,9 @@ final class PackCommitter: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let lock = NSLock()
     private var answers: [WorkerReply] = []
+    private var failed = 0
     /// Packs whose files could not be put in place.
-    private(set) var failures = 0
+    var failures: Int { lock.lock(); defer { lock.unlock() }; return failed }
 
     init(backlog: Int = 8) { slots = DispatchSemaphore(value: backlog) }
 
@@ -153,7 +154,7 @@ final class PackCommitter: @unchecked Sendable {
             do { answer.pages = try files.commit().pageCount } catch { answer.error = "\(error)" }
             lock.lock()
             answers.append(answer)
-            if answer.error != nil { failures += 1 }
+            if answer.error != nil { failed += 1 }
             lock.unlock()
             slots.signal()
         }

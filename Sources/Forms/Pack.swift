@@ -222,7 +222,6 @@ public struct Pack: Sendable {
         return end.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("%%EOF")
     }
 
-    private func folderPath(_ file: URL) -> String { file.deletingLastPathComponent().path + "/" }
 
     /// The file type of `path` without following a symlink (`S_IFDIR`, `S_IFLNK`…), 0 when nothing is there.
     static func kind(of path: String) -> mode_t {

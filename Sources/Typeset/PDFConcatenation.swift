@@ -1,15 +1,15 @@
 import Foundation
 
-/// Joins PDFs that `PDFWriter` wrote, page after page, into one: how a batch's processes, each
-/// drawing its share of 全部打印.pdf, make one file to print.
+/// Joins PDFs page after page into one: how a batch's processes, each making its share of
+/// 全部打印.pdf (`PrintAllPart`), make one file to print.
 ///
 /// The parts are streamed through: each object is copied as it is (streams neither decoded nor
 /// recompressed), with its object number moved and its references renumbered; only the objects'
 /// offsets are held in memory, so joining costs a fraction of drawing and memory stays flat however
 /// many pages. (libqpdf joined the same parts correctly, but held every object of the result in
-/// memory: 170 MB for 7000 pages, and it grows with the batch.) It reads what cairo 1.16 writes —
-/// one classic cross-reference table, a flat page tree, references only outside streams — and
-/// refuses anything else; the tests check the result with qpdf.
+/// memory: 170 MB for 7000 pages, and it grows with the batch.) It reads PDFs shaped as cairo 1.16
+/// writes them (and `PrintAllPart` too) — one classic cross-reference table, a flat page tree,
+/// references only outside streams — and refuses anything else; the tests check the result with qpdf.
 public enum PDFConcatenation {
     /// Writes the pages of `parts`, in order, to `url` (atomically, owner-only, checked whole).
     /// Returns the number of pages.
