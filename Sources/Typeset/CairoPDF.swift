@@ -149,20 +149,7 @@ struct CairoPDF {
         }
     }
 
-    static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        var i = 0
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == needle[0] {
-                var k = 1
-                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
-    }
+    static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer) -> Int? { PDFBytes.find(needle, in: hay) }
 
     /// Copies `text`, turning every `N 0 R` into `number[N] 0 R`.
     static func renumber(_ bytes: UnsafeRawBufferPointer, _ number: [Int: Int], into out: inout [UInt8], url: URL) throws {
@@ -200,7 +187,8 @@ enum PDFBytes {
         b == 0x28 || b == 0x29 || b == 0x3C || b == 0x3E || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D || b == 0x2F || b == 0x25
     }
 
-    static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>) -> Int? {
+    /// Where `needle` first starts in `hay` (an index of `hay`).
+    static func find<Bytes: RandomAccessCollection>(_ needle: [UInt8], in hay: Bytes) -> Int? where Bytes.Element == UInt8, Bytes.Index == Int {
         guard !needle.isEmpty, hay.count >= needle.count else { return nil }
         var i = hay.startIndex
         let last = hay.endIndex - needle.count
