@@ -78,6 +78,11 @@ import Testing
         let text = try run("pdftotext", [printAll.path, "-"]).out
         let first = text.range(of: "深圳市福田区第1号康宁诊所有限公司")?.lowerBound, last = text.range(of: "第45号康宁诊所")?.lowerBound
         #expect(first != nil && last != nil && first! < last!, "全部打印.pdf keeps the input order")
+        // Every font of the joined file is there, embedded: a reference the join failed to renumber
+        // (`/DescendantFonts [ 37 0 R]`) once left the sans headings blank.
+        let fonts = try run("pdffonts", [printAll.path]).out.split(separator: "\n").dropFirst(2)
+        #expect(fonts.count == 3 * 2, "serif and sans once per chunk: \(fonts)")
+        #expect(fonts.allSatisfy { $0.contains("CID Type 0C") && $0.contains(" yes yes yes ") }, "\(fonts)")
     }
 
     /// No process of a batch leaves a part of 全部打印.pdf or a worker behind.
