@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -552,36 +553,15 @@ enum ExcelDate {
         let time = String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
         if !format.date { return time }
         let (y, m, d): (Int, Int, Int)
-        if date1904 {
-            (y, m, d) = civil(fromDays: days + daysFrom1970(1904, 1, 1))
-        } else if days == 60 {
+        if !date1904 && days == 60 {
             (y, m, d) = (1900, 2, 29)
         } else {
-            (y, m, d) = civil(fromDays: days + daysFrom1970(1899, 12, days < 60 ? 31 : 30))
+            // Day 0 of the 1900 system is 1899-12-30 for days after the phantom leap day, 12-31 before it.
+            let epoch = date1904 ? CivilDate(year: 1904, month: 1, day: 1)! : CivilDate(year: 1899, month: 12, day: days < 60 ? 31 : 30)!
+            let date = epoch.adding(days: days)
+            (y, m, d) = (date.year, date.month, date.day)
         }
         let date = String(format: "%04d-%02d-%02d", y, m, d)
         return format.time && seconds != 0 ? date + " " + time : date
-    }
-
-    /// Days from 1970-01-01 (H. Hinnant's algorithm).
-    static func daysFrom1970(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp + (mp < 10 ? 3 : -9)
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

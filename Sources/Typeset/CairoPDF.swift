@@ -103,8 +103,8 @@ struct CairoPDF {
         try data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
             let bytes = UnsafeRawBufferPointer(rebasing: all[range])
             // The dictionary ends where `stream` begins (cairo writes ">>\nstream").
-            let streamStart = Self.find(Array(">>\nstream".utf8), in: bytes).map { $0 + 2 } ?? bytes.count
-            guard let header = Self.find(Array(" 0 obj".utf8), in: UnsafeRawBufferPointer(rebasing: bytes[0..<streamStart])) else {
+            let streamStart = PDFBytes.find(Array(">>\nstream".utf8), in: bytes).map { $0 + 2 } ?? bytes.count
+            guard let header = PDFBytes.find(Array(" 0 obj".utf8), in: UnsafeRawBufferPointer(rebasing: bytes[0..<streamStart])) else {
                 throw malformed("object \(old) has no header")
             }
             var head: [UInt8] = Array("\(new)".utf8)
@@ -119,7 +119,7 @@ struct CairoPDF {
         guard let range = ranges[n] else { return [] }
         return data.withUnsafeBytes { all in
             let bytes = UnsafeRawBufferPointer(rebasing: all[range])
-            let end = Self.find(Self.streamKeyword, in: bytes).map { $0 + 2 } ?? bytes.count
+            let end = PDFBytes.find(Self.streamKeyword, in: bytes).map { $0 + 2 } ?? bytes.count
             return Array(bytes[0..<end])
         }
     }
@@ -149,7 +149,6 @@ struct CairoPDF {
         }
     }
 
-    static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer) -> Int? { PDFBytes.find(needle, in: hay) }
 
     /// Copies `text`, turning every `N 0 R` into `number[N] 0 R`.
     static func renumber(_ bytes: UnsafeRawBufferPointer, _ number: [Int: Int], into out: inout [UInt8], url: URL) throws {

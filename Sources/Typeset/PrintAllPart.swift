@@ -130,9 +130,8 @@ public final class PrintAllPart {
             }
             guard let raw = try? pdf.stream(contents),
                   let content = raw.withUnsafeBytes({ Flate.decompress($0, sizeHint: raw.count * 6) }),
-                  let (shown, shownFonts) = Self.glyphCodes(in: content) else { return nil }
+                  let (shown, fontName) = Self.glyphCodes(in: content) else { return nil }
             // The fonts the page shows glyphs with, by resource name: each must be one of the page's resources.
-            let fontName = shownFonts
             guard fontName.allSatisfy({ names.contains($0) }) else { return nil }
             // The glyphs the page drew, in order, as the part's fonts know them.
             var translated = TranslatedPage(content: content, codes: [], mediaBox: mediaBox,
