@@ -50,9 +50,11 @@ func rosterWorkbook(organisations count: Int, due: Int, today: CivilDate) -> XLS
 
 /// Import from .xlsx, `list --due 60` and `renew` of `due` organisations, each as a whole `certpack` process.
 func rosterBench(organisations: Int, due: Int) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-roster-bench-\(getpid())")
+    // `certpack-bench roster N DUE FOLDER` keeps its workbook and roster in FOLDER, to look at them.
+    let kept = arguments[safe: 4].map { URL(fileURLWithPath: $0) }
+    let folder = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("certpack-roster-bench-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    defer { if kept == nil { try? FileManager.default.removeItem(at: folder) } }
     let certpack = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
     let today = CivilDate(year: 2026, month: 12, day: 1)!
     let xlsx = folder.appendingPathComponent("机构库.xlsx")
