@@ -1,5 +1,8 @@
+import FileOutput
+import Forms
 import Foundation
 import Input
+import PDF
 import Rules
 import Typeset
 

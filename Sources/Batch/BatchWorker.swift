@@ -1,4 +1,7 @@
+import FileOutput
+import Forms
 import Foundation
+import PDF
 import Rules
 import Typeset
 #if canImport(Glibc)

@@ -1,5 +1,4 @@
 import Foundation
-import Typeset
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,7 +73,7 @@ public final class OutputFolder: @unchecked Sendable {
     }
 
     /// `mkdir -p` with 0700 for every folder it makes, and errors in words (输出路径是一个文件, 目录只读…).
-    static func makeFolders(_ path: String) throws {
+    public static func makeFolders(_ path: String) throws {
         var st = stat()
         if stat(path, &st) == 0 {
             guard st.st_mode & S_IFMT == S_IFDIR else { throw Failure.unusable(OutputError(path: path, code: ENOTDIR)) }

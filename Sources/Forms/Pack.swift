@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 import Rules
 import Typeset
@@ -74,6 +75,10 @@ public struct PackFiles: Sendable {
     public var pdf: URL
     public var checklist: URL
     public var pageCount: Int
+
+    public init(folder: URL, pdf: URL, checklist: URL, pageCount: Int) {
+        self.folder = folder; self.pdf = pdf; self.checklist = checklist; self.pageCount = pageCount
+    }
 }
 
 /// A pack laid out whole: the cover sheet and the forms the checklist calls for, in print order, plus

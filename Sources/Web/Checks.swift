@@ -1,3 +1,5 @@
+import Batch
+import FileOutput
 import Forms
 import Foundation
 import Input

@@ -2,6 +2,7 @@
 import Forms
 import Foundation
 import Input
+import PDF
 import Rules
 import Typeset
 

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Batch
 import Dispatch
+import FileOutput
 import Forms
 import Foundation
 import Input

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
+import FileOutput
 import Forms
+import Foundation
 import Rules
 
 /// Options shared by the Rules-backed subcommands.

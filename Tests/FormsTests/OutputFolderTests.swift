@@ -3,6 +3,7 @@ import Foundation
 import Rules
 import Testing
 @testable import Typeset
+@testable import FileOutput
 
 @Suite("Writing files that never lie")
 struct WritingFilesTests {
