@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Batch", dependencies: ["Rules", "Input", "Forms", "Typeset", "PDF", "FileOutput"]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.
         .target(name: "Web", dependencies: [
-            "Rules", "Input", "Forms", "Typeset", "Batch", "FileOutput",
+            "Rules", "Input", "Forms", "Typeset", "Batch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),

@@ -146,7 +146,7 @@ public struct BatchRun: Sendable {
                     let folder = output.appendingPathComponent(Pack.folderName(for: app.organization), isDirectory: true)
                     status = .written(PackFiles(folder: folder, pdf: folder.appendingPathComponent("申请材料.pdf"),
                                                 checklist: folder.appendingPathComponent("清单.md"), pageCount: pages))
-                    figures = (try? Checklist.make(for: app, catalog: catalog)).map(PackFigures.init)
+                    figures = reply?.figures
                 } else {
                     status = .failed(reply?.error ?? "生成进程没有回应，未生成")
                 }

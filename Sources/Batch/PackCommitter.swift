@@ -18,11 +18,15 @@ final class PackCommitter: @unchecked Sendable {
     init(backlog: Int = 8) { slots = DispatchSemaphore(value: backlog) }
 
     /// Commits `files` (of record `index`) after those already given; waits while the backlog is full.
-    func submit(_ index: Int, _ files: PendingPackFiles) {
+    /// The answer carries `figures` once the files are in place.
+    func submit(_ index: Int, _ files: PendingPackFiles, figures: PackFigures) {
         slots.wait()
         queue.async { [self] in
             var answer = WorkerReply(index: index)
-            do { answer.pages = try files.commit().pageCount } catch { answer.error = "\(error)" }
+            do {
+                answer.pages = try files.commit().pageCount
+                answer.figures = figures
+            } catch { answer.error = "\(error)" }
             lock.lock()
             answers.append(answer)
             if answer.error != nil { failed += 1 }

@@ -66,7 +66,7 @@ final class PackMaker {
                     if partError == nil {
                         do { try part?.add(pack: pdf, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
                     }
-                    reply(WorkerReply(index: job.index, pages: pack.pages.count))
+                    reply(WorkerReply(index: job.index, pages: pack.pages.count, figures: PackFigures(pack.checklist)))
                 } else {
                     let files = try pack.prepare(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces,
                                                  keepingBytes: partError == nil)
@@ -75,7 +75,7 @@ final class PackMaker {
                     if partError == nil, let bytes = files.pdfBytes {
                         do { try part?.add(pdf: bytes, of: files.folder, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
                     }
-                    committer.submit(job.index, files)
+                    committer.submit(job.index, files, figures: PackFigures(pack.checklist))
                 }
             } catch {
                 reply(WorkerReply(index: job.index, error: "\(error)"))

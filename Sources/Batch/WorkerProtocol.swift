@@ -30,7 +30,8 @@ public struct WorkerChunk: Codable, Sendable {
     public var packs: [WorkerJob]
 }
 
-/// What became of a pack (`index`: the pages written, or why not), or of a chunk's part (`chunk`).
+/// What became of a pack (`index`: the pages written and the summary's figures of its checklist, or
+/// why not), or of a chunk's part (`chunk`).
 public struct WorkerReply: Codable, Sendable {
     public var index: Int?
     public var pages: Int?
@@ -38,6 +39,9 @@ public struct WorkerReply: Codable, Sendable {
     public var chunk: Int?
     public var partPages: Int?
     public var partError: String?
+    /// The pack's figures for 汇总, from the checklist the worker laid it out with (the coordinator
+    /// does not make the checklist a second time).
+    public var figures: PackFigures?
 }
 
 /// Lines from a file descriptor, read in blocks.

@@ -106,6 +106,13 @@ public final class OutputFolder: @unchecked Sendable {
     /// Returns how many temporaries were removed.
     @discardableResult
     public func removeStaleTemporaries(in folders: [String]) -> Int {
+        Self.removeStaleTemporaries(in: folders, under: url)
+    }
+
+    /// `removeStaleTemporaries(in:)` for a folder whose writers are known to be done (a batch's
+    /// folder after its workers have ended), with or without its lock.
+    @discardableResult
+    public static func removeStaleTemporaries(in folders: [String], under url: URL) -> Int {
         var removed = 0
         for name in Set(folders) {
             let path = name.isEmpty ? url.path : url.appendingPathComponent(name).path

@@ -17,6 +17,13 @@ struct TemplatesOption: ParsableArguments {
             throw CLIFailure("\(error)")
         }
     }
+
+    /// The catalog, fonts and form templates, loaded once (`PackTools`), errors as the CLI shows them.
+    func tools() throws -> PackTools {
+        do { return try PackTools.load(templates: try TemplatesLocator.locate(explicit: templates)) } catch {
+            throw CLIFailure("\(error)")
+        }
+    }
 }
 
 /// An error printed as is (no stack of Swift type names), exit code 1 by default. ID numbers in it
