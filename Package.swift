@@ -66,8 +66,11 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "TypesetTests", dependencies: ["Typeset", "FileOutput", "PDF"]),
-        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Input", "Typeset", "FileOutput", "PDF", "Batch"]),
+        .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
+        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
+        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "Forms", "Rules", "Typeset"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Forms", "Input", "Rules", "certpack"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Rules",
