@@ -2,6 +2,10 @@ import FileOutput
 import Foundation
 import Typeset
 
+// About 500 lines in one file on purpose: reading a pack's pages (matching codes to glyphs) and
+// writing the part (objects, faces, widths, ToUnicode) share the part's state — object numbers,
+// the faces embedded, their CIDs — and read as one algorithm; `CairoPDF` holds what is generic.
+
 /// A run's share of 全部打印.pdf (a chunk of a batch), made from the run's packs as they were written
 /// instead of by drawing their pages a second time.
 ///
