@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Rules
 import Testing
 import ZIPFoundation
 @testable import Web
@@ -16,9 +17,13 @@ struct BatchZipTests {
         return repoRoot.appendingPathComponent(".build/debug/certpack").path
     }()
 
-    /// The example batch through the routes, as the page does it; the zip's entries by path.
+    /// The example batch through the routes, as the page does it (its packs made by worker processes,
+    /// as `certpack serve` makes them); the zip's entries by path.
     static func webZip(_ csv: String, in folder: URL) async throws -> [String: Data] {
-        let server = try await makeServer()
+        let templates = repoRoot.appendingPathComponent("Templates").path
+        var config = WebServer.Configuration(templates: templates, today: { CivilDate(year: 2026, month: 12, day: 1)! })
+        config.batchWorker = [certpack, "batch-worker", "--templates", templates]
+        let server = try await WebServer(config)
         defer { server.removeAllJobs() }
         let zip = folder.appendingPathComponent("batch.zip")
         try await server.application().test(.router) { client in
