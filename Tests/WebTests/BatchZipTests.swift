@@ -61,8 +61,11 @@ struct BatchZipTests {
         p.arguments = ["batch", input.path, "-o", out.path, "--templates", repoRoot.appendingPathComponent("Templates").path]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        // Awaited, not waited for: a blocked thread of the shared pool would hold up the other tests.
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+            p.terminationHandler = { _ in done.resume() }
+            do { try p.run() } catch { done.resume(throwing: error) }
+        }
         #expect(p.terminationStatus == 0)
 
         for name in ["汇总.csv", "汇总.md", "汇总.xlsx"] {
