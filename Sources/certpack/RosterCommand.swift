@@ -3,7 +3,7 @@ import Foundation
 import Input
 import Roster
 import Rules
-import Typeset
+import FileOutput
 
 /// `certpack roster …`: the roster (机构库) — organisations, people, certificates and their expiry,
 /// renewals — kept in one SQLite file only once the user creates it.
