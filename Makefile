@@ -8,11 +8,15 @@ DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 # The browser test of `certpack serve`: Debian's chromium and its driver, selenium from PyPI.
 DEB_BROWSER := chromium chromium-driver
 PYTHON     ?= python3
+# `make install PREFIX=…`: the binary and the Templates/ and Fonts/ it reads, side by side in
+# $(PREFIX)/lib/certpack (the binary finds Templates/ beside itself), and a link in $(PREFIX)/bin.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 HOST       ?= 127.0.0.1
 PORT       ?= 8080
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build demo test browser-test serve bench clean
+.PHONY: all deps test-deps build demo test browser-test serve bench install install-test clean
 
 all: build
 
@@ -24,6 +28,7 @@ test-deps: deps
 	@./.ci/apt-ensure $(DEB_TEST) $(DEB_BROWSER)
 	@$(PYTHON) -c 'import openpyxl' 2>/dev/null || $(PYTHON) -m pip install -q openpyxl
 	@$(PYTHON) -c "import selenium" 2>/dev/null || $(PYTHON) -m pip install -q "selenium>=4.10"
+	@$(PYTHON) -c "import axe_selenium_python" 2>/dev/null || $(PYTHON) -m pip install -q "axe-selenium-python>=2.1"
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack
@@ -53,6 +58,19 @@ bench: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(BIN)/certpack-bench
 	Tests/bench/web-bench.sh $(BIN)/certpack
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/lib/certpack $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN)/certpack $(DESTDIR)$(PREFIX)/lib/certpack/certpack
+	rm -rf $(DESTDIR)$(PREFIX)/lib/certpack/Templates $(DESTDIR)$(PREFIX)/lib/certpack/Fonts
+	cp -R Templates Fonts $(DESTDIR)$(PREFIX)/lib/certpack/
+	ln -sfn ../lib/certpack/certpack $(DESTDIR)$(PREFIX)/bin/certpack
+	@echo "installed: $(DESTDIR)$(PREFIX)/bin/certpack (Templates/ and Fonts/ in $(PREFIX)/lib/certpack)"
+
+# From a fresh clone of this repository (HEAD): `make install` into a temporary prefix, then the
+# installed certpack serves from another folder (/healthz, the page, a check) and fills a pack.
+install-test:
+	Tests/install/install-test.sh
 
 clean:
 	rm -rf .build

@@ -188,9 +188,10 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         guard policy.acceptsHost(request.head.authority) else {
             throw WebRefusal(status: .forbidden, message: "拒绝访问：请用 http://127.0.0.1:\(policy.port)/ 打开本页。")
         }
-        // Styles and scripts hold no data: the refusal page itself needs its stylesheet.
-        let isStatic = request.method == .get && request.uri.path.hasPrefix("/static/")
-        if let token = policy.token, !isStatic {
+        // Styles and scripts hold no data: the refusal page itself needs its stylesheet. /healthz says
+        // only that the server answers (a service manager or a load balancer asks it without a token).
+        let isOpen = request.method == .get && (request.uri.path.hasPrefix("/static/") || request.uri.path == "/healthz")
+        if let token = policy.token, !isOpen {
             let query = request.uri.queryParameters
             if let given = query["token"].map(String.init) {
                 guard AccessPolicy.constantTimeEqual(given, token) else {
