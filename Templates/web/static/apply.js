@@ -44,13 +44,21 @@ function wire(root = document) {
     el.setAttribute("aria-describedby", p.id);
     if (!el.hasAttribute("aria-invalid")) el.setAttribute("aria-invalid", "false");
     const label = el.closest("label");
-    const mark = label && $(":scope > .req", label);
+    // the label's words in one span, so that the required mark sits beside them
+    let words = label && $(":scope > .label-text", label);
+    if (label && !words) {
+      words = document.createElement("span");
+      words.className = "label-text";
+      while (label.firstChild && label.firstChild !== el && label.firstChild.nodeType === Node.TEXT_NODE) words.append(label.firstChild);
+      label.insertBefore(words, label.firstChild);
+    }
+    const mark = words && $(".req", words);
     if (isRequired(el.dataset.path)) {
       el.setAttribute("aria-required", "true");
-      if (label && !mark) {
+      if (words && !mark) {
         const m = document.createElement("span");
         m.className = "req"; m.textContent = "＊"; m.setAttribute("aria-hidden", "true");
-        label.insertBefore(m, el);
+        words.append(m);
       }
     } else {
       el.removeAttribute("aria-required");
@@ -292,12 +300,13 @@ function status(text, bad) {
 async function check(full) {
   const seq = ++checkSeq;
   let r;
-  try { r = await post(full ? "/api/check" : "/api/check?quick=1", draft()); } catch (e) { status("无法连接服务器，请确认 CertPack 仍在运行。", true); return null; }
+  const sent = draft();
+  try { r = await post(full ? "/api/check" : "/api/check?quick=1", sent); } catch (e) { status("无法连接服务器，请确认 CertPack 仍在运行。", true); return null; }
   if (seq !== checkSeq) return null;  // a newer check is on its way
   if (!r.ok) { status(await errorText(r), true); return null; }
   const result = await r.json();
   lastCheck = result;
-  applyNormalized(result.application);
+  applyNormalized(result.application, sent);
   showProblems(result.problems);
   renderChecklist(result.checklist);
   updateActions();
@@ -313,9 +322,12 @@ async function errorText(r) {
   try { const j = await r.json(); return j.error || r.statusText; } catch { return `${r.status} ${r.statusText}`; }
 }
 
-function applyNormalized(app) {
+/// The server's normalised values into the boxes: only where the box still holds what was sent
+/// (an answer never overwrites what the clerk typed since).
+function applyNormalized(app, sent) {
   for (const el of $$("[data-path]")) {
     if (el === document.activeElement || el.tagName === "SELECT" || el.type === "date" || el.readOnly) continue;
+    if (getPath(sent, el.dataset.path) !== el.value) continue;
     const v = getPath(app, el.dataset.path);
     if (typeof v === "string" && v !== el.value) el.value = v;
   }
@@ -337,10 +349,12 @@ async function leaveField(el) {
     if (p.split(".").slice(0, -1).join(".") === parent && other.dataset.field) context[other.dataset.field] = other.value;
     if (touched.has(p)) neighbours[p] = other.value;
   }
+  const value = el.value;
   try {
-    const r = await post("/api/field", { field: path, value: el.value, context, neighbours, confirmedIdNumbers: confirmedIdNumbers() });
+    const r = await post("/api/field", { field: path, value, context, neighbours, confirmedIdNumbers: confirmedIdNumbers() });
     if (r.ok) {
       const j = await r.json();
+      if (el.value !== value) return;  // typed again since: that answer is on its way
       if (el !== document.activeElement && j.value !== el.value && !el.readOnly) el.value = j.value;
       showFieldProblem(path, j.problem);
       for (const [p, m] of Object.entries(j.neighbours || {})) showFieldProblem(p, m);
