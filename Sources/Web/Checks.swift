@@ -161,8 +161,9 @@ enum Checks {
     /// `neighbours` other fields (full paths) checked in the same pass, whose problems come back too —
     /// the cheap checks of what leaving this field may change (an ID's type, a date's time).
     /// No layout: that runs on 检查 and before anything is made.
+    /// `confirmed`: the ID numbers the clerk confirmed end in 000 (the page's `confirmedIdNumbers`).
     static func checkField(_ field: String, value: String, context: [String: String], neighbours: [String: String] = [:],
-                           resources: WebResources) -> (value: String, problem: String?, neighbours: [String: String?]) {
+                           confirmed: [String] = [], resources: WebResources) -> (value: String, problem: String?, neighbours: [String: String?]) {
         func key(_ path: String) -> String {
             path.split(separator: ".").last.map { String($0.split(separator: "[").first ?? $0) } ?? path
         }
@@ -172,6 +173,7 @@ enum Checks {
         for (k, v) in context { setValue(&probe, path: parent.isEmpty ? k : parent + "." + k, normalize(key: k, v)) }
         for (path, v) in neighbours { setValue(&probe, path: path, normalize(key: key(path), v)) }
         setValue(&probe, path: field, normalized)
+        if !confirmed.isEmpty { probe["confirmedIdNumbers"] = confirmed }
         let result = check(probe, resources: resources, today: CivilDate(year: 2026, month: 12, day: 7)!, layout: false)
         let problem = result.problems.first { $0.field == field }?.message
         var others: [String: String?] = [:]

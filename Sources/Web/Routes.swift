@@ -152,7 +152,8 @@ struct Routes: Sendable {
         }
         let context = (body["context"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
         let neighbours = (body["neighbours"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
-        let r = Checks.checkField(field, value: value, context: context, neighbours: neighbours, resources: resources)
+        let confirmed = body["confirmedIdNumbers"] as? [String] ?? []
+        let r = Checks.checkField(field, value: value, context: context, neighbours: neighbours, confirmed: confirmed, resources: resources)
         func shown(_ p: String?) -> Any { p.map { Checks.clerkWords($0) as Any } ?? NSNull() }
         return Answer.json(["field": field, "value": r.value, "problem": shown(r.problem),
                             "neighbours": r.neighbours.mapValues { shown($0) }])

@@ -581,7 +581,15 @@ $("#btn-check").addEventListener("click", async () => {
   status("正在检查…");
   if (await fullCheck()) status("检查通过：可以预览和下载。");
 });
-$("#btn-pdf").addEventListener("click", e => download("/api/pdf", "申请材料.pdf", e.currentTarget, d => { downloadedDraft = d; }));
+$("#btn-pdf").addEventListener("click", e => download("/api/pdf" + (withRoster && draftId ? `?draft=${draftId}` : ""), "申请材料.pdf", e.currentTarget, d => {
+  downloadedDraft = d;
+  if (withRoster) {
+    // the application is now recorded in the roster, and its draft gone
+    draftId = null; savedDraft = JSON.stringify(draft());
+    history.replaceState(null, "", "/");
+    $("#keep-state").textContent = "已记入机构库（申请记录），草稿已删除。";
+  }
+}));
 $("#btn-md").addEventListener("click", e => download("/api/checklist.md", "清单.md", e.currentTarget));
 $("#btn-checklist-pdf").addEventListener("click", e => download("/api/checklist.pdf", "清单.pdf", e.currentTarget));
 $("#btn-print").addEventListener("click", async () => {
@@ -703,13 +711,65 @@ form.addEventListener("change", e => {
 });
 form.addEventListener("submit", e => e.preventDefault());
 
-function changed() { scheduleQuickCheck(); updateActions(); }
+function changed() { scheduleQuickCheck(); updateActions(); scheduleDraftSave(); }
+
+// ---- drafts in the roster (`certpack serve --roster`): saved as the clerk types ------------
+
+const withRoster = form.dataset.roster === "1";
+let draftId = null, draftTimer = null, savedDraft = null, saving = false;
+
+function scheduleDraftSave() {
+  if (!withRoster) return;
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(saveDraft, 800);
+}
+
+async function saveDraft() {
+  const d = draft(), text = JSON.stringify(d);
+  if (text === savedDraft) return;
+  if (saving) { scheduleDraftSave(); return; }
+  // an untouched form is not a draft
+  if (!draftId && !$$("input[data-path]").some(el => el.value.trim() && el.type !== "date")) return;
+  saving = true;
+  try {
+    const r = await post("/api/drafts", { id: draftId, application: d });
+    const j = await r.json();
+    if (!r.ok) { $("#keep-state").textContent = "草稿未能保存：" + (j.error || r.statusText); return; }
+    draftId = j.id;
+    savedDraft = text;
+    history.replaceState(null, "", `/?draft=${draftId}`);
+    $("#keep-state").textContent = `草稿已自动保存（${j.updatedAt.slice(11, 16)}）`;
+  } catch (e) {
+    $("#keep-state").textContent = "草稿未能保存：无法连接服务器";
+  } finally { saving = false; }
+}
+
+form.addEventListener("input", scheduleDraftSave);
+
+async function openFrom(url, note) {
+  const r = await fetch(url, { credentials: "same-origin" });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) { status(j.error || r.statusText, true); return false; }
+  fill(j.application);
+  if (j.id) { draftId = j.id; savedDraft = JSON.stringify(draft()); }
+  showAll = !!j.id;
+  status(note(j));
+  return true;
+}
 
 syncVisibility();
 wire();
-if (form.dataset.example) {
-  // `certpack serve --example FILE`: open with that application filled in.
-  fetch("/api/example", { credentials: "same-origin" }).then(r => r.json()).then(j => { fill(j.application); check(false); });
-} else {
+(async () => {
+  const q = new URLSearchParams(location.search);
+  if (withRoster && q.get("draft")) {
+    await openFrom(`/api/drafts/${encodeURIComponent(q.get("draft"))}`, j => `已打开草稿「${j.title || "未命名"}」（${j.updatedAt}）。`);
+  } else if (withRoster && q.get("roster")) {
+    const ok = await openFrom(`/api/roster/org/${encodeURIComponent(q.get("roster"))}/application?service=${encodeURIComponent(q.get("service") || "renew")}`,
+                              j => j.note || "已按机构库填好，请核对。");
+    if (ok) { scheduleDraftSave(); }
+  } else if (form.dataset.example) {
+    // `certpack serve --example FILE`: open with that application filled in.
+    await openFrom("/api/example", () => "");
+  }
   check(false);
-}
+})();
