@@ -174,11 +174,25 @@ enum Checks {
         for (path, v) in neighbours { setValue(&probe, path: path, normalize(key: key(path), v)) }
         setValue(&probe, path: field, normalized)
         if !confirmed.isEmpty { probe["confirmedIdNumbers"] = confirmed }
-        let result = check(probe, resources: resources, today: CivilDate(year: 2026, month: 12, day: 7)!, layout: false)
+        let result = validateOnly(probe, resources: resources)
         let problem = result.problems.first { $0.field == field }?.message
         var others: [String: String?] = [:]
         for path in neighbours.keys where path != field { others.updateValue(result.problems.first { $0.field == path }?.message, forKey: path) }
         return (normalized, problem, others)
+    }
+
+    /// The data checks alone (Rules' `Validator`): what a field's own check needs, without the
+    /// checklist's planning or the layout.
+    static func validateOnly(_ raw: Draft, resources: WebResources) -> (problems: [FieldProblem], application: Application?) {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: pruned(normalize(raw)))
+            let app = try ApplicationLoader.decode(String(decoding: data, as: UTF8.self), format: .json, source: "表单")
+            return (Validator.validate(app, catalog: resources.catalog).map { FieldProblem(field: $0.field, message: $0.message) }, app)
+        } catch let e as ApplicationLoadError {
+            return ([FieldProblem(field: e.field ?? "", message: e.message)], nil)
+        } catch {
+            return ([FieldProblem(field: "", message: "表单无法读取：\(error)")], nil)
+        }
     }
 
     /// `probeApplication` as a draft, made once (never mutated: each check copies it).
