@@ -3,7 +3,7 @@
 
 SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
-DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev zlib1g-dev pkg-config fonts-noto-cjk
+DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev zlib1g-dev libsqlite3-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 # The browser test of `certpack serve`: Debian's chromium and its driver, selenium from PyPI.
 DEB_BROWSER := chromium chromium-driver
@@ -29,6 +29,7 @@ test-deps: deps
 	@$(PYTHON) -c 'import openpyxl' 2>/dev/null || $(PYTHON) -m pip install -q openpyxl
 	@$(PYTHON) -c "import selenium" 2>/dev/null || $(PYTHON) -m pip install -q "selenium>=4.10"
 	@$(PYTHON) -c "import axe_selenium_python" 2>/dev/null || $(PYTHON) -m pip install -q "axe-selenium-python>=2.1"
+	@$(PYTHON) -c "import icalendar" 2>/dev/null || $(PYTHON) -m pip install -q icalendar
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack

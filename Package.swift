@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // C APIs only. cairo-ft brings -lcairo -lfreetype and the freetype2 include path.
@@ -40,11 +41,14 @@ let package = Package(
         .target(name: "Input", dependencies: ["Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
         .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CSystemZlib"]),
+        // The roster (机构库): organisations, people, certificates, applications in one SQLite file
+        // through GRDB. Rules knows nothing of SQL; everything SQL lives here.
+        .target(name: "Roster", dependencies: ["Rules", "Input", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
         // Form templates bound to applications, laid out through Typeset; packs.
         .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.
         .target(name: "Web", dependencies: [
-            "Rules", "Input", "Forms", "Typeset",
+            "Rules", "Input", "Forms", "Typeset", "Roster",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -53,17 +57,18 @@ let package = Package(
         ]),
         .executableTarget(
             name: "certpack",
-            dependencies: ["Rules", "Input", "Forms", "Typeset", "Web", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Rules", "Input", "Forms", "Typeset", "Web", "Roster", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset"]),
+        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset", "Roster"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
         .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Input", "Typeset"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
+        .testTarget(name: "RosterTests", dependencies: ["Roster", "Rules", "Input"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Rules",
+            "Web", "Rules", "Roster",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
