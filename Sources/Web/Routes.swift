@@ -2,6 +2,7 @@ import Forms
 import Foundation
 import Hummingbird
 import Input
+import Roster
 import Rules
 import ZIPFoundation
 
@@ -38,6 +39,7 @@ struct Routes: Sendable {
         router.get("/batch/:id/download.zip") { _, context in try downloadZip(context.parameters.require("id")) }
         router.get("/api/offices") { _, _ in Answer.json(officesJSON()) }
         router.get("/healthz") { _, _ in Answer.json(["status": "ok"]) }
+        if let roster = server.roster { RosterRoutes(routes: self, roster: roster).register(on: router) }
         router.get("/api/example") { _, _ in
             guard let data = server.exampleJSON else { throw HTTPError(.notFound) }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -51,7 +53,8 @@ struct Routes: Sendable {
             ["href": "/", "label": "申请", "active": active == "apply"],
             ["href": "/batch", "label": "批量", "active": active == "batch"],
             ["href": "/offices", "label": "受理点", "active": active == "offices"],
-        ], "today": config.today().description]
+        ] + (server.roster == nil ? [] : [["href": "/roster", "label": "机构库", "active": active == "roster"]]),
+        "today": config.today().description]
         for (k, v) in extra { context[k] = v }
         guard let html = server.pages.render(context, withTemplate: name) else { throw HTTPError(.notFound) }
         return Answer.html(html)
@@ -65,6 +68,7 @@ struct Routes: Sendable {
             "offices": resources.catalog.offices.map { ["value": $0.name, "label": $0.name] },
             "personalYears": (1...5).map { ["value": $0, "label": "\($0) 年"] },
             "hasExample": server.exampleJSON != nil,
+            "roster": server.roster != nil,
         ]
     }
 
@@ -206,6 +210,15 @@ struct Routes: Sendable {
         } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() } catch { return layoutRefusal(error) }
         guard let data = FileManager.default.contents(atPath: made.url.path) else { throw HTTPError(.internalServerError) }
         server.logger.info("pdf: \(app.organization.uscc) \(made.pages) pages")
+        if let roster = server.roster {
+            // With a roster, a pack made is an application recorded (as `fill` records it), and the
+            // draft it was made from is done.
+            let draftID = request.uri.queryParameters["draft"].flatMap { Int64(String($0)) }
+            do {
+                try roster.recordApplication(app, packSHA256: SHA256.hex(data), today: config.today())
+                if let draftID { try roster.deleteDraft(id: draftID) }
+            } catch { server.logger.error("roster: \(app.organization.uscc) not recorded: \(error)") }
+        }
         return Answer.download(data, name: "申请材料.pdf", type: "application/pdf")
     }
 

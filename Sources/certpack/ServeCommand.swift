@@ -14,8 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         加 --host 0.0.0.0：此时必须使用访问令牌——启动时会生成一个并打印完整网址
         （也可用 --token 指定）；把该网址发给同事，浏览器首次打开后即记住。
 
-        不保存任何数据：每个任务的文件放在仅本用户可读的临时目录中，下载后、一小时后、
-        以及退出时（Ctrl-C）删除。
+        不给 --roster 时不保存任何数据：每个任务的文件放在仅本用户可读的临时目录中，下载后、
+        一小时后、以及退出时（Ctrl-C）删除。给 --roster 时，机构库与草稿保存在该文件中。
         """)
 
     @Option(help: "监听地址（默认 127.0.0.1，仅本机）")
@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     var tokenFile: String?
     @Option(help: "打开页面时预先填好的申请数据（YAML 或 JSON），如 Examples/new-odc-personal.yaml")
     var example: String?
+    @Option(help: "机构库文件：页面上出现「机构库」，填写中的申请自动保存为草稿（文件不存在时新建）")
+    var roster: String?
     @Option(help: "同时排队的排版任务上限（超过时提示稍后再试）")
     var queue: Int = 8
     @OptionGroup var templates: TemplatesOption
@@ -63,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             var configuration = WebServer.Configuration(host: host, port: port, token: try resolvedToken(), templates: templates.templates,
                                                         queueCapacity: queue, example: example)
+            configuration.roster = roster
             configuration.batchWorker = [BatchCommand.executablePath, "batch-worker", "--templates",
                                          try TemplatesLocator.locate(explicit: templates.templates).path]
             server = try await WebServer(configuration)

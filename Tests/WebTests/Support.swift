@@ -8,10 +8,13 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 
 /// A server on the repository's Templates, with today fixed so the checklist is the same every run.
 func makeServer(host: String = "127.0.0.1", token: String? = nil, queue: Int = 8, upload: Int = WebLimits.uploadBytes,
-                rows: Int = WebLimits.batchRows, today: CivilDate = CivilDate(year: 2026, month: 12, day: 1)!) async throws -> WebServer {
-    try await WebServer(.init(host: host, port: 8080, token: token, templates: repoRoot.appendingPathComponent("Templates").path,
-                              queueCapacity: queue, requestTimeLimit: 60, uploadLimit: upload, rowLimit: rows,
-                              today: { today }))
+                rows: Int = WebLimits.batchRows, today: CivilDate = CivilDate(year: 2026, month: 12, day: 1)!,
+                roster: URL? = nil) async throws -> WebServer {
+    var config = WebServer.Configuration(host: host, port: 8080, token: token, templates: repoRoot.appendingPathComponent("Templates").path,
+                                         queueCapacity: queue, requestTimeLimit: 60, uploadLimit: upload, rowLimit: rows,
+                                         today: { today })
+    config.roster = roster?.path
+    return try await WebServer(config)
 }
 
 /// Headers of a POST from the page itself (the router test client's authority is `localhost`).
