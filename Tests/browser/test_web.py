@@ -472,6 +472,115 @@ def offices_page(p, base):
     p.axe("受理点")
 
 
+def roster_tab(p, certpack, work):
+    """`certpack serve --roster`: a draft that survives a reload (and opens from the 机构库), the due
+    board (days left in colour and words), a renewal from the card whose PDF carries the serial,
+    记录办结 taking it off the board, forgetting with what is deleted named; axe-core; 390 px."""
+    print("机构库: certpack serve --roster")
+    import datetime
+    roster = os.path.join(work, "roster.sqlite")
+    uscc, serial = "91440305MA5DPL4W0G", "SZCA2025ODC0001"
+    today = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()  # the server's today, Asia/Shanghai
+    until = (today + datetime.timedelta(days=13)).isoformat()
+    run = lambda *a: subprocess.run([certpack, "roster", *a, "--roster", roster], cwd=ROOT, capture_output=True, text=True, check=True)
+    run("init")
+    run("import", os.path.join(ROOT, "Examples", "new-odc-personal.yaml"))
+    run("issued", uscc, "--cert", "odc", "--serial", serial, "--on", (today - datetime.timedelta(days=352)).isoformat(), "--until", until)
+    folder = os.path.join(work, "roster-downloads")
+    os.makedirs(folder)
+    p.d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder})
+    port = free_port()
+    server = subprocess.Popen([certpack, "serve", "--port", str(port), "--roster", roster, "--templates", os.path.join(ROOT, "Templates")],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(base + "/healthz", server)
+        # a draft, saved as the clerk types, survives a reload
+        p.d.get(base + "/")
+        p.until("the form", lambda: p.by_path("organization.name"))
+        assert "自动保存" in p.d.find_element(By.ID, "keep-note").text
+        p.type("organization.name", "深圳市福田区安心药店")
+        p.type("legalRepresentative.name", "王建国")
+        p.type("legalRepresentative.idNumber", "440304197505203418")
+        p.until("the draft saved", lambda: "已自动保存" in p.d.find_element(By.ID, "keep-state").text and "draft=" in p.d.current_url)
+        p.d.refresh()
+        p.until("the draft after a reload", lambda: p.by_path("organization.name").get_attribute("value") == "深圳市福田区安心药店")
+        assert p.by_path("legalRepresentative.idNumber").get_attribute("value") == "440304197505203418"
+        p.shot("roster-draft-reloaded")
+        p.storage_empty()
+        # the 机构库 tab: the draft listed, the due board in colour and words
+        p.d.get(base + "/roster")
+        p.until("the due board", lambda: p.d.find_elements(By.CSS_SELECTOR, "#due tbody tr"))
+        row = p.d.find_element(By.CSS_SELECTOR, "#due tbody tr")
+        assert "还剩 13 天" in row.text and serial in row.text, row.text
+        assert "due-soon" in row.find_element(By.CSS_SELECTOR, ".due").get_attribute("class")
+        p.until("the draft listed", lambda: "深圳市福田区安心药店" in p.d.find_element(By.ID, "drafts").text)
+        p.shot("roster")
+        p.axe("机构库")
+        # the card: people with masked IDs; one click to a prefilled 续期
+        p.click(row.find_element(By.CSS_SELECTOR, "td a"))
+        p.until("the card", lambda: p.d.find_element(By.ID, "org-card").is_displayed())
+        card = p.d.find_element(By.ID, "org-card").text
+        assert "陈志明" in card and "440305198003121235" not in card and "*" in card, card
+        p.shot("roster-card")
+        p.axe("机构库 (card)")
+        p.click(p.d.find_element(By.CSS_SELECTOR, '.org-actions a[data-service="renew"]'))
+        p.until("the prefilled renewal", lambda: serial in (p.by_path("existingCertificate.serial").get_attribute("value") or ""))
+        assert p.by_path("service").get_attribute("value") == "renew"
+        p.until("download enabled", lambda: p.d.find_element(By.ID, "btn-pdf").is_enabled())
+        p.shot("roster-renewal")
+        p.click(p.d.find_element(By.ID, "btn-pdf"))
+        pdf = wait_file(folder, ".pdf")
+        time.sleep(0.5)
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        assert serial in text and "续期" in text, "the renewal's PDF does not carry the serial"
+        print(f"  renewal from the card: {os.path.basename(pdf)} carries {serial}")
+        # 记录办结: the new certificate takes the old one off the due board
+        p.d.get(base + f"/roster?org={uscc}")
+        p.until("the card", lambda: p.d.find_element(By.ID, "org-card").is_displayed())
+        assert "已生成" in p.d.find_element(By.ID, "org-apps").text  # the renewal made is recorded
+        serial_box = p.d.find_element(By.ID, "issued-serial")
+        serial_box.send_keys("SZCA2026ODC0002")
+        p.js("document.getElementById('issued-on').value = arguments[0]", today.isoformat())
+        p.click(p.d.find_element(By.CSS_SELECTOR, "#issued-form button[type=submit]"))
+        p.until("the due board emptied", lambda: p.d.find_element(By.ID, "due-empty").is_displayed())
+        assert "SZCA2026ODC0002" in p.d.find_element(By.ID, "org-certs").text
+        assert "已续期" in p.d.find_element(By.ID, "org-certs").text
+        p.shot("roster-issued")
+        # forget: the confirmation names what will be deleted
+        p.click(p.d.find_element(By.ID, "btn-forget"))
+        p.until("the confirmation", lambda: p.d.find_element(By.ID, "forget-dialog").is_displayed())
+        what = p.d.find_element(By.ID, "forget-what").text
+        assert "深圳市南山区康宁诊所有限公司" in what and "证书 2 张" in what, what
+        p.shot("roster-forget", whole=False)
+        p.click(p.d.find_element(By.ID, "forget-confirm"))
+        p.until("forgotten", lambda: "已删除" in p.d.find_element(By.ID, "roster-status").text)
+        assert not p.d.find_element(By.ID, "org-card").is_displayed()
+        # 390 px
+        p.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        p.d.get(base + "/roster")
+        p.until("the page", lambda: p.d.find_elements(By.ID, "drafts"))
+        time.sleep(0.5)
+        wide = p.js("return document.documentElement.scrollWidth")
+        assert wide <= 390, f"机构库 is {wide} px wide at 390 px"
+        shot = os.path.join(p.out, "roster-390.png")
+        p.d.save_screenshot(shot)
+        print(f"  screenshot {shot}")
+        p.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        p.storage_empty()
+    finally:
+        server.send_signal(2)
+        try:
+            out, _ = server.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            out, _ = server.communicate()
+        with open(os.path.join(p.out, "server-roster.log"), "w") as f:
+            f.write(out)
+    for ident in ["440305198003121235", "440304197505203418"]:
+        assert ident not in out, f"{ident} in the roster server's log"
+
+
 def token_mode(p, certpack, out):
     """A LAN bind (here 127.0.0.2, which is not one of the loopback names) needs the token: without it
     the page is refused; the printed URL sets the cookie and the page then works, POSTs included."""
@@ -504,6 +613,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--certpack", required=True)
     ap.add_argument("--out", default="Output/browser")
+    ap.add_argument("--only", help="comma-separated sections to run (while working on one): apply,empty,words,drafts,keyboard,batch,offices,phone,roster,token")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="certpack-browser-")
@@ -526,21 +636,25 @@ def main():
         driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=opts)
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         p = Page(driver, args.out)
-        apply_page(p, base, downloads)
-        empty_form(p, base)
-        clerk_words_and_ids(p, base)
-        drafts_in_files(p, base, work)
-        keyboard_only(p, base, work)
+        only = set(args.only.split(",")) if args.only else None
+        want = lambda name: only is None or name in only
+        if want("apply"): apply_page(p, base, downloads)
+        if want("empty"): empty_form(p, base)
+        if want("words"): clerk_words_and_ids(p, base)
+        if want("drafts"): drafts_in_files(p, base, work)
+        if want("keyboard"): keyboard_only(p, base, work)
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
-        batch_page(p, base, downloads, work)
-        offices_page(p, base)
-        phone_width(p, base)
-        p.storage_empty()
-        token_mode(p, args.certpack, args.out)
+        if want("batch"): batch_page(p, base, downloads, work)
+        if want("offices"): offices_page(p, base)
+        if want("phone"): phone_width(p, base)
+        if p.d.current_url.startswith("http"):
+            p.storage_empty()
+        if want("roster"): roster_tab(p, args.certpack, work)
+        if want("token"): token_mode(p, args.certpack, args.out)
         errors = [e for e in p.console_errors() if "401" not in e]  # the refused page is meant to be refused
         assert not errors, f"console errors: {errors}"
         print("browser test: ok")
-        print("browser: 10 passed, 0 failed")  # 申请 ×6, 批量, 受理点, 390 px, 令牌
+        print("browser: 11 passed, 0 failed")  # 申请 ×6, 批量, 受理点, 390 px, 机构库, 令牌
     finally:
         if driver:
             driver.quit()

@@ -738,7 +738,8 @@ async function saveDraft() {
     draftId = j.id;
     savedDraft = text;
     history.replaceState(null, "", `/?draft=${draftId}`);
-    $("#keep-state").textContent = `草稿已自动保存（${j.updatedAt.slice(11, 16)}）`;
+    const t = new Date(j.updatedAt);
+    $("#keep-state").textContent = `草稿已自动保存（${isNaN(t) ? j.updatedAt : t.toTimeString().slice(0, 5)}）`;
   } catch (e) {
     $("#keep-state").textContent = "草稿未能保存：无法连接服务器";
   } finally { saving = false; }

@@ -50,6 +50,14 @@ function daysCell(cert) {
   return td;
 }
 
+/// 2026-12-02T07:57:47Z → 2026-12-02 15:57 (the browser's clock: Beijing time at the agency).
+function localTime(stamp) {
+  const t = new Date(stamp);
+  if (isNaN(t)) return stamp;
+  const two = n => String(n).padStart(2, "0");
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
+}
+
 function certLabel(c) { return c.label + (c.holderName ? "" : ""); }
 
 function orgLink(uscc, name) {
@@ -117,7 +125,7 @@ async function loadDrafts() {
     const a = el("a", "", d.title || "（未填单位名称）");
     a.href = `/?draft=${d.id}`;
     name.append(a);
-    tr.append(name, el("td", "", d.updatedAt));
+    tr.append(name, el("td", "", localTime(d.updatedAt)));
     const act = el("td");
     const del = el("button", "small", "删除");
     del.type = "button";
