@@ -50,6 +50,17 @@ struct RosterRoutes: Sendable {
             let body = try await routes.body(request)
             return try await off { try forget(uscc, confirm: try object(body)["confirm"] as? String) }
         }
+        router.get("/roster/export.xlsx") { _, _ in
+            try await off {
+                let data = try roster.exportWorkbook().data()
+                return Answer.download(data, name: "机构库-\(today).xlsx", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            }
+        }
+        router.post("/api/roster/import") { request, _ in
+            let name = request.uri.queryParameters["name"].map(String.init) ?? "机构库.xlsx"
+            let data = try await routes.body(request)
+            return try await off { try importFile(data, name: name) }
+        }
         router.get("/api/drafts") { _, _ in try await off { try drafts() } }
         router.get("/api/drafts/:id") { _, context in
             let id = try context.parameters.require("id", as: Int64.self)
@@ -232,6 +243,37 @@ struct RosterRoutes: Sendable {
         let report = try roster.forget(code)
         return Answer.json(["message": "已删除\(report.description)。", "people": report.people, "certificates": report.certificates,
                             "applications": report.applications, "drafts": report.drafts])
+    }
+
+    // MARK: - Import
+
+    /// An uploaded workbook (roster export, a batch .xlsx or .csv) or an application file, imported
+    /// whole or not at all: every problem and conflict listed, nothing written.
+    func importFile(_ data: Data, name: String) throws -> Response {
+        let ext = (name as NSString).pathExtension.lowercased()
+        guard ["xlsx", "csv", "yaml", "yml", "json"].contains(ext) else {
+            return Answer.json(["error": "\(name)：只能导入 .xlsx、.csv（或申请数据 YAML/JSON）文件。"], status: .unsupportedMediaType)
+        }
+        let job = try routes.server.jobs.create()
+        defer { routes.server.jobs.remove(job.id) }
+        let file = job.folder.appendingPathComponent("import.\(ext)")
+        try data.write(to: file)
+        let read: ImportFile
+        do { read = try RosterFiles.read(file, catalog: routes.resources.catalog) } catch {
+            return Answer.json(["error": Checks.batchPageWords("\(error)".replacingOccurrences(of: file.path, with: name))],
+                               status: .unprocessableContent)
+        }
+        guard read.problems.isEmpty else {
+            return Answer.json(["error": "\(name)：\(read.problems.count) 个问题，未导入任何内容（改正后重新导入）",
+                                "problems": read.problems.map(Checks.batchPageWords)], status: .unprocessableContent)
+        }
+        do {
+            let r = try roster.importItems(read.items, today: today)
+            return Answer.json(["message": "已导入 \(name)：新增单位 \(r.organisationsAdded) 家、更新 \(r.organisationsUpdated) 家，"
+                                    + "新增人员 \(r.peopleAdded) 位、证书 \(r.certificatesAdded) 张（更新 \(r.certificatesUpdated) 张）。"])
+        } catch let e as ImportConflicts {
+            return Answer.json(["error": "\(name)：与机构库中的记录冲突，未导入任何内容", "problems": e.conflicts], status: .conflict)
+        }
     }
 
     // MARK: - Drafts

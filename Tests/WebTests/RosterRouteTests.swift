@@ -241,6 +241,38 @@ struct RosterRouteTests {
         }
     }
 
+    @Test("export .xlsx, then import it back: the organisation and its certificate return; a bad file imports nothing")
+    func exportImport() async throws {
+        let (url, _) = try Self.roster()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let server = try await makeServer(roster: url)
+        defer { server.removeAllJobs() }
+        try await server.application().test(.router) { client in
+            let workbook = try await client.execute(uri: "/roster/export.xlsx", method: .get) { r in
+                #expect(r.status == .ok)
+                return ByteBuffer(bytes: Array(r.body.readableBytesView))
+            }
+            try await client.execute(uri: "/api/roster/org/\(Self.uscc)/forget", method: .post, headers: sameOrigin,
+                                     body: try jsonBuffer(["confirm": Self.uscc])) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/roster/import?name=%E6%9C%BA%E6%9E%84%E5%BA%93.xlsx", method: .post, headers: sameOrigin,
+                                     body: workbook) { r in
+                #expect(r.status == .ok)
+                let answer = try json(r.body)
+                #expect((answer["message"] as? String ?? "").contains("新增单位 1 家"))
+            }
+            try await client.execute(uri: "/api/roster/due", method: .get) { r in
+                let answer = try json(r.body)
+                #expect((answer["entries"] as? [[String: Any]])?.first?["uscc"] as? String == Self.uscc)
+            }
+            try await client.execute(uri: "/api/roster/import?name=a.csv", method: .post, headers: sameOrigin,
+                                     body: ByteBuffer(string: "名字,电话\n甲,1\n")) { r in
+                #expect(r.status == .unprocessableContent)
+                let answer = try json(r.body)
+                #expect(!(answer["error"] as? String ?? "").contains("certpack"))
+            }
+        }
+    }
+
     @Test("without a roster: no 机构库 tab, no drafts API, and the page says nothing is kept")
     func withoutRoster() async throws {
         let server = try await makeServer()

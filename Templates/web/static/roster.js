@@ -246,6 +246,30 @@ $("#forget-confirm").addEventListener("click", async () => {
   }
 });
 
+$("#btn-import").addEventListener("click", () => $("#import-roster").click());
+$("#import-roster").addEventListener("change", async e => {
+  const file = e.target.files[0];
+  if (!file) return;
+  const list = $("#import-problems");
+  list.innerHTML = ""; list.hidden = true;
+  status(`正在导入 ${file.name}…`);
+  const r = await fetch("/api/roster/import?name=" + encodeURIComponent(file.name), {
+    method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/octet-stream", "X-CertPack": "1" },
+    body: await file.arrayBuffer(),
+  });
+  e.target.value = "";
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) {
+    status(j.error || r.statusText, true);
+    for (const p of j.problems || []) list.append(el("li", "", p));
+    list.hidden = !(j.problems || []).length;
+    return;
+  }
+  status(j.message);
+  await loadDue();
+  if (!$("#results-card").hidden) await search($("#search").value);
+});
+
 $("#search-form").addEventListener("submit", e => { e.preventDefault(); search($("#search").value); });
 $("#btn-all").addEventListener("click", () => { $("#search").value = ""; search(""); });
 
