@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Hummingbird
+import Input
 import Roster
 import Rules
 
@@ -61,6 +62,7 @@ struct RosterRoutes: Sendable {
             let data = try await routes.body(request)
             return try await off { try importFile(data, name: name) }
         }
+        router.post("/api/roster/renewals") { _, _ in try await off { try renewalBatch() } }
         router.get("/api/drafts") { _, _ in try await off { try drafts() } }
         router.get("/api/drafts/:id") { _, context in
             let id = try context.parameters.require("id", as: Int64.self)
@@ -243,6 +245,35 @@ struct RosterRoutes: Sendable {
         let report = try roster.forget(code)
         return Answer.json(["message": "已删除\(report.description)。", "people": report.people, "certificates": report.certificates,
                             "applications": report.applications, "drafts": report.drafts])
+    }
+
+    // MARK: - A renewal batch of everything due
+
+    /// Every organisation on the due board as a 续期 (or 变更) application, made ready as an uploaded
+    /// batch is: the page runs it through the batch routes (`/api/batch/:id/run`) and gets one zip.
+    func renewalBatch() throws -> Response {
+        let plans = try roster.renewals(dueWithin: Self.dueDays, today: today)
+        guard !plans.isEmpty else { return Answer.json(["error": "\(Self.dueDays) 天内没有到期的证书。"], status: .unprocessableContent) }
+        // What cannot be renewed from the roster is said here and left out of the batch.
+        var records: [BatchRecord] = [], problems: [[String: Any]] = []
+        for plan in plans {
+            guard let app = plan.application else {
+                problems.append(["name": plan.name, "message": Checks.clerkWords(plan.problem ?? "机构库中的信息不足")])
+                continue
+            }
+            let issues = Validator.validate(app, catalog: routes.resources.catalog)
+            if issues.isEmpty {
+                records.append(BatchRecord(line: records.count + 1, name: plan.name, uscc: plan.uscc, application: app, issues: []))
+            } else {
+                problems.append(["name": plan.name, "message": issues.map { Checks.clerkWords($0.message) }.joined(separator: "；")])
+            }
+        }
+        guard !records.isEmpty else {
+            return Answer.json(["job": NSNull(), "total": plans.count, "good": 0, "bad": problems.count, "problems": problems])
+        }
+        let job = try routes.server.jobs.create()
+        job.batch = BatchState(fileName: "续期（机构库）", records: records)
+        return Answer.json(["job": job.id, "total": plans.count, "good": records.count, "bad": problems.count, "problems": problems])
     }
 
     // MARK: - Import

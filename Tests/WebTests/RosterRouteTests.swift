@@ -273,6 +273,35 @@ struct RosterRouteTests {
         }
     }
 
+    @Test("a renewal batch of everything due: made as an uploaded batch, one zip with the pack")
+    func renewalBatch() async throws {
+        let (url, _) = try Self.roster()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let server = try await makeServer(roster: url)
+        defer { server.removeAllJobs() }
+        try await BatchGate.shared.run {
+        try await server.application().test(.router) { client in
+            let job = try await client.execute(uri: "/api/roster/renewals", method: .post, headers: sameOrigin) { r in
+                #expect(r.status == .ok)
+                let answer = try json(r.body)
+                #expect(answer["good"] as? Int == 1)
+                return answer["job"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
+            var phase = ""
+            for _ in 0..<600 where phase != "done" && phase != "failed" {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                phase = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body)["phase"] as? String ?? "" }
+            }
+            #expect(phase == "done")
+            try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.body.readableBytes > 10_000)
+            }
+        }
+        }
+    }
+
     @Test("without a roster: no 机构库 tab, no drafts API, and the page says nothing is kept")
     func withoutRoster() async throws {
         let server = try await makeServer()

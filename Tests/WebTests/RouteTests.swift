@@ -252,6 +252,7 @@ struct BatchRouteTests {
             .replacingOccurrences(of: "440303196811117718", with: "440303196811117717")
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        try await BatchGate.shared.run {
         try await server.application().test(.router) { client in
             let job = try await client.execute(uri: "/api/batch?name=%E6%89%B9%E9%87%8F.csv", method: .post, headers: sameOrigin,
                                                body: ByteBuffer(string: csv)) { r in
@@ -292,6 +293,7 @@ struct BatchRouteTests {
             #expect(!names.contains { $0.contains("安心药店") })
             // downloaded once, then gone
             try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in #expect(r.status == .notFound) }
+        }
         }
     }
 

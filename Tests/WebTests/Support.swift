@@ -56,3 +56,18 @@ func temporaryFolder() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// One batch at a time in this test process: a batch made in-process (no worker processes in tests)
+/// draws on its server's render lane, and two test servers are two lanes — but cairo must never
+/// draw on two threads of one process, and the batch engine keeps one run's parts per process.
+actor BatchGate {
+    static let shared = BatchGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        defer { if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() } }
+        return try await body()
+    }
+}

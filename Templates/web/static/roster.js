@@ -91,6 +91,7 @@ async function loadDue() {
     body.append(tr);
   }
   $("#due").hidden = j.entries.length === 0;
+  $("#renew-all").hidden = j.entries.length === 0;
   $("#due-empty").hidden = j.entries.length !== 0;
 }
 
@@ -244,6 +245,31 @@ $("#forget-confirm").addEventListener("click", async () => {
     $("#forget-dialog").close();
     status(e.message, true);
   }
+});
+
+// a renewal batch of everything due: made as an uploaded batch is, one zip
+$("#btn-renew-all").addEventListener("click", async e => {
+  const button = e.currentTarget, progress = $("#renew-progress");
+  button.disabled = true;
+  $("#renew-zip").hidden = true;
+  try {
+    const j = await postJSON("/api/roster/renewals");
+    if (j.good === 0) { progress.textContent = `没有可生成的续期申请：${j.problems.map(p => `${p.name}：${p.message}`).join("；")}`; return; }
+    progress.textContent = `${j.good} 家单位可续期${j.bad ? `，${j.bad} 家信息不足（${j.problems.map(p => p.name).join("、")}）` : ""}，正在生成…`;
+    await postJSON(`/api/batch/${j.job}/run`);
+    for (;;) {
+      await new Promise(r => setTimeout(r, 400));
+      const s = await getJSON(`/api/batch/${j.job}`);
+      if (s.phase === "failed") { progress.textContent = s.error; return; }
+      if (s.phase === "done") {
+        progress.textContent = `完成：${s.written} 家单位的续期申请材料已生成，费用合计 ${s.feeTotal} 元。`;
+        $("#renew-zip").href = s.download;
+        $("#renew-zip").hidden = false;
+        return;
+      }
+      progress.textContent = `已生成 ${s.done} / ${s.total} 家单位的续期申请材料`;
+    }
+  } catch (err) { progress.textContent = err.message; } finally { button.disabled = false; }
 });
 
 $("#btn-import").addEventListener("click", () => $("#import-roster").click());
