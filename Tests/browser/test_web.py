@@ -535,6 +535,12 @@ def roster_tab(p, certpack, work):
         text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
         assert serial in text and "续期" in text, "the renewal's PDF does not carry the serial"
         print(f"  renewal from the card: {os.path.basename(pdf)} carries {serial}")
+        # a renewal batch of everything due, from the due board: one zip
+        p.d.get(base + "/roster")
+        p.until("the due board", lambda: p.d.find_elements(By.CSS_SELECTOR, "#due tbody tr"))
+        p.click(p.d.find_element(By.ID, "btn-renew-all"))
+        p.until("the renewal batch", lambda: p.d.find_element(By.ID, "renew-zip").is_displayed())
+        print("  renewal batch: " + p.d.find_element(By.ID, "renew-progress").text)
         # 记录办结: the new certificate takes the old one off the due board
         p.d.get(base + f"/roster?org={uscc}")
         p.until("the card", lambda: p.d.find_element(By.ID, "org-card").is_displayed())
