@@ -54,7 +54,7 @@ struct Routes: Sendable {
             ["href": "/batch", "label": "批量", "active": active == "batch"],
             ["href": "/offices", "label": "受理点", "active": active == "offices"],
         ] + (server.roster == nil ? [] : [["href": "/roster", "label": "机构库", "active": active == "roster"]]),
-        "today": config.today().description]
+        "today": config.today().description, "hasRoster": server.roster != nil]
         for (k, v) in extra { context[k] = v }
         guard let html = server.pages.render(context, withTemplate: name) else { throw HTTPError(.notFound) }
         return Answer.html(html)
