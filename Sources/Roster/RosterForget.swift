@@ -20,42 +20,55 @@ extension Roster {
     /// roles, certificates, every application and draft that names them — and makes sure the bytes
     /// are gone: deleted pages are zeroed (`secure_delete`), the file rebuilt (`VACUUM`) and the WAL
     /// checkpointed and truncated. The audit line says what kind of record was forgotten, not whose.
-    public func forget(_ key: String, now: Date = Date()) throws -> ForgetReport {
+    ///
+    /// With `dryRun` nothing is deleted: the report says what would be (for a confirmation that
+    /// names it).
+    public func forget(_ key: String, dryRun: Bool = false, now: Date = Date()) throws -> ForgetReport {
         let key = Normaliser.normalise(key, kind: .code)
-        let report: ForgetReport = try pool.write { db in
-            if try Int.fetchOne(db, sql: "SELECT count(*) FROM organisation WHERE uscc = ?", arguments: [key])! > 0 {
-                var r = ForgetReport(what: "一家单位")
-                let people = try Int64.fetchAll(db, sql: "SELECT DISTINCT personId FROM role WHERE uscc = ?", arguments: [key])
-                r.certificates = try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate WHERE uscc = ?", arguments: [key])!
-                r.applications = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE uscc = ?", arguments: [key])!
-                try db.execute(sql: "DELETE FROM draft WHERE uscc = ? OR instr(json, ?) > 0", arguments: [key, key])
-                r.drafts = db.changesCount
-                try db.execute(sql: "DELETE FROM organisation WHERE uscc = ?", arguments: [key])
-                // People who belonged to no other organisation go with it.
-                for id in people where try Int.fetchOne(db, sql: "SELECT count(*) FROM role WHERE personId = ?", arguments: [id])! == 0 {
-                    try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [id])
-                    r.people += 1
-                }
-                return r
+        var report: ForgetReport?
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                report = try Self.delete(key, db)
+                return dryRun ? .rollback : .commit
             }
-            let ids = try Row.fetchAll(db, sql: "SELECT id, idNumber FROM person WHERE idNumber = ?", arguments: [key])
-            guard !ids.isEmpty else { throw RosterError.notFound("统一社会信用代码或证件号码为 \(maskID(key)) 的单位或人员") }
-            var r = ForgetReport(what: "一位人员", people: ids.count)
-            for row in ids {
-                let id: Int64 = row["id"]
-                r.certificates += try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate WHERE holderId = ?", arguments: [id])!
-                try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [id])
-            }
-            // Applications and drafts carry the number in their text.
-            try db.execute(sql: "DELETE FROM application WHERE instr(yaml, ?) > 0", arguments: [key])
-            r.applications = db.changesCount
-            try db.execute(sql: "DELETE FROM draft WHERE instr(json, ?) > 0", arguments: [key])
-            r.drafts = db.changesCount
-            return r
         }
+        guard let report else { throw RosterError.notFound("统一社会信用代码或证件号码为 \(maskID(key)) 的单位或人员") }
+        if dryRun { return report }
         try audit(action: "忘记", detail: "已删除" + report.description, at: now)
         try scrub()
         return report
+    }
+
+    private static func delete(_ key: String, _ db: Database) throws -> ForgetReport {
+        if try Int.fetchOne(db, sql: "SELECT count(*) FROM organisation WHERE uscc = ?", arguments: [key])! > 0 {
+            var r = ForgetReport(what: "一家单位")
+            let people = try Int64.fetchAll(db, sql: "SELECT DISTINCT personId FROM role WHERE uscc = ?", arguments: [key])
+            r.certificates = try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate WHERE uscc = ?", arguments: [key])!
+            r.applications = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE uscc = ?", arguments: [key])!
+            try db.execute(sql: "DELETE FROM draft WHERE uscc = ? OR instr(json, ?) > 0", arguments: [key, key])
+            r.drafts = db.changesCount
+            try db.execute(sql: "DELETE FROM organisation WHERE uscc = ?", arguments: [key])
+            // People who belonged to no other organisation go with it.
+            for id in people where try Int.fetchOne(db, sql: "SELECT count(*) FROM role WHERE personId = ?", arguments: [id])! == 0 {
+                try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [id])
+                r.people += 1
+            }
+            return r
+        }
+        let ids = try Row.fetchAll(db, sql: "SELECT id, idNumber FROM person WHERE idNumber = ?", arguments: [key])
+        guard !ids.isEmpty else { throw RosterError.notFound("统一社会信用代码或证件号码为 \(maskID(key)) 的单位或人员") }
+        var r = ForgetReport(what: "一位人员", people: ids.count)
+        for row in ids {
+            let id: Int64 = row["id"]
+            r.certificates += try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate WHERE holderId = ?", arguments: [id])!
+            try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [id])
+        }
+        // Applications and drafts carry the number in their text.
+        try db.execute(sql: "DELETE FROM application WHERE instr(yaml, ?) > 0", arguments: [key])
+        r.applications = db.changesCount
+        try db.execute(sql: "DELETE FROM draft WHERE instr(json, ?) > 0", arguments: [key])
+        r.drafts = db.changesCount
+        return r
     }
 
     /// Rebuilds the file without free pages and empties the WAL, so deleted rows leave no bytes behind.

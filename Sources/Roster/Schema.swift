@@ -32,7 +32,7 @@ enum Schema {
                 name TEXT NOT NULL,
                 mobile TEXT,
                 email TEXT,
-                UNIQUE (idType, idNumber)
+                UNIQUE (idNumber, idType)                -- also finds a number whatever its type
             );
             CREATE INDEX personName ON person(name);
             -- 法定代表人 / 经办人 / 持证人 of an organisation, from `since` until `until` (NULL: now).

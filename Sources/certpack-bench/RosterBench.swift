@@ -11,7 +11,10 @@ func rosterWorkbook(organisations count: Int, due: Int, today: CivilDate) -> XLS
     let headers = BatchSchema.columns.map(\.header) + RosterColumns.all
     let col = Dictionary(uniqueKeysWithValues: headers.enumerated().map { ($1, $0) })
     func id(_ n: Int, year: Int) -> String {
-        let id17 = String(format: "440305%04d%02d%02d%03d", year + n / 1000, n % 12 + 1, n % 28 + 1, n % 1000)
+        // An odd sequence number never ends in 000 (which the checks take for an Excel-rounded ID);
+        // the month and year of birth tell apart the numbers that share one.
+        let k = n / 500
+        let id17 = String(format: "440305%04d%02d%02d%03d", year + k / 12, k % 12 + 1, n % 28 + 1, n % 500 * 2 + 1)
         return id17 + String(CheckDigits.residentIDCheckDigit(id17)!)
     }
     var rows: [[XLSXWorkbook.Value?]] = [headers.map { .text($0) }]
@@ -47,9 +50,11 @@ func rosterWorkbook(organisations count: Int, due: Int, today: CivilDate) -> XLS
 
 /// Import from .xlsx, `list --due 60` and `renew` of `due` organisations, each as a whole `certpack` process.
 func rosterBench(organisations: Int, due: Int) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-roster-bench-\(getpid())")
+    // `certpack-bench roster N DUE FOLDER` keeps its workbook and roster in FOLDER, to look at them.
+    let kept = arguments[safe: 4].map { URL(fileURLWithPath: $0) }
+    let folder = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("certpack-roster-bench-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    defer { if kept == nil { try? FileManager.default.removeItem(at: folder) } }
     let certpack = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
     let today = CivilDate(year: 2026, month: 12, day: 1)!
     let xlsx = folder.appendingPathComponent("机构库.xlsx")

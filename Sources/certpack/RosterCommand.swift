@@ -1,10 +1,9 @@
 import ArgumentParser
-import FileOutput
 import Foundation
 import Input
 import Roster
 import Rules
-import Typeset
+import FileOutput
 
 /// `certpack roster …`: the roster (机构库) — organisations, people, certificates and their expiry,
 /// renewals — kept in one SQLite file only once the user creates it.
@@ -366,11 +365,16 @@ struct RosterBackup: ParsableCommand {
 struct RosterForget: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "forget", abstract: "删除一家单位（统一社会信用代码）或一位人员（证件号码）及其全部记录，并从文件中抹去。")
     @Argument(help: "统一社会信用代码 或 证件号码") var key: String
+    @Flag(name: .customLong("dry-run"), help: "只列出将删除什么，不删除") var dryRun = false
     @OptionGroup var roster: RosterOption
 
     func run() throws {
         let store = try roster.open()
         do {
+            if dryRun {
+                print("将删除\(try store.forget(key, dryRun: true).description)（未删除：去掉 --dry-run 执行）")
+                return
+            }
             let r = try store.forget(key)
             print("已删除\(r.description)，文件已重整，删除的内容不再留在文件中")
         } catch { throw CLI.fail("错误：\(error)", code: 1) }

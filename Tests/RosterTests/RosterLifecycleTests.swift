@@ -130,7 +130,10 @@ import Testing
     func forgetOrganisation() throws {
         let (roster, url) = try Self.issuedRoster()
         try roster.importItems([ImportItem(place: "2", application: Make.application(2))])
+        let preview = try roster.forget(Make.uscc(1), dryRun: true)
+        #expect(try roster.card(uscc: Make.uscc(1)) != nil && roster.auditLog().isEmpty)
         let report = try roster.forget(Make.uscc(1))
+        #expect(preview == report)
         #expect(report.what == "一家单位" && report.people == 2 && report.certificates == 2)
         let bytes = try Data(contentsOf: url) + ((try? Data(contentsOf: URL(fileURLWithPath: url.path + "-wal"))) ?? Data())
         for needle in [Make.uscc(1), "第1号康宁诊所", Make.id(1), "5A3F00C2B81D4E7A"] {
