@@ -248,16 +248,16 @@ struct RosterRoutes: Sendable {
 
     // MARK: - Forgetting
 
-    /// What forgetting the organisation deletes, said before it is done.
+    /// What forgetting the organisation deletes, said before it is done: Roster's own count (the
+    /// same deletion, rolled back), so the confirmation and the deed agree.
     func forgetPreview(_ uscc: String) throws -> Response {
         let code = Normaliser.normalise(uscc, kind: .code)
         guard let card = try roster.card(uscc: code) else { throw RosterError.notFound("统一社会信用代码为 \(uscc) 的单位") }
-        let people = Set(card.people.map(\.person.idNumber)).count
-        let drafts = try roster.drafts().filter { $0.uscc == code || $0.json.contains(code) }.count
+        let r = try roster.forget(code, dryRun: true)
         let summary = "将从机构库删除「\(card.organisation.name)」（统一社会信用代码 \(code)）及其全部记录："
-            + "人员 \(people) 位（也在其他单位任职的人员保留）、证书 \(card.certificates.count) 张、申请记录 \(card.applications.count) 份、草稿 \(drafts) 份。"
-        return Answer.json(["summary": summary, "people": people, "certificates": card.certificates.count,
-                            "applications": card.applications.count, "drafts": drafts])
+            + "人员 \(r.people) 位（也在其他单位任职的人员保留）、证书 \(r.certificates) 张、申请记录 \(r.applications) 份、草稿 \(r.drafts) 份。"
+        return Answer.json(["summary": summary, "people": r.people, "certificates": r.certificates,
+                            "applications": r.applications, "drafts": r.drafts])
     }
 
     /// Forgets only when the request names the same organisation again (the confirmation's click).
