@@ -33,6 +33,8 @@ let package = Package(
         ),
         // zlib (the system's, as cairo uses; ZIPFoundation's CZlib module is its own), for the streams of 全部打印.pdf that CertPack writes itself (PrintAllPart).
         .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libjpeg-turbo's TurboJPEG API: the copy pages' JPEGs, decoded and encoded.
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // The guide as data: model, validators, checklist, manifest, fees, planner. No C.
         .target(name: "Rules", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Input formats: CSV as spreadsheets write it, text encodings, .xlsx workbooks (read and
@@ -40,8 +42,11 @@ let package = Package(
         .target(name: "Input", dependencies: ["Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
         .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CSystemZlib"]),
+        // Pictures for the copy pages, as untrusted input: JPEG (TurboJPEG) and PNG (cairo) read with
+        // limits, EXIF orientation, the perspective warp, JPEG written without metadata.
+        .target(name: "Images", dependencies: ["Rules", "Typeset", "CTurboJPEG", "CCairo"]),
         // Form templates bound to applications, laid out through Typeset; packs.
-        .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", "Images", .product(name: "Yams", package: "Yams")]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.
         .target(name: "Web", dependencies: [
             "Rules", "Input", "Forms", "Typeset",
@@ -55,12 +60,13 @@ let package = Package(
             name: "certpack",
             dependencies: ["Rules", "Input", "Forms", "Typeset", "Web", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset"]),
+        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset", "Images"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
-        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Input", "Typeset"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "Typeset", "CTurboJPEG", "CCairo"]),
+        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Input", "Typeset", "Images", "CTurboJPEG"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Rules",

@@ -85,9 +85,11 @@ public struct Pack: Sendable {
     public var documents: [PackDocument]
     /// 清单.md
     public var markdown: String
+    /// The copy pages made from the applicant's pictures (`CopyPages`), after the forms.
+    public var copies: [CopyDocument] = []
 
     /// Every page in print order.
-    public var pages: [Page] { documents.flatMap(\.pages) }
+    public var pages: [Page] { documents.flatMap(\.pages) + copies.flatMap(\.pages) }
 
     /// `<统一社会信用代码>-<单位名称>`, safe as a file name.
     public var folderName: String { Pack.folderName(for: application.organization) }
@@ -120,7 +122,8 @@ public struct Pack: Sendable {
             documents.append(PackDocument(title: template.title, kind: kind, person: request.person, pages: pages))
         }
         return Pack(application: app, checklist: checklist, documents: documents,
-                    markdown: ChecklistText.render(checklist, style: .markdown))
+                    markdown: ChecklistText.render(checklist, style: .markdown),
+                    copies: try CopyPages.build(checklist: checklist, fonts: fonts))
     }
 
     /// One document of the pack alone (the first the checklist asks for of `kind`), laid out as
