@@ -87,7 +87,7 @@ public enum CopyPages {
             try b.text(side, in: Rect(x: x, y: top - mm(6.5), width: cardWidth, height: mm(5.5)),
                        style: TextStyle(role: .sans, size: 9, gray: 0.35), owner: owner)
             let card = Rect(x: x, y: top, width: cardWidth, height: cardHeight)
-            try picture(&b, image, in: card, mark: mark, markSize: 6.5, owner: owner)
+            try picture(&b, image, in: card, mark: mark, markSize: 7, owner: owner)
             // The line to cut along, just outside the picture.
             b.rect(Rect(x: card.x - 1, y: card.y - 1, width: card.width + 2, height: card.height + 2), width: 0.3)
             try caption(&b, mark, under: card, owner: owner)
@@ -130,7 +130,7 @@ public enum CopyPages {
     /// The restriction once more, plainly, under the picture.
     static func caption(_ b: inout PageBuilder, _ mark: String, under r: Rect, owner: String) throws {
         try b.text(mark, in: Rect(x: mm(20), y: r.maxY + mm(1.5), width: Size.a4.width - mm(40), height: mm(5)),
-                   style: TextStyle(role: .serif, size: 8, minSize: 6, align: .center, gray: 0.25), owner: owner)
+                   style: TextStyle(role: .serif, size: 8, minSize: 7, align: .center, gray: 0.25), owner: owner)
     }
 
     /// Where the seal goes: 「单位（盖章）」 and the organisation, on the right.
