@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Images
 import Rules
@@ -44,34 +45,57 @@ public enum CopyPages {
         guard let copies = app.copies else { return [] }
         let date = app.applicationDate ?? checklist.visit?.date ?? app.visit?.date
         let mark = restriction + (date.map { "　\($0.chinese)" } ?? "")
-        var out: [CopyDocument] = []
+        // What to read: per document, its pictures with their fields.
+        var wanted: [(item: ChecklistItem, pictures: [(CopyImage, String)])] = []
         for item in checklist.documents where item.printed {
             switch item.id {
             case "businessLicense":
-                guard let picture = copies.businessLicence else { continue }
-                let p = try load(picture, field: "copies.businessLicence", target: licenceTarget)
-                out.append(CopyDocument(title: item.title, id: item.id, pages: [try licencePage(p.image, title: item.title, app: app, mark: mark, fonts: fonts)],
-                                        passthrough: [p.passthrough]))
-            case "legalRepID", "handlerID":
-                let (person, sides, field) = item.id == "legalRepID"
-                    ? (app.legalRepresentative, copies.legalRepresentative, "copies.legalRepresentative")
-                    : (app.handler, copies.handler, "copies.handler")
-                guard let sides else { continue }
-                let front = try load(sides.front, field: field + ".front", target: cardTarget)
-                let back = try load(sides.back, field: field + ".back", target: cardTarget)
-                out.append(CopyDocument(title: item.title, id: item.id,
-                                        pages: [try cardPage(front: front.image, back: back.image, title: item.title, person: person, app: app, mark: mark, fonts: fonts)],
-                                        passthrough: [front.passthrough, back.passthrough]))
+                if let p = copies.businessLicence { wanted.append((item, [(p, "copies.businessLicence")])) }
+            case "legalRepID":
+                if let s = copies.legalRepresentative {
+                    wanted.append((item, [(s.front, "copies.legalRepresentative.front"), (s.back, "copies.legalRepresentative.back")]))
+                }
+            case "handlerID":
+                if let s = copies.handler { wanted.append((item, [(s.front, "copies.handler.front"), (s.back, "copies.handler.back")])) }
             default: continue
             }
+        }
+        let loaded = try load(wanted.flatMap { w in w.pictures.map { ($0.0, $0.1, w.item.id == "businessLicense" ? licenceTarget : cardTarget) } })
+        var out: [CopyDocument] = []
+        var next = 0
+        for (item, pictures) in wanted {
+            let these = Array(loaded[next..<(next + pictures.count)])
+            next += pictures.count
+            let page: Page
+            if item.id == "businessLicense" {
+                page = try licencePage(these[0].image, title: item.title, app: app, mark: mark, fonts: fonts)
+            } else {
+                let person = item.id == "legalRepID" ? app.legalRepresentative : app.handler
+                page = try cardPage(front: these[0].image, back: these[1].image, title: item.title, person: person, app: app, mark: mark, fonts: fonts)
+            }
+            out.append(CopyDocument(title: item.title, id: item.id, pages: [page], passthrough: these.map(\.passthrough)))
         }
         return out
     }
 
-    static func load(_ picture: CopyImage, field: String, target: CopyPicture.Target) throws -> PreparedPicture {
-        do { return try CopyPicture.load(picture, for: target) } catch let r as PictureRefusal {
-            throw CopyPictureError(field: field, refusal: r)
+    /// Reads the pictures, several at once (decoding is most of a copy page's cost, and touches no
+    /// font: cairo's font locks are not involved); the first refusal in order is thrown.
+    static func load(_ jobs: [(CopyImage, String, CopyPicture.Target)]) throws -> [PreparedPicture] {
+        final class Results: @unchecked Sendable {
+            var values: [Result<PreparedPicture, any Error>?]
+            let lock = NSLock()
+            init(_ n: Int) { values = Array(repeating: nil, count: n) }
         }
+        let results = Results(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            let (picture, field, target) = jobs[k]
+            let r: Result<PreparedPicture, any Error>
+            do { r = .success(try CopyPicture.load(picture, for: target)) } catch let e as PictureRefusal {
+                r = .failure(CopyPictureError(field: field, refusal: e))
+            } catch { r = .failure(error) }
+            results.lock.lock(); results.values[k] = r; results.lock.unlock()
+        }
+        return try results.values.map { try $0!.get() }
     }
 
     /// 正面 above 反面, each at true size, centred.

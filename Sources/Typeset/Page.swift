@@ -127,7 +127,7 @@ public struct PageBuilder {
         let style = TextStyle(role: .sans, size: size, minSize: size, align: .left, vAlign: .top, leading: 1,
                               shrinks: false, wraps: false, gray: gray)
         let width = try measure(text, style: style, owner: owner)
-        let pitchX = width + size * 2.5, pitchY = size * 3.4
+        let pitchX = width + size * 2.5, pitchY = size * 4
         let center = Point(area.midX, area.midY)
         let radius = (area.width * area.width + area.height * area.height).squareRoot() / 2
         let overlay = RunOverlay(clip: area, center: center, angle: angle, opacity: opacity)

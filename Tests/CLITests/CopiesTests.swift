@@ -66,11 +66,13 @@ private func imageCount(_ pdf: URL) throws -> Int {
         for name in ["lr-f.jpg", "lr-b.jpg", "licence.jpg"] {
             try Data(try cardJPEG()).write(to: folder.appendingPathComponent("photos/" + name))
         }
-        var lines = batchCSV(count: 2).split(separator: "\r\n").map(String.init)
-        lines[1] += ",photos/licence.jpg,photos/lr-f.jpg,photos/lr-b.jpg,,"
-        lines[2] += ",,,,,"
+        let rows = batchCSV(count: 2, bad: [1: { v in
+            v["营业执照图片"] = "photos/licence.jpg"
+            v["法定代表人身份证正面图片"] = "photos/lr-f.jpg"
+            v["法定代表人身份证反面图片"] = "photos/lr-b.jpg"
+        }])
         let csv = folder.appendingPathComponent("batch.csv")
-        try (lines.joined(separator: "\r\n") + "\r\n").write(to: csv, atomically: true, encoding: .utf8)
+        try rows.write(to: csv, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("out")
         let r = try run(certpack, ["batch", csv.path, "-o", out.path, "--jobs", "1"])
         #expect(r.status == 0, "\(r.err)")
@@ -86,10 +88,8 @@ private func imageCount(_ pdf: URL) throws -> Int {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(try cardJPEG()).write(to: folder.appendingPathComponent("f.jpg"))
-        var lines = batchCSV(count: 1).split(separator: "\r\n").map(String.init)
-        lines[1] += ",,,,f.jpg,"
         let csv = folder.appendingPathComponent("batch.csv")
-        try (lines.joined(separator: "\r\n") + "\r\n").write(to: csv, atomically: true, encoding: .utf8)
+        try batchCSV(count: 1, bad: [1: { $0["经办人身份证正面图片"] = "f.jpg" }]).write(to: csv, atomically: true, encoding: .utf8)
         let r = try run(certpack, ["batch", csv.path, "--check"])
         #expect(r.status != 0)
         #expect((r.out + r.err).contains("经办人身份证反面图片") && (r.out + r.err).contains("正反两面"), "\(r.out)\(r.err)")
