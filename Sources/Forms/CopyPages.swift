@@ -78,6 +78,21 @@ public enum CopyPages {
         return out
     }
 
+    /// The checklist with the note of each printed copy naming its page in 申请材料.pdf
+    /// (「已生成，打印后加盖公章（申请材料第 9 页）」), the copy pages starting at `firstPage`.
+    public static func numbering(_ checklist: Checklist, copies: [CopyDocument], firstPage: Int) -> Checklist {
+        var c = checklist
+        var page = firstPage
+        for copy in copies {
+            if let i = c.documents.firstIndex(where: { $0.id == copy.id && $0.printed }), !c.documents[i].notes.isEmpty {
+                let pages = copy.pages.count == 1 ? "第 \(page) 页" : "第 \(page)–\(page + copy.pages.count - 1) 页"
+                c.documents[i].notes[0] = ChecklistItem.printedNote + "（申请材料\(pages)）"
+            }
+            page += copy.pages.count
+        }
+        return c
+    }
+
     /// Reads the pictures, several at once (decoding is most of a copy page's cost, and touches no
     /// font: cairo's font locks are not involved); the first refusal in order is thrown.
     static func load(_ jobs: [(CopyImage, String, CopyPicture.Target)]) throws -> [PreparedPicture] {

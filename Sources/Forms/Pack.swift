@@ -121,9 +121,19 @@ public struct Pack: Sendable {
             let pages = try FormRenderer(template: template, fonts: fonts, context: ctx).render()
             documents.append(PackDocument(title: template.title, kind: kind, person: request.person, pages: pages))
         }
-        return Pack(application: app, checklist: checklist, documents: documents,
-                    markdown: ChecklistText.render(checklist, style: .markdown),
-                    copies: try CopyPages.build(checklist: checklist, fonts: fonts))
+        let copies = try CopyPages.build(checklist: checklist, fonts: fonts)
+        var listed = checklist
+        if !copies.isEmpty {
+            // The cover names the copy pages by number: laid out again once the pages before them are counted.
+            for _ in 0..<2 {
+                listed = CopyPages.numbering(checklist, copies: copies, firstPage: documents.reduce(1) { $0 + $1.pages.count })
+                let pages = try FormRenderer(template: cover, fonts: fonts, context: FieldContext(application: app, checklist: listed, request: nil)).render()
+                if pages.count == documents[0].pages.count { documents[0].pages = pages; break }
+                documents[0].pages = pages
+            }
+        }
+        return Pack(application: app, checklist: listed, documents: documents,
+                    markdown: ChecklistText.render(listed, style: .markdown), copies: copies)
     }
 
     /// One document of the pack alone (the first the checklist asks for of `kind`), laid out as

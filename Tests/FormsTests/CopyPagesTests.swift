@@ -142,7 +142,13 @@ private func listImages(_ pdf: URL) throws -> [ListedImage] {
         #expect(pack.copies.map(\.id) == ["businessLicense", "legalRepID"])
         #expect(pack.markdown.contains("已生成，打印后加盖公章"))
         let files = try pack.write(into: folder.appendingPathComponent("out"), fonts: sharedFonts, overwrite: false)
-        #expect(try pageText(files.pdf, 1).contains("已生成，打印后加盖公章"))
+        // The cover lists the copy pages by their numbers in 申请材料.pdf.
+        let first = pack.documents.reduce(1) { $0 + $1.pages.count }
+        let cover = try pageText(files.pdf, 1)
+        #expect(cover.contains("已生成，打印后加盖公章（申请材料第\(first)页）"), "\(cover)")
+        #expect(cover.contains("已生成，打印后加盖公章（申请材料第\(first + 1)页）"))
+        #expect(try pageText(files.pdf, first).contains("单位新版营业执照复印件"))
+        #expect(try pageText(files.pdf, first + 1).contains("法人有效身份证复印件"))
     }
 
     @Test func aPictureThatCannotBeUsedStopsThePackNamingTheFieldAndWritingNothing() throws {
