@@ -195,3 +195,55 @@ private func listImages(_ pdf: URL) throws -> [ListedImage] {
         #expect(squeeze(try run("pdftotext", [url.path, "-"]).output).contains(CopyPages.restriction))
     }
 }
+
+/// `jpeg` with an EXIF APP1 segment (little-endian TIFF, IFD0 with Orientation) after SOI.
+private func withOrientation(_ jpeg: [UInt8], _ o: Int) -> [UInt8] {
+    func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+    func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16) }
+    let tiff: [UInt8] = [0x49, 0x49] + u16(42) + u32(8) + u16(1) + u16(0x0112) + u16(3) + u32(1) + u16(o) + u16(0) + u32(0)
+    let body = Array("Exif\0\0".utf8) + tiff
+    return [0xFF, 0xD8, 0xFF, 0xE1, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body + jpeg[2...]
+}
+
+@Suite struct CopyPagesRendered {
+    /// Phone photos stored turned, with the EXIF orientation saying how: on the printed page, the
+    /// card's marked corner is top-left whatever the orientation.
+    @Test(arguments: [3, 6, 8]) func aTurnedPhotoIsPrintedUpright(orientation: Int) throws {
+        let folder = try temporaryFolder("copies-upright")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let upright = cardPicture(width: 1011, height: 638)
+        // The stored pixels: the upright picture turned back by the inverse of `orientation`.
+        let o = try #require(Orientation(rawValue: orientation))
+        let stored = try #require(Orientation.allCases.map { upright.upright($0) }.first { $0.upright(o) == upright })
+        let jpeg = withOrientation(try JPEG.encode(stored, quality: 90), orientation)
+        try Data(jpeg).write(to: folder.appendingPathComponent("front.jpg"))
+        try Data(jpeg).write(to: folder.appendingPathComponent("back.jpg"))
+        var app = try example("new-odc-personal.yaml")
+        app.copies = Copies(legalRepresentative: IDCardImages(front: CopyImage(file: "front.jpg"), back: CopyImage(file: "back.jpg"))).resolved(against: folder)
+        let pack = try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
+        let files = try pack.write(into: folder.appendingPathComponent("out"), fonts: sharedFonts, overwrite: false)
+        let n = pack.pages.count
+        let page = try #require(pack.copies.first?.pages.first)
+        let cards = page.items.compactMap { item -> Rect? in if case let .image(_, r) = item { r } else { nil } }
+        #expect(cards.count == 2)
+        // Rendered at 100 dpi; the cards cut out of the page.
+        let dpi = 100.0
+        #expect(try run("pdftoppm", ["-r", "\(Int(dpi))", "-png", "-f", "\(n)", "-l", "\(n)", "-singlefile", files.pdf.path,
+                                     folder.appendingPathComponent("page").path]).status == 0)
+        let png = try PNG.decode([UInt8](Data(contentsOf: folder.appendingPathComponent("page.png"))))
+        for r in cards {
+            let (x0, y0) = (Int(r.x * dpi / 72), Int(r.y * dpi / 72))
+            let (w, h) = (Int(r.width * dpi / 72), Int(r.height * dpi / 72))
+            var sx = 0.0, sy = 0.0, count = 0.0
+            for y in y0..<(y0 + h) {
+                for x in x0..<(x0 + w) {
+                    let p = png[x, y]
+                    // Red: strong red, little green and blue (the watermark greys it a little).
+                    if p >> 16 & 0xFF > 150 && p >> 8 & 0xFF < 90 && p & 0xFF < 90 { sx += Double(x - x0); sy += Double(y - y0); count += 1 }
+                }
+            }
+            #expect(count > 100)
+            #expect(sx / count < Double(w) / 4 && sy / count < Double(h) / 3, "orientation \(orientation): the mark at \(sx / count), \(sy / count) of \(w) × \(h)")
+        }
+    }
+}
