@@ -247,3 +247,19 @@ private func withOrientation(_ jpeg: [UInt8], _ o: Int) -> [UInt8] {
         }
     }
 }
+
+@Suite struct CopyPicturesAndResume {
+    @Test func aPictureReplacedUnderTheSameNameChangesTheRowDigest() throws {
+        let folder = try temporaryFolder("copies-digest")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("front.jpg")
+        try Data(try JPEG.encode(cardPicture(width: 200, height: 126), quality: 80)).write(to: url)
+        var app = try example("new-odc-personal.yaml")
+        let before = RowDigest.of(app)
+        app.copies = Copies(legalRepresentative: IDCardImages(front: CopyImage(file: url.path), back: CopyImage(file: url.path)))
+        let first = RowDigest.of(app)
+        #expect(first != before && RowDigest.of(app) == first)
+        try Data(try JPEG.encode(cardPicture(width: 300, height: 189), quality: 80)).write(to: url)
+        #expect(RowDigest.of(app) != first)
+    }
+}
