@@ -93,6 +93,13 @@ public enum CopyPages {
         return c
     }
 
+    /// The card in `picture` (with its `corners`, or already cropped) as the copy page prints it:
+    /// upright, warped to 85.6 × 54.0 mm at 300 dpi, a JPEG without metadata. For the web page's crop.
+    public static func croppedCard(_ picture: CopyImage, field: String = "copies") throws -> [UInt8] {
+        let prepared = try load([(picture, field, cardTarget)])[0]
+        return prepared.image.jpeg ?? []
+    }
+
     /// Reads the pictures, several at once (decoding is most of a copy page's cost, and touches no
     /// font: cairo's font locks are not involved); the first refusal in order is thrown.
     static func load(_ jobs: [(CopyImage, String, CopyPicture.Target)]) throws -> [PreparedPicture] {
