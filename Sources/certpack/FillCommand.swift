@@ -52,7 +52,8 @@ struct PackJob {
     let pack: Pack
 
     static func prepare(file: String, templates: TemplatesOption, date: String?) throws -> PackJob {
-        let catalog = try templates.catalog()
+        let tools = try templates.tools()
+        let catalog = tools.catalog
         let app = try CLI.loadApplication(file)
         let issues = Validator.validate(app, catalog: catalog)
         if !issues.isEmpty {
@@ -60,11 +61,8 @@ struct PackJob {
         }
         let day = try CLI.parseDate(date)
         do {
-            let templatesDir = try TemplatesLocator.locate(explicit: templates.templates)
-            let library = try FormLibrary.load(templates: templatesDir)
-            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
-            let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library, date: day)
-            return PackJob(file: file, fonts: fonts, pack: pack)
+            let pack = try Pack.build(application: app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day)
+            return PackJob(file: file, fonts: tools.fonts, pack: pack)
         } catch let e as CLIFailure {
             throw e
         } catch {

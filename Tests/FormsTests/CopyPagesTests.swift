@@ -166,34 +166,6 @@ private func listImages(_ pdf: URL) throws -> [ListedImage] {
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
-
-    @Test func aPackWithCopiesGoesIntoTheAllInOnePrintWithItsImages() throws {
-        let folder = try temporaryFolder("copies-part")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let packs = [try Pack.build(application: try applicantWithCopies(in: folder), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary),
-                     try Pack.build(application: try example("renew.yaml"), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)]
-        let faces = sharedFonts.prepareFaces(for: packs.flatMap(\.pages))
-        let out = folder.appendingPathComponent("out")
-        let pdfs = try packs.map { try $0.write(into: out, fonts: sharedFonts, overwrite: true, faces: faces).pdf }
-        let url = folder.appendingPathComponent("part.pdf")
-        let part = try PrintAllPart(url: url, faces: faces)
-        for (pack, pdf) in zip(packs, pdfs) { try part.add(pack: pdf, pages: pack.pages) }
-        try part.finish()
-        #expect(part.packsWithOwnFonts == 1, "the pack with pictures keeps its own objects; the other is translated")
-        #expect(try run("qpdf", ["--check", url.path]).status == 0)
-        #expect(try listImages(url).count == 5)
-        // The same pages, pixel for pixel, as the packs.
-        func render(_ pdf: URL, _ tag: String) throws -> [Data] {
-            let prefix = folder.appendingPathComponent("r-\(tag)").path
-            #expect(try run("pdftoppm", ["-r", "30", "-png", pdf.path, prefix]).status == 0)
-            return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("r-\(tag)-") }.sorted()
-                .map { try Data(contentsOf: folder.appendingPathComponent($0)) }
-        }
-        let all = try render(url, "all")
-        let each = try render(pdfs[0], "a") + render(pdfs[1], "b")
-        #expect(all.count == each.count && all == each)
-        #expect(squeeze(try run("pdftotext", [url.path, "-"]).output).contains(CopyPages.restriction))
-    }
 }
 
 /// `jpeg` with an EXIF APP1 segment (little-endian TIFF, IFD0 with Orientation) after SOI.
