@@ -3,7 +3,7 @@
 
 SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
-DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev zlib1g-dev libsqlite3-dev pkg-config fonts-noto-cjk
+DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev zlib1g-dev libsqlite3-dev libturbojpeg0-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 # The browser test of `certpack serve`: Debian's chromium and its driver, selenium from PyPI.
 DEB_BROWSER := chromium chromium-driver

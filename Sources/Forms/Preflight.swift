@@ -49,6 +49,8 @@ public struct Preflight: Sendable {
             _ = try Pack.build(checklist: checklist, fonts: fonts, library: library)
         } catch let e as TypesetError {
             problems.append(ValidationIssue(field: field(of: e), message: "\(e)"))
+        } catch let e as CopyPictureError {
+            problems.append(ValidationIssue(field: e.field, message: "\(e.refusal)"))
         } catch {
             problems.append(ValidationIssue(field: "layout", message: "\(error)"))
         }

@@ -140,10 +140,12 @@ enum Checks {
     static func check(_ raw: Draft, resources: WebResources, today: CivilDate, layout: Bool = true) -> DraftCheck {
         let normalized = normalize(raw)
         let decodable = pruned(normalized)
-        let app: Application
+        var app: Application
         do {
             let data = try JSONSerialization.data(withJSONObject: decodable)
             app = try ApplicationLoader.decode(String(decoding: data, as: UTF8.self), format: .json, source: "表单")
+            // Pictures come only as uploads (a later page), never as paths on this computer named by a browser.
+            app.copies = nil
         } catch let e as ApplicationLoadError {
             return DraftCheck(normalized: normalized, problems: [FieldProblem(field: e.field ?? "", message: e.message)])
         } catch {
@@ -299,7 +301,8 @@ enum Checks {
     static func importFile(_ text: String, name: String) throws -> (draft: Draft, note: String?) {
         let format: ApplicationLoader.Format = name.lowercased().hasSuffix(".json") ? .json : .yaml
         do {
-            let app = try ApplicationLoader.decode(text, format: format, source: name)
+            var app = try ApplicationLoader.decode(text, format: format, source: name)
+            app.copies = nil  // paths on the computer the file came from mean nothing here
             return (try draft(app), nil)
         } catch {
             let raw: Any?
@@ -370,7 +373,12 @@ enum Checks {
     static let batchExtensions = ["xlsx", "csv", "txt", "yaml", "yml", "json"]
 
     static func readBatch(_ url: URL, resources r: WebResources) throws -> [BatchRecord] {
-        try BatchInput.read(url: url, encoding: nil, catalog: r.catalog)
+        // Picture file names in an uploaded batch are not followed on the server: those copies stay photocopies.
+        try BatchInput.read(url: url, encoding: nil, catalog: r.catalog).map { record in
+            var record = record
+            record.application?.copies = nil
+            return record
+        }
     }
 
     /// The template offered for download: the workbook of `certpack batch --template 批量.xlsx`

@@ -27,6 +27,7 @@ struct Routes: Sendable {
         router.post("/api/checklist.pdf") { request, _ in try await checklistPDF(request) }
         router.post("/api/yaml") { request, _ in try await exportYAML(request) }
         router.post("/api/import") { request, _ in try await importFile(request) }
+        router.post("/api/copies/crop") { request, _ in try await cropCard(request) }
 
         router.get("/batch/template.xlsx") { _, _ in
             let t = Checks.batchTemplate(resources: resources)
@@ -196,6 +197,31 @@ struct Routes: Sendable {
     /// A layout error (a value too long for its box, a character no font has) as a page problem.
     func layoutRefusal(_ error: Error) -> Response {
         Answer.json(["error": "无法排版：\(error)", "problems": [["field": "", "message": "\(error)"]]], status: .unprocessableContent)
+    }
+
+    /// An ID card photo (the body: JPEG or PNG) and its four corners (`?corners=x1,y1,…,x4,y4`, top-left
+    /// clockwise, in the upright picture's pixels) → the card as the copy page prints it (a JPEG).
+    /// The upload lives in the request's own job folder (0700) and goes with it; nothing is kept.
+    func cropCard(_ request: Request) async throws -> Response {
+        var corners: [CopyPoint]?
+        if let text = request.uri.queryParameters["corners"].map(String.init), !text.isEmpty {
+            let numbers = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard numbers.count == 8, numbers.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                return Answer.json(["error": "corners 应为 8 个不小于 0 的数：左上、右上、右下、左下四个角的 x,y"], status: .badRequest)
+            }
+            corners = stride(from: 0, to: 8, by: 2).map { CopyPoint(x: numbers[$0], y: numbers[$0 + 1]) }
+        }
+        let data = try await body(request)
+        let job = try server.jobs.create()
+        defer { server.jobs.remove(job.id) }
+        let upload = job.folder.appendingPathComponent("upload")
+        try data.write(to: upload)
+        do {
+            let jpeg = try CopyPages.croppedCard(CopyImage(file: upload.path, corners: corners))
+            return Answer.download(Data(jpeg), name: "card.jpg", type: "image/jpeg")
+        } catch let e as CopyPictureError {
+            return Answer.json(["error": e.refusal.reason], status: .unprocessableContent)
+        }
     }
 
     func pdf(_ request: Request) async throws -> Response {
