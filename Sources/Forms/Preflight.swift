@@ -18,8 +18,10 @@ public struct Preflight: Sendable {
     /// Checks `application` as the run would make it.
     /// - Parameters: `date`, `time`, `office` as given to the checklist (`fill --date`); nil takes the
     ///   application's own `visit`, as `fill` and `batch` do.
+    ///   `layout`: false stops after the data checks and the checklist rules (the web page's quick check
+    ///   as a field is left; the full check, with fonts and layout, runs before anything is made).
     public static func run(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                           date: CivilDate? = nil, time: String? = nil, office: String? = nil) -> Preflight {
+                           date: CivilDate? = nil, time: String? = nil, office: String? = nil, layout: Bool = true) -> Preflight {
         var problems = Validator.validate(application, catalog: catalog)
         let checklist: Checklist
         do {
@@ -35,7 +37,7 @@ public struct Preflight: Sendable {
             return Preflight(problems: problems, checklist: nil)
         }
         // The run refuses data with problems before laying anything out; so does the check.
-        guard problems.isEmpty else { return Preflight(problems: problems, checklist: checklist) }
+        guard problems.isEmpty, layout else { return Preflight(problems: problems, checklist: checklist) }
         // Every character no font has, field by field (the run stops at the first of these, same message).
         for (field, value) in Printable.texts(of: application) {
             if let scalar = fonts.firstMissing(in: value) {
@@ -47,6 +49,8 @@ public struct Preflight: Sendable {
             _ = try Pack.build(checklist: checklist, fonts: fonts, library: library)
         } catch let e as TypesetError {
             problems.append(ValidationIssue(field: field(of: e), message: "\(e)"))
+        } catch let e as CopyPictureError {
+            problems.append(ValidationIssue(field: e.field, message: "\(e.refusal)"))
         } catch {
             problems.append(ValidationIssue(field: "layout", message: "\(error)"))
         }

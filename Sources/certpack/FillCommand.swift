@@ -40,6 +40,9 @@ struct FillCommand: AsyncParsableCommand {
         folder.finish()
         print("已写出 \(files.pdf.path)（\(files.pageCount) 页）")
         print("清单   \(files.checklist.path)")
+        if !job.pack.copies.isEmpty {
+            print("复印件 \(job.pack.copies.map(\.title).joined(separator: "、"))：已生成在申请材料末尾，打印后加盖公章")
+        }
         rosterRecord.record([(job.pack.application, files.pdf)])
     }
 }

@@ -21,12 +21,14 @@ public struct Application: Codable, Sendable, Equatable {
     public var visit: PlannedVisit?
     /// 填表日期; when nil the forms leave 年 月 日 blank for pen.
     public var applicationDate: CivilDate?
+    /// The pictures the copy pages (复印件) are made from; nil: every copy is a photocopy to make.
+    public var copies: Copies?
 
     public init(
         organization: Organization, legalRepresentative: Person, handler: Person, holders: [Person]? = nil,
         service: Service, certificates: Certificates, channel: Channel = .onsite,
         existingCertificate: ExistingCertificate? = nil, change: ChangeDetails? = nil,
-        visit: PlannedVisit? = nil, applicationDate: CivilDate? = nil
+        visit: PlannedVisit? = nil, applicationDate: CivilDate? = nil, copies: Copies? = nil
     ) {
         self.organization = organization
         self.legalRepresentative = legalRepresentative
@@ -39,11 +41,12 @@ public struct Application: Codable, Sendable, Equatable {
         self.change = change
         self.visit = visit
         self.applicationDate = applicationDate
+        self.copies = copies
     }
 
     enum CodingKeys: String, CodingKey {
         case organization, legalRepresentative, handler, holders, service, certificates, channel
-        case existingCertificate, change, visit, applicationDate
+        case existingCertificate, change, visit, applicationDate, copies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,6 +62,7 @@ public struct Application: Codable, Sendable, Equatable {
         change = try c.decodeIfPresent(ChangeDetails.self, forKey: .change)
         visit = try c.decodeIfPresent(PlannedVisit.self, forKey: .visit)
         applicationDate = try c.decodeIfPresent(CivilDate.self, forKey: .applicationDate)
+        copies = try c.decodeIfPresent(Copies.self, forKey: .copies)
     }
 
     /// The people holding 机构个人证书: `holders`, or the legal representative alone.
