@@ -125,8 +125,8 @@ struct Routes: Sendable {
     // MARK: - Reading requests
 
     /// The body, at most the upload limit; a larger one is refused in Chinese.
-    func body(_ request: Request) async throws -> Data {
-        let limit = config.uploadLimit
+    func body(_ request: Request, limit: Int? = nil) async throws -> Data {
+        let limit = limit ?? config.uploadLimit
         let tooLarge = WebRefusal(status: .contentTooLarge, message: "文件太大：最大 \(limit / 1_048_576) MB。请拆成几个文件分批上传。")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var request = request
@@ -135,8 +135,8 @@ struct Routes: Sendable {
         return Data(buffer.readableBytesView)
     }
 
-    func jsonBody(_ request: Request) async throws -> [String: Any] {
-        let data = try await body(request)
+    func jsonBody(_ request: Request, limit: Int? = nil) async throws -> [String: Any] {
+        let data = try await body(request, limit: limit)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw WebRefusal(status: .badRequest, message: "请求内容不是有效的 JSON。")
         }
@@ -190,6 +190,26 @@ struct Routes: Sendable {
 
     struct Unrenderable: Error { var problems: [FieldProblem] }
 
+    /// A download or preview: the checked application, with the copies made from the pictures
+    /// uploaded beside the draft (`uploads`), written into `folder` (the request's job). A body with
+    /// pictures may be larger than other uploads (`CopyUploads.bodyBytes`).
+    func renderableWithCopies(_ request: Request, folder: URL) async throws -> Rules.Application {
+        var raw = try await jsonBody(request, limit: max(config.uploadLimit, CopyUploads.bodyBytes))
+        let uploads = raw.removeValue(forKey: "uploads")
+        let result = Checks.check(raw, resources: resources, today: config.today())
+        guard var app = result.application, result.renderable else { throw Unrenderable(problems: result.problems) }
+        do { app.copies = try CopyUploads.write(uploads, into: folder) } catch let e as CopyUploads.Refusal {
+            throw Unrenderable(problems: e.problems)
+        }
+        return app
+    }
+
+    /// A picture the copy pages cannot use, on its upload field.
+    func pictureRefusal(_ e: CopyPictureError) -> Response {
+        let p = CopyUploads.problem(e)
+        return Answer.json(["error": "图片无法使用：\(p.message)", "problems": problemsJSON([p])], status: .unprocessableContent)
+    }
+
     func unrenderable(_ e: Unrenderable) -> Response {
         Answer.json(["error": "数据有误，未生成：请先改正标红的项目。", "problems": problemsJSON(e.problems)], status: .unprocessableContent)
     }
@@ -225,15 +245,17 @@ struct Routes: Sendable {
     }
 
     func pdf(_ request: Request) async throws -> Response {
-        let app: Rules.Application
-        do { app = try await renderable(request).0 } catch let e as Unrenderable { return unrenderable(e) }
         let job = try server.jobs.create()
         defer { server.jobs.remove(job.id) }
-        let resources = self.resources, folder = job.folder
-        let made: (url: URL, pages: Int)
+        var app: Rules.Application
+        do { app = try await renderableWithCopies(request, folder: job.folder.appendingPathComponent("copies")) } catch let e as Unrenderable { return unrenderable(e) }
+        let resources = self.resources, folder = job.folder, made: (url: URL, pages: Int)
         do {
-            made = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.pdf(app, resources: resources, folder: folder) }
-        } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() } catch { return layoutRefusal(error) }
+            made = try await server.lane.run(timeout: config.requestTimeLimit) { [app] in try Checks.pdf(app, resources: resources, folder: folder) }
+        } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() }
+        catch let e as CopyPictureError { return pictureRefusal(e) } catch { return layoutRefusal(error) }
+        // The pictures' paths were the job's: nothing of them is recorded.
+        app.copies = nil
         guard let data = FileManager.default.contents(atPath: made.url.path) else { throw HTTPError(.internalServerError) }
         server.logger.info("pdf: \(app.organization.uscc) \(made.pages) pages")
         if let roster = server.roster {
@@ -250,9 +272,15 @@ struct Routes: Sendable {
 
     func preview(_ request: Request) async throws -> Response {
         if let previous = request.uri.queryParameters["previous"].map(String.init) { server.jobs.remove(previous) }
-        let app: Rules.Application
-        do { app = try await renderable(request).0 } catch let e as Unrenderable { return unrenderable(e) }
         let job = try server.jobs.create()
+        // The pictures go as soon as the pages are drawn; the pages stay until the next preview.
+        let pictures = job.folder.appendingPathComponent("copies")
+        defer { try? FileManager.default.removeItem(at: pictures) }
+        let app: Rules.Application
+        do { app = try await renderableWithCopies(request, folder: pictures) } catch let e as Unrenderable {
+            server.jobs.remove(job.id)
+            return unrenderable(e)
+        }
         let resources = self.resources, folder = job.folder.appendingPathComponent("preview")
         let urls: [URL]
         do {
@@ -260,6 +288,7 @@ struct Routes: Sendable {
         } catch {
             server.jobs.remove(job.id)
             if error is LaneBusy || error is LaneTimeout { throw error }
+            if let e = error as? CopyPictureError { return pictureRefusal(e) }
             return layoutRefusal(error)
         }
         return Answer.json(["job": job.id, "pages": urls.map { "/jobs/\(job.id)/\($0.lastPathComponent)" }])

@@ -372,12 +372,15 @@ const anchors = { certificates: "#cert-odc", channel: '[data-path="channel"]', h
                   change: "#add-change", "change.items": "#add-change", application: '[data-path="service"]', layout: "#btn-check" };
 
 function controlFor(field) {
+  // a picture's refusal points at its upload (copies.js)
+  if (field.startsWith("copies.")) return $(`#copy-${CSS.escape(field.slice(7).replace(".", "-"))}`);
   return $(`[data-path="${CSS.escape(field)}"]`) || (anchors[field] && $(anchors[field])) || null;
 }
 
 function labelFor(field) {
   const el = $(`[data-path="${CSS.escape(field)}"]`);
   if (el) return el.dataset.label;
+  if (field.startsWith("copies.")) return copySlotLabel(field.slice(7));
   return { certificates: "证书", channel: "办理方式", holders: "持有人", change: "变更事项", "change.items": "变更事项",
            application: "申请", layout: "排版" }[field] || "申请";
 }
@@ -560,7 +563,10 @@ async function download(url, name, button, after) {
   button.disabled = true;
   status(`正在生成 ${name}…`);
   try {
-    const r = await post(url, draft());
+    // the pictures go with the pack only, never into a draft
+    const body = draft();
+    if (url.startsWith("/api/pdf")) { const uploads = await copyUploads(); if (uploads) body.uploads = uploads; }
+    const r = await post(url, body);
     if (!r.ok) {
       const j = await r.json().catch(() => ({}));
       if (j.problems) showProblems(j.problems);
@@ -619,7 +625,9 @@ $("#btn-preview").addEventListener("click", async e => {
   button.disabled = true;
   status("正在生成预览…");
   try {
-    const r = await post("/api/preview" + (previewJob ? `?previous=${previewJob}` : ""), draft());
+    const body = draft(), uploads = await copyUploads();
+    if (uploads) body.uploads = uploads;
+    const r = await post("/api/preview" + (previewJob ? `?previous=${previewJob}` : ""), body);
     const j = await r.json();
     if (!r.ok) { if (j.problems) showProblems(j.problems); status(j.error || r.statusText, true); return; }
     previewJob = j.job;
