@@ -160,7 +160,8 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
             response = Answer.refusal(WebRefusal(status: .internalServerError, message: "服务器内部错误，请重试；若反复出现请联系管理员。"), wantsHTML: wantsHTML)
         }
         response.headers[.cacheControl] = "no-store"
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        // blob: images: the 申请 page shows a chosen ID card photo from the page's memory (never sent to be shown)
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; form-action 'self'"
         response.headers[Header.contentTypeOptions] = "nosniff"
         response.headers[Header.referrerPolicy] = "no-referrer"
         response.headers[Header.frameOptions] = "DENY"

@@ -13,6 +13,7 @@ Nothing is downloaded from the internet: the driver is /usr/bin/chromedriver, gi
 axe-core is the copy inside the axe-selenium-python package.
 """
 import argparse
+import base64
 import os
 import shutil
 import socket
@@ -289,6 +290,74 @@ def empty_form(p, base):
     assert p.js("return document.activeElement.id") == targets[2]
     p.shot("apply-reasons")
     p.axe("申请 (after 检查)")
+
+
+def copies_upload(p, base, work):
+    print("申请: ID card photos for the 法定代表人, a corner moved by keyboard, the pack with the copy page")
+    folder = os.path.join(work, "copies")
+    os.makedirs(folder)
+    p.d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder})
+    p.d.get(base + "/")
+    p.until("the form", lambda: p.by_path("organization.name"))
+    for path, value in [("organization.name", "深圳市南山区康宁诊所有限公司"), ("organization.uscc", "91440305MA5DPL4W0G"),
+                        ("organization.address", "深圳市南山区粤海街道科技南十二路18号康宁大厦2楼"), ("organization.postcode", "518057"),
+                        ("organization.phone", "0755-26558800"), ("legalRepresentative.name", "陈志明"),
+                        ("legalRepresentative.idNumber", "440305198003121235"), ("legalRepresentative.mobile", "13823456789"),
+                        ("handler.name", "李俊杰"), ("handler.idNumber", "440305199212255672"), ("handler.mobile", "13912345678"),
+                        ("handler.email", "lijunjie@kangning-clinic.cn")]:
+        p.type(path, value)
+    p.set_js("visit.date", "2026-12-07")
+    # A phone photo of a card, made as a JPEG by the browser's canvas: a pale card with a red mark
+    # top-left on a dark table; written to a file and chosen as a clerk chooses it.
+    photo = p.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const c = document.createElement('canvas'); c.width = 800; c.height = 600;
+        const g = c.getContext('2d');
+        g.fillStyle = '#503828'; g.fillRect(0, 0, 800, 600);
+        g.fillStyle = '#eef0f4'; g.fillRect(60, 50, 680, 430);
+        g.fillStyle = '#d01010'; g.fillRect(80, 70, 90, 110);
+        g.fillStyle = '#222'; g.font = '40px sans-serif'; g.fillText('CARD 0123456789', 220, 300);
+        c.toBlob(b => { const r = new FileReader(); r.onload = () => done(r.result.split(',')[1]); r.readAsDataURL(b); }, 'image/jpeg', 0.9);
+    """)
+    for side in ["front", "back"]:
+        path = os.path.join(folder, f"法人-{side}.jpg")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(photo))
+        p.d.find_element(By.ID, f"copy-legalRepresentative-{side}").send_keys(path)
+    p.until("the two thumbnails with their handles",
+            lambda: len([h for h in p.d.find_elements(By.CSS_SELECTOR, '.copy-slot[data-slot^="legalRepresentative"] .handle') if h.is_displayed()]) == 8)
+    corners = p.js("return copyPictures.get('legalRepresentative.front').corners")
+    assert corners == [[40, 30], [760, 30], [760, 570], [40, 570]], corners  # the picture's corners, inset 5 %
+    # the top-left handle: named for a screen reader, moved with the arrow keys
+    handle = p.d.find_element(By.CSS_SELECTOR, '.copy-slot[data-slot="legalRepresentative.front"] .handle[data-corner="0"]')
+    label = handle.get_attribute("aria-label")
+    assert "法定代表人" in label and "正面" in label and "左上角" in label, label
+    p.js("arguments[0].focus()", handle)
+    ActionChains(p.d).send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_DOWN).key_down(Keys.SHIFT).send_keys(Keys.ARROW_DOWN).key_up(Keys.SHIFT).perform()
+    moved = p.js("return copyPictures.get('legalRepresentative.front').corners[0]")
+    assert moved == [40 + 2 * 4, 30 + 4 + 40], moved  # a step of 4 px (800 / 200), ×10 with Shift
+    assert handle.get_attribute("aria-label") != label
+    # the pictures stay in the page: not in the draft, not in the browser's storage
+    d = p.js("return JSON.stringify(draft())")
+    assert "uploads" not in d and "copies" not in d and "base64" not in d, d[:200]
+    p.storage_empty()
+    pdf_button = p.d.find_element(By.ID, "btn-pdf")
+    p.until("download enabled", pdf_button.is_enabled)
+    p.js("arguments[0].scrollIntoView({block: 'center'})", handle)
+    p.shot("apply-copies")
+    p.axe("申请 (ID card photos)")
+    p.click(pdf_button)
+    pdf = wait_file(folder, "申请材料.pdf")
+    time.sleep(0.5)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert "仅供办理深圳医保在线签约数字证书使用" in text, "no copy page in the pack"
+    assert "法人有效身份证复印件" in text and "已生成，打印后加盖公章" in text
+    images = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True, check=True).stdout
+    cards = [l for l in images.splitlines()[2:] if l.split()[3:5] == ["1011", "638"]]
+    assert len(cards) == 2, images  # 正面 and 反面 warped to the card at 300 dpi
+    kept = os.path.join(p.out, "apply-copies.pdf")
+    shutil.copy(pdf, kept)
+    print(f"  申请材料.pdf with the 法定代表人's copy page: {kept} ok")
 
 
 def clerk_words_and_ids(p, base):
@@ -619,7 +688,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--certpack", required=True)
     ap.add_argument("--out", default="Output/browser")
-    ap.add_argument("--only", help="comma-separated sections to run (while working on one): apply,empty,words,drafts,keyboard,batch,offices,phone,roster,token")
+    ap.add_argument("--only", help="comma-separated sections to run (while working on one): apply,empty,words,drafts,keyboard,copies,batch,offices,phone,roster,token")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="certpack-browser-")
@@ -649,6 +718,7 @@ def main():
         if want("words"): clerk_words_and_ids(p, base)
         if want("drafts"): drafts_in_files(p, base, work)
         if want("keyboard"): keyboard_only(p, base, work)
+        if want("copies"): copies_upload(p, base, work)
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         if want("batch"): batch_page(p, base, downloads, work)
         if want("offices"): offices_page(p, base)
@@ -660,7 +730,7 @@ def main():
         errors = [e for e in p.console_errors() if "401" not in e]  # the refused page is meant to be refused
         assert not errors, f"console errors: {errors}"
         print("browser test: ok")
-        print("browser: 11 passed, 0 failed")  # 申请 ×6, 批量, 受理点, 390 px, 机构库, 令牌
+        print("browser: 12 passed, 0 failed")  # 申请 ×7, 批量, 受理点, 390 px, 机构库, 令牌
     finally:
         if driver:
             driver.quit()

@@ -412,7 +412,11 @@ function inFieldOrder(problems) {
 function showProblems(problems) {
   const byField = new Map();
   for (const p of problems) { if (!byField.has(p.field)) byField.set(p.field, []); byField.get(p.field).push(p.message); }
-  for (const line of $$("p.problem[data-for]")) showFieldProblem(line.dataset.for, (byField.get(line.dataset.for) || []).join("；"));
+  for (const line of $$("p.problem[data-for]")) {
+    // a picture's message (copies.js) is cleared when another picture is chosen, not by a check
+    if (line.dataset.for.startsWith("copies.") && !byField.has(line.dataset.for)) continue;
+    showFieldProblem(line.dataset.for, (byField.get(line.dataset.for) || []).join("；"));
+  }
   const box = $("#reasons");
   const ul = $("ul", box);
   ul.innerHTML = "";

@@ -120,13 +120,6 @@ for (const slotBox of document.querySelectorAll(".copy-slot")) {
   });
   slotBox.querySelector(".copy-remove").addEventListener("click", () => { removePicture(slotBox); input.focus(); });
 }
-{
-  const help = document.createElement("p");
-  help.id = "copy-handle-help";
-  help.className = "visually-hidden";
-  help.textContent = "拖动，或按方向键移动这个角（按住 Shift 移动更快），把四个角对准证件的四个角。";
-  document.body.append(help);
-}
 
 function readBase64(file) {
   return new Promise((resolve, reject) => {
