@@ -324,6 +324,15 @@ def copies_upload(p, base, work):
         with open(path, "wb") as f:
             f.write(base64.b64decode(photo))
         p.d.find_element(By.ID, f"copy-legalRepresentative-{side}").send_keys(path)
+    # an iPhone's HEIC and a broken file: said on the field, nothing kept
+    for name, data, words in [("经办人.heic", b"\0\0\0\x18ftypheic" + bytes(64), "HEIC"), ("经办人.jpg", b"not a picture", "无法读取")]:
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        p.d.find_element(By.ID, "copy-handler-front").send_keys(path)
+        p.until(f"the message for {name}", lambda: words in p.problem("copies.handler.front"))
+        assert not p.js("return copyPictures.has('handler.front')")
+    print(f"  refused: {p.problem('copies.handler.front')}")
     p.until("the two thumbnails with their handles",
             lambda: len([h for h in p.d.find_elements(By.CSS_SELECTOR, '.copy-slot[data-slot^="legalRepresentative"] .handle') if h.is_displayed()]) == 8)
     corners = p.js("return copyPictures.get('legalRepresentative.front').corners")
