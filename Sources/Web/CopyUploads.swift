@@ -71,6 +71,16 @@ enum CopyUploads {
         return copies.isEmpty ? nil : copies
     }
 
+    /// `copies` standing for the documents whose pictures are chosen on the page (`businessLicence`,
+    /// `legalRepresentative`, `handler`), for the checklist only: the files are never read.
+    static func chosen(_ documents: [String]) -> Copies? {
+        let none = CopyImage(file: "")
+        let copies = Copies(businessLicence: documents.contains("businessLicence") ? none : nil,
+                            legalRepresentative: documents.contains("legalRepresentative") ? IDCardImages(front: none, back: none) : nil,
+                            handler: documents.contains("handler") ? IDCardImages(front: none, back: none) : nil)
+        return copies.isEmpty ? nil : copies
+    }
+
     /// The copy page's refusal (HEIC, corrupt, too many pixels) on its upload field, in the page's words.
     static func problem(_ e: CopyPictureError) -> FieldProblem {
         FieldProblem(field: e.field, message: e.refusal.reason)

@@ -168,7 +168,15 @@ struct Routes: Sendable {
     /// check with the layout (检查, and what the buttons are enabled by).
     func checkDraft(_ request: Request) async throws -> Response {
         let quick = request.uri.queryParameters["quick"] == "1"
-        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today(), layout: !quick)
+        var raw = try await jsonBody(request)
+        // The documents with pictures chosen on the page (`pictures`: names only, no bytes, no paths):
+        // the checklist says those copies are printed, as the pack will.
+        let pictures = raw.removeValue(forKey: "pictures") as? [String] ?? []
+        var result = Checks.check(raw, resources: resources, today: config.today(), layout: !quick)
+        if result.checklist != nil, var app = result.application, let copies = CopyUploads.chosen(pictures) {
+            app.copies = copies
+            if let c = try? Checklist.make(for: app, catalog: resources.catalog, date: app.visit?.date ?? config.today()) { result.checklist = c }
+        }
         var out: [String: Any] = [
             "application": result.normalized,
             "problems": problemsJSON(result.problems),

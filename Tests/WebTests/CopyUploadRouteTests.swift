@@ -55,6 +55,27 @@ struct CopyUploadRouteTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: server.jobs.root.path).isEmpty, "nothing of the upload is left")
     }
 
+    @Test("pictures chosen on the page: the live checklist says those copies are printed, the others stay photocopies")
+    func checklistNamesChosenPictures() async throws {
+        let server = try await makeServer()
+        defer { server.removeAllJobs() }
+        var draft = try exampleDraft()
+        draft["pictures"] = ["legalRepresentative"]
+        let body = try jsonBuffer(draft)
+        try await server.application().test(.router) { client in
+            try await client.execute(uri: "/api/check?quick=1", method: .post, headers: sameOrigin, body: body) { r in
+                #expect(r.status == .ok)
+                let text = String(buffer: r.body)
+                #expect(text.contains("已生成，打印后加盖公章"))
+                let j = try json(r.body)
+                #expect((j["application"] as? [String: Any])?["pictures"] == nil)
+                let docs = try #require((j["checklist"] as? [String: Any])?["documents"] as? [[String: Any]])
+                let printed = docs.filter { ($0["notes"] as? [String] ?? []).contains { $0.hasPrefix("已生成") } }.compactMap { $0["title"] as? String }
+                #expect(printed == ["法人有效身份证复印件"])
+            }
+        }
+    }
+
     @Test("a preview keeps its pages but not the pictures")
     func previewDropsPictures() async throws {
         let server = try await makeServer()

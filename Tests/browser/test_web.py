@@ -335,6 +335,8 @@ def copies_upload(p, base, work):
     print(f"  refused: {p.problem('copies.handler.front')}")
     p.until("the two thumbnails with their handles",
             lambda: len([h for h in p.d.find_elements(By.CSS_SELECTOR, '.copy-slot[data-slot^="legalRepresentative"] .handle') if h.is_displayed()]) == 8)
+    checklist = p.d.find_element(By.ID, "checklist")
+    p.until("the checklist to say the 法人's copy is printed", lambda: "已生成，打印后加盖公章" in checklist.text)
     corners = p.js("return copyPictures.get('legalRepresentative.front').corners")
     assert corners == [[40, 30], [760, 30], [760, 570], [40, 570]], corners  # the picture's corners, inset 5 %
     # the top-left handle: named for a screen reader, moved with the arrow keys

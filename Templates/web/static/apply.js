@@ -301,7 +301,10 @@ async function check(full) {
   const seq = ++checkSeq;
   let r;
   const sent = draft();
-  try { r = await post(full ? "/api/check" : "/api/check?quick=1", sent); } catch (e) { status("无法连接服务器，请确认 CertPack 仍在运行。", true); return null; }
+  // the documents with a picture chosen (names only): the checklist says those copies are printed
+  const body = Object.assign({}, sent), pictures = copyDocuments();
+  if (pictures.length) body.pictures = pictures;
+  try { r = await post(full ? "/api/check" : "/api/check?quick=1", body); } catch (e) { status("无法连接服务器，请确认 CertPack 仍在运行。", true); return null; }
   if (seq !== checkSeq) return null;  // a newer check is on its way
   if (!r.ok) { status(await errorText(r), true); return null; }
   const result = await r.json();

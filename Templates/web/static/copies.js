@@ -90,6 +90,7 @@ function showPicture(slotBox, file) {
     crop.hidden = false;
     slotBox.querySelector(".copy-remove").hidden = false;
     placeHandle(slot);
+    scheduleQuickCheck();
   };
   img.onerror = () => {
     URL.revokeObjectURL(url);
@@ -110,6 +111,7 @@ function removePicture(slotBox) {
   slotBox.querySelector(".copy-remove").hidden = true;
   slotBox.querySelector(".copy-file").value = "";
   slotBox.querySelector(".problem").textContent = "";
+  scheduleQuickCheck();
 }
 
 for (const slotBox of document.querySelectorAll(".copy-slot")) {
@@ -135,5 +137,15 @@ async function copyUploads() {
   if (copyPictures.size === 0) return undefined;
   const out = {};
   for (const [slot, p] of copyPictures) out[slot] = { data: await readBase64(p.file), corners: p.corners.flat() };
+  return out;
+}
+
+/// The documents the pictures chosen make (an ID card: both sides), as /api/check takes them.
+function copyDocuments() {
+  const out = [];
+  if (copyPictures.has("businessLicence")) out.push("businessLicence");
+  for (const who of ["legalRepresentative", "handler"]) {
+    if (copyPictures.has(`${who}.front`) && copyPictures.has(`${who}.back`)) out.push(who);
+  }
   return out;
 }
