@@ -18,13 +18,18 @@ public struct Preflight: Sendable {
 
     /// Checks `application` as the run would make it.
     /// - Parameters: `date`, `time`, `office` as given to the checklist (`fill --date`); nil takes the
-    ///   application's own `visit`, as `fill` and `batch` do.
+    ///   application's own `visit`, as `fill` and `batch` do. `today` (Asia/Shanghai): a visit before it
+    ///   is 日期已过. `entry`: where the data was typed, for advice that fits it.
     public static func run(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                           date: CivilDate? = nil, time: String? = nil, office: String? = nil) -> Preflight {
-        var problems = Validator.validate(application, catalog: catalog)
+                           date: CivilDate? = nil, time: String? = nil, office: String? = nil,
+                           today: CivilDate = .today(), entry: EntryPath = .file) -> Preflight {
+        var problems = Validator.validate(application, catalog: catalog, today: today, entry: entry)
+        if let d = date, d < today, application.visit?.date != d {
+            problems.append(ValidationIssue(field: "visit.date", message: VisitPlanner.pastMessage(d, today: today)))
+        }
         let checklist: Checklist
         do {
-            checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office)
+            checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office, today: today)
         } catch let e as OfficeLookupError {
             // An office the catalog does not know is the 受理点 field's own problem, whatever else is wrong.
             if !problems.contains(where: { $0.field == "visit.office" }) { problems.append(ValidationIssue(field: "visit.office", message: "\(e)")) }
@@ -56,8 +61,8 @@ public struct Preflight: Sendable {
 
     /// Only the problems of `run`.
     public static func check(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                             date: CivilDate? = nil) -> [ValidationIssue] {
-        run(application, catalog: catalog, fonts: fonts, library: library, date: date).problems
+                             date: CivilDate? = nil, today: CivilDate = .today(), entry: EntryPath = .file) -> [ValidationIssue] {
+        run(application, catalog: catalog, fonts: fonts, library: library, date: date, today: today, entry: entry).problems
     }
 
     /// The field a layout error names: `单位数字证书申请表 › organization.address (…)` → `organization.address`.

@@ -80,13 +80,8 @@ public struct WebServer: Sendable {
         self.logger = logger ?? Logger(label: "certpack.web") { MaskingLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
     }
 
-    /// Today in Asia/Shanghai.
-    public static let shanghaiToday: @Sendable () -> CivilDate = {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = cal.dateComponents([.year, .month, .day], from: Date())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    /// Today in Asia/Shanghai (Rules' one "today", as the CLI's).
+    public static let shanghaiToday: @Sendable () -> CivilDate = { CivilDate.today() }
 
     /// The address to open, with the token when there is one.
     public var startURL: String {
