@@ -125,6 +125,11 @@ public enum BatchInput {
     /// applications. Every record is checked with `Validator`; problems are attached to their record,
     /// never thrown. .xls, .xlsb, .numbers and .ods are recognised and refused with what to do.
     public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
+        // Every input path through the one safe open first: a FIFO, a device or a huge file is refused
+        // before anything (the format sniffing, the zip reader) opens it.
+        do { try InputFile.check(url, limit: InputFile.batchLimit) } catch let e as InputFile.Refusal {
+            throw BatchFileError(file: url.path, detail: e.reason)
+        }
         let kind = SpreadsheetKind.of(url)
         if let refusal = kind.refusal { throw BatchFileError(file: url.path, detail: refusal) }
         if kind == .xlsx {
