@@ -66,7 +66,7 @@ public enum BatchSchema {
     }
 
     /// The header a model field path is shown under (holders[2].mobile → 持证人手机).
-    static func header(forField field: String) -> String {
+    public static func header(forField field: String) -> String {
         var path = field
         if path.hasPrefix("holders[") , let close = path.firstIndex(of: "]") {
             path = "holder" + path[path.index(after: close)...]
@@ -87,6 +87,10 @@ public struct BatchIssue: Sendable, Equatable, CustomStringConvertible {
     /// 行 for CSV rows, 项 for the items of a YAML/JSON list.
     public var unit: String = "行"
     public var description: String { "第 \(line) \(unit)「\(column)」：\(message)" }
+
+    public init(line: Int, column: String, message: String, unit: String = "行") {
+        self.line = line; self.column = column; self.message = message; self.unit = unit
+    }
 }
 
 /// One organisation of a batch: its application, or the problems that keep it from being one.
@@ -99,6 +103,8 @@ public struct BatchRecord: Sendable {
     public var uscc: String = ""
     public var application: Application?
     public var issues: [BatchIssue]
+    /// 行 for spreadsheet rows, 项 for the items of a YAML/JSON list (as its issues say it).
+    public var unit: String = "行"
     public var isValid: Bool { application != nil && issues.isEmpty }
 
     public init(line: Int, name: String, uscc: String = "", application: Application?, issues: [BatchIssue]) {
@@ -161,7 +167,9 @@ public enum BatchInput {
                         issues.append(BatchIssue(line: n + 1, column: "organization.uscc", message:
                             "与第 \(first) 项是同一单位（统一社会信用代码相同）：一家单位只写一项，多位持证人写在该项的 holders 列表里", unit: "项"))
                     } else { seen[code] = n + 1 }
-                    return BatchRecord(line: n + 1, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: issues)
+                    var record = BatchRecord(line: n + 1, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: issues)
+                    record.unit = "项"
+                    return record
                 case let .failure(error):
                     // In a list the "line" of a record is its item number; the error carries the file line.
                     let field = (error.field ?? "").replacingOccurrences(of: "[\(n)].", with: "")

@@ -98,10 +98,14 @@ struct BatchCommand: ParsableCommand {
             // The run's own layout, in memory: every record the run would refuse is reported in its words.
             let tools: (fonts: FontBook, library: FormLibrary)
             do { tools = try templates.layoutTools() } catch { CLI.printErr("错误 error: \(error)"); throw ExitCode(2) }
-            let refused = Preflight.batch(records, catalog: catalog, fonts: tools.fonts, library: tools.library,
+            // A character no font has is the row's data problem, said as the run says it (see BatchRun.run).
+            let printable = Preflight.unprintable(records, fonts: tools.fonts)
+            let unprintable = printable.indices.filter { records[$0].isValid && !printable[$0].isValid }
+            for i in unprintable { for issue in printable[i].issues { CLI.printErr("\(file): \(issue)") } }
+            let refused = Preflight.batch(printable, catalog: catalog, fonts: tools.fonts, library: tools.library,
                                           workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：未生成：\(m)") } }
-            let failed = bad.count + refused.count
+            let failed = bad.count + unprintable.count + refused.count
             print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
             if failed == records.count { throw ExitCode(2) }
             if failed > 0 { throw ExitCode(1) }
@@ -160,6 +164,10 @@ struct BatchCommand: ParsableCommand {
         folder.removeStaleTemporaries(in: [""] + packFolders)  // what a worker that died left
         let summary = BatchSummary(results)
         for r in results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：未生成：\(message)") } }
+        // Problems the run found in data that read well (a character no font has), said as the reader's are.
+        for (i, r) in results.enumerated() where records[i].isValid {
+            if case let .invalid(issues) = r.status { for issue in issues { CLI.printErr("\(file): \(issue)") } }
+        }
 
         // 全部打印.pdf and 汇总 describe what is on disk, or are not there at all: a file of an
         // earlier run that this one could not replace is removed, never left to tell another story.
