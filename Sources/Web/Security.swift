@@ -77,6 +77,14 @@ struct WebRefusal: Error, Sendable {
     var status: HTTPResponse.Status
     var message: String
     var retryAfter: Int?
+
+    init(status: HTTPResponse.Status, message: String, retryAfter: Int? = nil) {
+        self.status = status; self.message = message; self.retryAfter = retryAfter
+    }
+
+    init(status: HTTPResponse.Status, retryAfter: Int, message: String) {
+        self.init(status: status, message: message, retryAfter: retryAfter)
+    }
 }
 
 enum Answer {
