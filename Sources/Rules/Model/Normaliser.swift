@@ -228,8 +228,9 @@ extension CivilDate {
     /// Today in Asia/Shanghai (China Standard Time, UTC+8, no daylight saving): the one "today" of the
     /// CLI, the batch workers and the server. `CERTPACK_TODAY=YYYY-MM-DD` in the environment fixes it
     /// (for the tests and the examples, whose visit dates would otherwise fall into the past).
-    public static func today(now: Date = Date()) -> CivilDate {
-        if let fixed = ProcessInfo.processInfo.environment["CERTPACK_TODAY"].flatMap({ CivilDate($0) }) { return fixed }
-        return CivilDate(dayNumber: Int(((now.timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down)))
+    /// Given `now`, the day it is in Shanghai (no override).
+    public static func today(now: Date? = nil) -> CivilDate {
+        if now == nil, let fixed = ProcessInfo.processInfo.environment["CERTPACK_TODAY"].flatMap({ CivilDate($0) }) { return fixed }
+        return CivilDate(dayNumber: Int((((now ?? Date()).timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down)))
     }
 }
