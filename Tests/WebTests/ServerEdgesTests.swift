@@ -73,28 +73,35 @@ struct ServerEdgesTests {
         defer { server.removeAllJobs() }
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            #expect(fd >= 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
-            // Half a request head, then silence: the server must close the connection, not wait forever.
-            _ = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".withCString { send(fd, $0, strlen($0), 0) }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let start = Date()
-            var buffer = [UInt8](repeating: 0, count: 512)
-            var n = 0
-            repeat { n = recv(fd, &buffer, buffer.count, 0) } while n > 0
-            #expect(n == 0, "closed by the server (recv returned \(n), errno \(errno))")
-            #expect(Date().timeIntervalSince(start) < 8, "closed after the idle timeout, not the test's")
+            let (n, error, elapsed) = try await offThePool { Self.idleRead(port: port) }
+            #expect(n == 0, "closed by the server (recv returned \(n), errno \(error))")
+            #expect(elapsed < 8, "closed after the idle timeout, not the test's")
         }
+    }
+
+    /// Connects, sends half a request head, then waits (10 s at most) for the server to close:
+    /// what `recv` last returned, its errno and the seconds it took.
+    static func idleRead(port: Int) -> (Int, Int32, Double) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return (-2, errno, 0) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return (-3, errno, 0) }
+        // Half a request head, then silence: the server must close the connection, not wait forever.
+        _ = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".withCString { send(fd, $0, strlen($0), 0) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = Date()
+        var buffer = [UInt8](repeating: 0, count: 512)
+        var n = 0
+        repeat { n = recv(fd, &buffer, buffer.count, 0) } while n > 0
+        return (n, errno, Date().timeIntervalSince(start))
     }
 
     // MARK: - Stopped during a batch
@@ -111,9 +118,22 @@ struct ServerEdgesTests {
 
     @Test("SIGTERM or SIGINT while a web batch runs: workers stopped and waited for, then nothing of a job is left",
           arguments: [SIGTERM, SIGINT])
-    func stoppedDuringABatch(_ sig: Int32) throws {
+    func stoppedDuringABatch(_ sig: Int32) async throws {
         let tmp = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
+        let outcome = try await offThePool { try Self.stopDuringABatch(sig, tmp: tmp) }
+        #expect(outcome.started, "certpack serve did not start")
+        #expect(outcome.running, "the batch was not running when the signal came")
+        #expect(outcome.stopped, "the server stopped")
+        #expect(outcome.left.isEmpty, "left behind: \(outcome.left.prefix(10))")
+    }
+
+    struct Outcome: Sendable { var started = false, running = false, stopped = false, left: [String] = [] }
+
+    /// Starts `certpack serve` with its own TMPDIR, uploads and runs a batch, sends `sig` while packs are
+    /// being written, and lists what is left in TMPDIR once the server has exited.
+    static func stopDuringABatch(_ sig: Int32, tmp: URL) throws -> Outcome {
+        var outcome = Outcome()
         let port = Int.random(in: 20_000...40_000)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.certpack)
@@ -127,30 +147,38 @@ struct ServerEdgesTests {
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         let base = "http://127.0.0.1:\(port)"
-        var up = false
-        for _ in 0..<200 where !up {
-            up = (try? Self.curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/offices"])) == "200"
-            if !up { usleep(100_000) }
+        for _ in 0..<200 where !outcome.started {
+            outcome.started = (try? Self.curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/offices"])) == "200"
+            if !outcome.started { usleep(100_000) }
         }
-        try #require(up, "certpack serve did not start")
+        guard outcome.started else { return outcome }
         let csv = tmp.appendingPathComponent("b.csv")
         try Self.batchCSV(count: 40).write(to: csv, atomically: true, encoding: .utf8)
         let upload = try Self.curl(["-H", "X-CertPack: 1", "--data-binary", "@" + csv.path, base + "/api/batch?name=b.csv"])
-        let job = try #require((try? JSONSerialization.jsonObject(with: Data(upload.utf8)) as? [String: Any])?["job"] as? String, "\(upload)")
+        try FileManager.default.removeItem(at: csv)
+        guard let job = (try? JSONSerialization.jsonObject(with: Data(upload.utf8)) as? [String: Any])?["job"] as? String else { return outcome }
         _ = try Self.curl(["-X", "POST", "-H", "X-CertPack: 1", base + "/api/batch/\(job)/run"])
         // Wait until packs are being written, then stop the server.
-        var done = 0
-        for _ in 0..<300 where done == 0 {
+        for _ in 0..<500 where !outcome.running {
             let status = try Self.curl([base + "/api/batch/\(job)"])
-            done = (try? JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])?["done"] as? Int ?? 0
-            if done == 0 { usleep(20_000) }
+            let answer = (try? JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any]) ?? [:]
+            outcome.running = answer["phase"] as? String == "running" && (answer["done"] as? Int ?? 0) > 0
+            if !outcome.running { usleep(20_000) }
         }
         kill(p.processIdentifier, sig)
         let deadline = Date().addingTimeInterval(30)
         while p.isRunning && Date() < deadline { usleep(50_000) }
-        #expect(!p.isRunning, "the server stopped")
+        outcome.stopped = !p.isRunning
         usleep(500_000)  // anything a straggler would still write
-        let left = FileManager.default.enumerator(atPath: tmp.path)?.allObjects as? [String] ?? []
-        #expect(left.filter { $0 != "b.csv" }.isEmpty, "left behind: \(left.prefix(10))")
+        outcome.left = FileManager.default.enumerator(atPath: tmp.path)?.allObjects as? [String] ?? []
+        return outcome
+    }
+}
+
+/// Runs blocking work (sockets, child processes, sleeps) on a thread of its own, not on the test
+/// runner's few cooperative threads, which other tests' timers need.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in
+        Thread.detachNewThread { c.resume(with: Result { try work() }) }
     }
 }
