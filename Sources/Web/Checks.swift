@@ -102,7 +102,9 @@ enum Checks {
 
     /// One field alone, against an otherwise valid application: the answer is Validator's own message
     /// for that field (no second copy of a rule). `context` may carry sibling values (`idType`).
-    static func checkField(_ field: String, value: String, context: [String: String], resources: WebResources) -> (value: String, problem: String?) {
+    /// `confirmed`: the ID numbers the page's tick box confirmed end in 000 (`confirmedIdNumbers`).
+    static func checkField(_ field: String, value: String, context: [String: String], confirmed: [String] = [],
+                           resources: WebResources) -> (value: String, problem: String?) {
         let key = field.split(separator: ".").last.map { String($0.split(separator: "[").first ?? $0) } ?? field
         let normalized = normalize(key: key, value)
         guard var probe = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(probeApplication)) as? Draft else {
@@ -111,6 +113,7 @@ enum Checks {
         let parent = field.split(separator: ".").dropLast().joined(separator: ".")
         for (k, v) in context { setValue(&probe, path: parent.isEmpty ? k : parent + "." + k, v) }
         setValue(&probe, path: field, normalized)
+        if !confirmed.isEmpty { probe["confirmedIdNumbers"] = confirmed }
         let result = check(probe, resources: resources, today: CivilDate(year: 2026, month: 12, day: 7)!)
         let problem = result.problems.first { $0.field == field }?.message
         return (normalized, problem)

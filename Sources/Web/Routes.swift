@@ -148,7 +148,8 @@ struct Routes: Sendable {
             throw WebRefusal(status: .badRequest, message: "缺少 field 或 value。")
         }
         let context = (body["context"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
-        let r = Checks.checkField(field, value: value, context: context, resources: resources)
+        let confirmed = (body["confirmedIdNumbers"] as? [Any] ?? []).compactMap { $0 as? String }
+        let r = Checks.checkField(field, value: value, context: context, confirmed: confirmed, resources: resources)
         return Answer.json(["field": field, "value": r.value, "problem": r.problem.map { $0 as Any } ?? NSNull()])
     }
 

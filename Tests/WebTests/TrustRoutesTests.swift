@@ -51,6 +51,22 @@ struct TrustRoutesTests {
         #expect(answer["renderable"] as? Bool == true)
     }
 
+    @Test("one field alone: an ID ending in 000 is refused unless the posted confirmedIdNumbers holds it")
+    func fieldCheckHonoursConfirmation() async throws {
+        let server = try await makeServer()
+        let refused = Answered(), accepted = Answered()
+        let plain = try jsonBuffer(["field": "handler.idNumber", "value": "440305197712015000"])
+        let confirmed = try jsonBuffer(["field": "handler.idNumber", "value": "440305197712015000", "confirmedIdNumbers": ["440305197712015000"]])
+        try await server.application().test(.router) { client in
+            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: plain) { r in refused.data = Data(r.body.readableBytesView) }
+            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: confirmed) { r in accepted.data = Data(r.body.readableBytesView) }
+        }
+        let a = try JSONSerialization.jsonObject(with: refused.data) as? [String: Any] ?? [:]
+        let b = try JSONSerialization.jsonObject(with: accepted.data) as? [String: Any] ?? [:]
+        #expect((a["problem"] as? String)?.contains("以 000 结尾") == true)
+        #expect(b["problem"] is NSNull, "\(b)")
+    }
+
     @Test("the same name with two numbers is returned as a warning, not a problem")
     func sameNameWarning() async throws {
         var draft = try exampleDraft()
