@@ -42,6 +42,15 @@ struct UnknownKeysTests {
         }
     }
 
+    @Test("a list file's top level refuses unknown keys too (applicaions: for applications:)")
+    func listTopLevel() {
+        let indented = Self.renew.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { "  " + $0 }.joined(separator: "\n")
+        let text = "applications:\n- " + indented.dropFirst(2) + "\napplicaions: []\n"
+        #expect { try ApplicationLoader.decodeList(text, format: .yaml, source: "l.yaml") } throws: {
+            ($0 as? ApplicationLoadError)?.message == "未知字段 applicaions，是否想写 applications？"
+        }
+    }
+
     @Test("a key far from every known one lists what may be written there")
     func noNearKey() {
         #expect(UnknownKey.message("备注", known: ["date", "time", "office"]) == "未知字段 备注（此处可用的字段：date、time、office）")
