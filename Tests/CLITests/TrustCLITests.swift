@@ -34,6 +34,18 @@ struct TrustCLITests {
         #expect(fill.status != 0 && fill.err.contains("日期已过"))
     }
 
+    @Test("fill --date yesterday is refused on visit.date; the demo moves its example's past visit to today")
+    func fillPastDateAndDemo() throws {
+        let folder = try temporaryFolder()
+        let fill = try run(certpack, ["fill", "Examples/new-odc-personal.yaml", "--date", "2026-12-01", "-o", folder.path])
+        #expect(fill.status != 0 && fill.err.contains("visit.date: 日期已过"), "\(fill.err)")
+        #expect(files(under: folder).isEmpty, "nothing written")
+        let (demo, hung) = try BatchEngine.runWithin(120, ["demo", "-o", folder.appendingPathComponent("demo").path],
+                                                     environment: ["CERTPACK_TODAY": "2027-03-01"])
+        #expect(!hung && demo.status == 0, "\(demo.err)")
+        #expect(demo.out.contains("2027-03-01") && !demo.out.contains("日期已过"), "\(demo.out)")
+    }
+
     @Test("an unknown key in a YAML file is refused naming the nearest known one")
     func unknownKey() throws {
         let text = try String(contentsOf: repoRoot.appendingPathComponent("Examples/renew.yaml"), encoding: .utf8) + "holder: []\n"
