@@ -46,6 +46,17 @@ struct TrustCLITests {
         #expect(demo.out.contains("2027-03-01") && !demo.out.contains("日期已过"), "\(demo.out)")
     }
 
+    @Test("a batch row with a past 办理日期 is 有误 under that column, in --check and the run alike")
+    func pastDateInBatch() throws {
+        let folder = try temporaryFolder()
+        let f = folder.appendingPathComponent("b.csv")
+        try batchCSV(count: 2, bad: [2: { v in v["办理日期"] = "2026/12/1" }]).write(to: f, atomically: true, encoding: .utf8)
+        let check = try run(certpack, ["batch", f.path, "--check"])
+        #expect(check.status == 1 && check.err.contains("第 3 行「办理日期」：日期已过"), "\(check.err)")
+        let made = try run(certpack, ["batch", f.path, "-o", folder.appendingPathComponent("out").path])
+        #expect(made.status == 1 && made.err.contains("第 3 行「办理日期」：日期已过"), "\(made.err)")
+    }
+
     @Test("an unknown key in a YAML file is refused naming the nearest known one")
     func unknownKey() throws {
         let text = try String(contentsOf: repoRoot.appendingPathComponent("Examples/renew.yaml"), encoding: .utf8) + "holder: []\n"
