@@ -12,7 +12,7 @@ HOST       ?= 127.0.0.1
 PORT       ?= 8080
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps build demo test browser-test serve bench clean
+.PHONY: all deps test-deps swift-test-deps build demo test test-swift browser-test serve bench clean
 
 all: build
 
@@ -20,10 +20,14 @@ all: build
 deps:
 	@./.ci/apt-ensure $(DEB_BUILD)
 
-test-deps: deps
-	@./.ci/apt-ensure $(DEB_TEST) $(DEB_BROWSER)
-	@$(PYTHON) -c 'import openpyxl' 2>/dev/null || $(PYTHON) -m pip install -q openpyxl
+test-deps: swift-test-deps
+	@./.ci/apt-ensure $(DEB_BROWSER)
 	@$(PYTHON) -c "import selenium" 2>/dev/null || $(PYTHON) -m pip install -q "selenium>=4.10"
+
+# What the Swift tests alone need: poppler-utils and qpdf to read PDFs, openpyxl to check workbooks.
+swift-test-deps: deps
+	@./.ci/apt-ensure $(DEB_TEST)
+	@$(PYTHON) -c 'import openpyxl' 2>/dev/null || $(PYTHON) -m pip install -q openpyxl
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack
@@ -33,10 +37,15 @@ demo: build
 	@$(BIN)/certpack demo
 	@$(BIN)/certpack specimen -o Output
 
+# Every test: the Swift tests, then the browser test.
 test: test-deps
+	$(MAKE) --no-print-directory test-swift
+	$(MAKE) --no-print-directory browser-test
+
+# The Swift tests alone (no chromium needed).
+test-swift: swift-test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory browser-test
 
 # A real browser on the web page: chromium headless, driven by selenium, against `certpack serve`
 # on a free loopback port (the debug build made above). Screenshots land in Output/browser/.

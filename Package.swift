@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Typeset", targets: ["Typeset"]),
         .library(name: "Forms", targets: ["Forms"]),
         .library(name: "Input", targets: ["Input"]),
+        .library(name: "Batch", targets: ["Batch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,13 +39,19 @@ let package = Package(
         // Input formats: CSV as spreadsheets write it, text encodings, .xlsx workbooks (read and
         // written through ZIPFoundation and FoundationXML), batch rows → applications.
         .target(name: "Input", dependencies: ["Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Writing files safely: private temporaries renamed into place, no symlinks, one run per folder.
+        .target(name: "FileOutput"),
         // Chinese typesetting: fonts, shaping, line breaking, fitting, Cairo surfaces.
-        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "CSystemZlib"]),
+        .target(name: "Typeset", dependencies: ["CCairo", "CHarfBuzz", "FileOutput"]),
+        // PDFs at the level of objects: 全部打印.pdf's parts (PrintAllPart) and joining them.
+        .target(name: "PDF", dependencies: ["Typeset", "FileOutput", "CSystemZlib"]),
         // Form templates bound to applications, laid out through Typeset; packs.
-        .target(name: "Forms", dependencies: ["Rules", "Input", "Typeset", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Forms", dependencies: ["Rules", "Typeset", "FileOutput", .product(name: "Yams", package: "Yams")]),
+        // The batch engine: coordinator, worker processes, summaries, the one finishing step.
+        .target(name: "Batch", dependencies: ["Rules", "Input", "Forms", "Typeset", "PDF", "FileOutput"]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.
         .target(name: "Web", dependencies: [
-            "Rules", "Input", "Forms", "Typeset",
+            "Rules", "Input", "Forms", "Typeset", "Batch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -53,14 +60,17 @@ let package = Package(
         ]),
         .executableTarget(
             name: "certpack",
-            dependencies: ["Rules", "Input", "Forms", "Typeset", "Web", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Rules", "Input", "Forms", "Typeset", "Batch", "FileOutput", "Web", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset"]),
+        .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset", "PDF"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
         .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
-        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Input", "Typeset"]),
+        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset"]),
+        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "Forms", "Rules", "Typeset"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Forms", "Input", "Rules", "certpack"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Rules",

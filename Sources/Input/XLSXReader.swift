@@ -5,6 +5,10 @@ import FoundationXML
 #endif
 import ZIPFoundation
 
+// About 570 lines in one file on purpose: the limits on the zip, the parsers of its parts (workbook,
+// relationships, shared strings, styles, the sheet) and the number formats are one reader's and
+// share its limits and its refusals (`Unreadable`); each part on its own is short.
+
 /// Reads one sheet of an Office Open XML workbook (.xlsx) into rows of cells, as the spreadsheet
 /// program shows them: shared and inline strings (rich-text runs joined), numbers, booleans, dates and
 /// times (by the cell's number format, 1900 or 1904 date system), formulas by their cached value.

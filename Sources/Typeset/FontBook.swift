@@ -84,12 +84,13 @@ public final class FontFace: @unchecked Sendable {
 }
 
 /// A font file's bytes owned by a HarfBuzz blob; for a subset, the new id of each original glyph.
-final class FontBlob: @unchecked Sendable {
+public final class FontBlob: @unchecked Sendable {
     let blob: OpaquePointer
-    let glyphMap: [UInt32: UInt32]
+    public let glyphMap: [UInt32: UInt32]
     init(_ blob: OpaquePointer, glyphMap: [UInt32: UInt32] = [:]) { self.blob = blob; self.glyphMap = glyphMap }
     deinit { hb_blob_destroy(blob) }
-    var bytes: UnsafeRawBufferPointer { blobBytes(blob) }
+    /// Valid while this blob lives.
+    public var bytes: UnsafeRawBufferPointer { blobBytes(blob) }
 }
 
 private func blobBytes(_ blob: OpaquePointer) -> UnsafeRawBufferPointer {

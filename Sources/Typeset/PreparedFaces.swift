@@ -38,6 +38,10 @@ public final class PreparedFaces: @unchecked Sendable {
     public var unpreparedRuns: Int { context.unpreparedRuns }
 
     init(context: RenderContext) { self.context = context }
+
+    /// Face `face` as it was cut for this run (nil when it could not be cut): what `PrintAllPart`
+    /// embeds once per part.
+    public func subset(_ face: Int) -> FontBlob? { context.subset(face) }
 }
 
 extension FontBook {

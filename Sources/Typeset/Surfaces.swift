@@ -1,4 +1,5 @@
 import CCairo
+import FileOutput
 import Foundation
 
 /// PDF metadata. The date is fixed (not "now") so the same input gives byte-identical files.

@@ -1,14 +1,16 @@
+import Batch
 import Forms
 import Foundation
 import Input
 import Rules
 import Typeset
 import Yams
+import ZIPFoundation
 
 // The one place where the web page meets Rules, Input and Forms. Every value is cleaned by Rules'
 // `Normaliser` (as YAML, CSV and .xlsx are), every check is the run's own (`Preflight`: the data
 // checks, the checklist rules and the layout in memory), every page is Forms' own (`Pack`), every
-// batch is read by Input's `BatchInput` and made by Forms' `BatchRun`: the page never holds a second
+// batch is read by Input's `BatchInput` and made and finished by Batch's `BatchRun`: the page never holds a second
 // copy of a rule.
 
 /// A form as the page sends it: the application model as JSON, possibly incomplete.
@@ -43,10 +45,8 @@ struct WebResources: Sendable {
     var batchWorker: [String]?
 
     static func load(templates explicit: String?) throws -> WebResources {
-        let dir = try TemplatesLocator.locate(explicit: explicit)
-        let fonts = try FontBook.load(fontsFolder: dir.deletingLastPathComponent().appendingPathComponent("Fonts"))
-        return WebResources(templates: dir, catalog: try Catalog.load(templates: dir), fonts: fonts,
-                            library: try FormLibrary.load(templates: dir))
+        let tools = try PackTools.load(templates: try TemplatesLocator.locate(explicit: explicit))
+        return WebResources(templates: tools.templates, catalog: tools.catalog, fonts: tools.fonts, library: tools.library)
     }
 
     /// `Templates/web`: the pages, styles and scripts.
@@ -236,13 +236,27 @@ enum Checks {
         // Packs are made by worker processes (certpack again), as `certpack batch` makes them.
         let run = BatchRun(catalog: r.catalog, fonts: r.fonts, library: r.library, output: output, overwrite: true,
                            workers: ProcessInfo.processInfo.activeProcessorCount, workerCommand: r.batchWorker)
-        let (results, _, printAllError) = try run.run(records, progress: progress)
-        if let printAllError { throw printAllError }
-        let summary = BatchSummary(results)
-        try AtomicFile.write([(output.appendingPathComponent("汇总.csv"), Data(("\u{FEFF}" + summary.csv).utf8)),
-                              (output.appendingPathComponent("汇总.md"), Data(summary.markdown.utf8)),
-                              (output.appendingPathComponent("汇总.xlsx"), try summary.xlsx.data())])
-        return summary
+        // The command line's own finishing step: the same 全部打印.pdf and 汇总, byte for byte.
+        let outcome = run.finish(try run.run(records, progress: progress))
+        if let error = outcome.printAllError ?? outcome.summaryError { throw error }
+        return outcome.summary
+    }
+
+    /// The batch's folder as one zip of what a clerk should see: hidden files (the row digests kept
+    /// for `certpack batch --resume`) are left out.
+    static func zipBatch(_ folder: URL, to zip: URL) throws {
+        removeHiddenFiles(in: folder)
+        try FileManager.default.zipItem(at: folder, to: zip, shouldKeepParent: false, compressionMethod: .deflate)
+    }
+
+    /// Removes every file or folder whose name starts with a dot, below `folder` (never through a symlink).
+    private static func removeHiddenFiles(in folder: URL) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let url = folder.appendingPathComponent(name)
+            let isFolder = (try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])).map { $0.isDirectory == true && $0.isSymbolicLink != true } ?? false
+            if name.hasPrefix(".") { try? fm.removeItem(at: url) } else if isFolder { removeHiddenFiles(in: url) }
+        }
     }
 
     // MARK: - Offices

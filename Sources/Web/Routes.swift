@@ -322,7 +322,7 @@ struct Routes: Sendable {
                         job.updateBatch { $0.done = done; $0.total = total }
                     }
                     let zip = job.folder.appendingPathComponent("batch.zip")
-                    try FileManager.default.zipItem(at: out, to: zip, shouldKeepParent: false, compressionMethod: .deflate)
+                    try Checks.zipBatch(out, to: zip)
                     try? FileManager.default.removeItem(at: out)
                     job.updateBatch {
                         $0.phase = .done; $0.written = summary.written; $0.feeTotal = summary.feeTotal

@@ -1,4 +1,4 @@
-import Forms
+import Batch
 import Foundation
 import Hummingbird
 import Logging
@@ -148,7 +148,6 @@ public struct WebServer: Sendable {
     func shutDown() {
         jobs.close()
         BatchRun.stopWorkers()
-        AtomicFile.removePending()
         BatchRun.removeParts()
         jobs.removeAll()
     }

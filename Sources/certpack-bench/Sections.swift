@@ -2,6 +2,7 @@
 import Forms
 import Foundation
 import Input
+import PDF
 import Rules
 import Typeset
 
@@ -52,10 +53,8 @@ func packCold() {
 
 /// Builds and writes `count` packs of the example applicant, each a different organisation in its own folder.
 func packsBench(count: Int, threads: Int) throws {
-    let templates = repo.appendingPathComponent("Templates")
-    let fonts = try FontBook.load(fontsFolder: repo.appendingPathComponent("Fonts"))
-    let catalog = try Catalog.load(templates: templates)
-    let library = try FormLibrary.load(templates: templates)
+    let tools = try PackTools.load(templates: repo.appendingPathComponent("Templates"))
+    let (fonts, catalog, library) = (tools.fonts, tools.catalog, tools.library)
     let application = try ApplicationLoader.load(url: repo.appendingPathComponent("Examples/new-odc-personal.yaml"))
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-packs-\(getpid())")
     defer { try? FileManager.default.removeItem(at: root) }
@@ -205,10 +204,8 @@ func onePageBench(count: Int, processes: Int) throws {
 /// engine makes them (lay out the chunk, cut the faces to its glyphs, write each page as its own PDF
 /// and put it into the chunk's part, `PrintAllPart`; files synced on a thread of their own).
 func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
-    let templates = repo.appendingPathComponent("Templates")
-    let fonts = try FontBook.load(fontsFolder: repo.appendingPathComponent("Fonts"))
-    let catalog = try Catalog.load(templates: templates)
-    let library = try FormLibrary.load(templates: templates)
+    let tools = try PackTools.load(templates: repo.appendingPathComponent("Templates"))
+    let (fonts, catalog, library) = (tools.fonts, tools.catalog, tools.library)
     let records = try BatchInput.records(csv: generatedBatch(count), file: "bench.csv", catalog: catalog)
     let mine = records.indices.filter { $0 % n == k }
     // Files are synced and renamed off the drawing thread, as the batch's PackCommitter does.

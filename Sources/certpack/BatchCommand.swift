@@ -1,5 +1,7 @@
 import ArgumentParser
+import Batch
 import Dispatch
+import FileOutput
 import Forms
 import Foundation
 import Input
@@ -65,27 +67,49 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup var templates: TemplatesOption
 
     func run() throws {
-        if template {
-            guard let file else {
-                let bom = isatty(STDOUT_FILENO) == 1 ? "" : "\u{FEFF}"
-                FileHandle.standardOutput.write(Data((bom + BatchSchema.templateCSV).utf8))
-                return
-            }
-            try writeTemplate(to: file)
-            return
-        }
+        if template { try writeTemplate(); return }
         guard let file else { throw ValidationError("缺少 FILE：certpack batch 批量.csv（或用 --template 取得表头）") }
+        let (tools, records) = try read(file)
+        if check { try checkOnly(file, records, tools: tools); return }
+
+        let out = output.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: "Output").appendingPathComponent("batch-\(CLI.today())")
+        // One run per output folder, held until the process ends.
+        let folder = try CLI.openOutput(out)
+        defer { folder.leave() }  // ended before any work (refused): the folder's state stays as it was
+        let run = engine(tools, into: folder)
+        let packFolders = records.compactMap { $0.application.map { Pack.folderName(for: $0.organization) } }
+        // Whatever dead runs left (temporaries, a pack folder with nothing but temporaries) goes first.
+        folder.removeStaleTemporaries(in: [""] + packFolders)
+        try refuseToOverwrite(records, run: run, folder: folder, shownAs: out)
+        let stopSignals = installSignalHandlers { folder.removeStaleTemporaries(in: [""] + packFolders) }
+        defer { _ = stopSignals }
+
+        let outcome = run.finish(try make(records, with: run))
+        for r in outcome.results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：未生成：\(message)") } }
+        // Problems the run found in data that read well (a character no font has), said as the reader's are.
+        for (i, r) in outcome.results.enumerated() where records[i].isValid {
+            if case let .invalid(issues) = r.status { for issue in issues { CLI.printErr("\(file): \(issue)") } }
+        }
+        if let error = outcome.printAllError { CLI.printErr("全部打印.pdf 未生成：\(error)") }
+        if let error = outcome.summaryError { CLI.printErr("汇总 未生成：\(error)") }
+        folder.finish()
+        if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_CPU"] != nil { printCPU() }  // for certpack-bench
+        try report(outcome, shownAs: out)
+    }
+
+    /// The catalog, fonts and forms, and every record of `file`; its data problems are printed, and a
+    /// file with no row, or with no good row, ends the command (exit 2).
+    private func read(_ file: String) throws -> (PackTools, [BatchRecord]) {
         var forced: TextEncoding?
         if encoding.lowercased() != "auto" {
             guard let e = TextEncoding.parse(encoding) else { throw ValidationError("--encoding 应为 auto、utf8、gbk 或 gb18030") }
             forced = e
         }
-
-        // Read and check everything first.
-        let catalog: Catalog, records: [BatchRecord]
+        let tools: PackTools, records: [BatchRecord]
         do {
-            catalog = try templates.catalog()
-            records = try BatchInput.read(url: URL(fileURLWithPath: file), encoding: forced, catalog: catalog)
+            tools = try templates.tools()
+            records = try BatchInput.read(url: URL(fileURLWithPath: file), encoding: forced, catalog: tools.catalog)
         } catch {
             CLI.printErr("错误：\(error)")
             throw ExitCode(2)
@@ -94,66 +118,57 @@ struct BatchCommand: ParsableCommand {
         for r in bad { for issue in r.issues { CLI.printErr("\(file): \(issue)") } }
         if records.isEmpty { CLI.printErr("\(file): 没有数据行"); throw ExitCode(2) }
         if bad.count == records.count { CLI.printErr("\(file): 全部 \(records.count) 家单位的数据都有误，未生成任何文件"); throw ExitCode(2) }
-        if check {
-            // The run's own layout, in memory: every record the run would refuse is reported in its words.
-            let tools: (fonts: FontBook, library: FormLibrary)
-            do { tools = try templates.layoutTools() } catch { CLI.printErr("错误 error: \(error)"); throw ExitCode(2) }
-            // A character no font has is the row's data problem, said as the run says it (see BatchRun.run).
-            let printable = Preflight.unprintable(records, fonts: tools.fonts)
-            let unprintable = printable.indices.filter { records[$0].isValid && !printable[$0].isValid }
-            for i in unprintable { for issue in printable[i].issues { CLI.printErr("\(file): \(issue)") } }
-            let refused = Preflight.batch(printable, catalog: catalog, fonts: tools.fonts, library: tools.library,
-                                          workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：未生成：\(m)") } }
-            let failed = bad.count + unprintable.count + refused.count
-            print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
-            if failed == records.count { throw ExitCode(2) }
-            if failed > 0 { throw ExitCode(1) }
-            return
-        }
+        return (tools, records)
+    }
 
-        let out = output.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: "Output").appendingPathComponent("batch-\(CLI.today())")
-        let fonts: FontBook, library: FormLibrary
-        do {
-            library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates.templates))
-            fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
-        } catch {
-            CLI.printErr("错误：\(error)")
-            throw ExitCode(2)
-        }
-        // One run per output folder, held until the process ends.
-        let folder = try CLI.openOutput(out)
-        defer { folder.leave() }  // ended before any work (refused): the folder's state stays as it was
-        let templatesFolder = try TemplatesLocator.locate(explicit: templates.templates).path
-        var run = BatchRun(catalog: catalog, fonts: fonts, library: library, output: folder.url, overwrite: force,
+    /// `--check`: the run's own layout, in memory: every record the run would refuse is reported in its words.
+    private func checkOnly(_ file: String, _ records: [BatchRecord], tools: PackTools) throws {
+        let bad = records.filter { !$0.isValid }
+        // A character no font has is the row's data problem, said as the run says it (see BatchRun.run).
+        let printable = Preflight.unprintable(records, fonts: tools.fonts)
+        let unprintable = printable.indices.filter { records[$0].isValid && !printable[$0].isValid }
+        for i in unprintable { for issue in printable[i].issues { CLI.printErr("\(file): \(issue)") } }
+        let refused = Preflight.batch(printable, catalog: tools.catalog, fonts: tools.fonts, library: tools.library,
+                                      workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：未生成：\(m)") } }
+        let failed = bad.count + unprintable.count + refused.count
+        print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
+        if failed == records.count { throw ExitCode(2) }
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The batch engine for this command's options, its workers this program as `certpack batch-worker`.
+    private func engine(_ tools: PackTools, into folder: OutputFolder) -> BatchRun {
+        var run = BatchRun(catalog: tools.catalog, fonts: tools.fonts, library: tools.library, output: folder.url, overwrite: force,
                            workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                           workerCommand: [Self.executablePath, "batch-worker", "--templates", templatesFolder])
+                           workerCommand: [Self.executablePath, "batch-worker", "--templates", tools.templates.path])
         run.resume = resume
         // For the engine's tests: a shorter watchdog than the 60 s a person gets.
         if let seconds = ProcessInfo.processInfo.environment["CERTPACK_STALL_SECONDS"].flatMap(Double.init) { run.stallSeconds = seconds }
-        let packFolders = records.compactMap { $0.application.map { Pack.folderName(for: $0.organization) } }
-        // Whatever dead runs left (temporaries, a pack folder with nothing but temporaries) goes first.
-        folder.removeStaleTemporaries(in: [""] + packFolders)
+        return run
+    }
+
+    /// Says when the last run into the folder was interrupted; without --force or --resume, existing
+    /// packs end the command (exit 2) before anything is written.
+    private func refuseToOverwrite(_ records: [BatchRecord], run: BatchRun, folder: OutputFolder, shownAs out: URL) throws {
         if folder.previousRunInterrupted && !resume && !force {
             CLI.printErr("上次写入 \(out.path) 的运行没有完成（被中断）。加 --resume 保留已完成的申请材料、只补做其余；或加 --force 全部重做。")
         }
-        if !force && !resume {
-            let existing = run.existingOutputs(records)
-            if !existing.isEmpty {
-                CLI.printErr("以下文件已存在，未覆盖任何文件（加 --resume 保留已完成的、只补做其余；加 --force 全部覆盖）：")
-                for path in existing.prefix(20) { CLI.printErr("  \(path)") }
-                if existing.count > 20 { CLI.printErr("  …共 \(existing.count) 个") }
-                throw ExitCode(2)
-            }
-        }
-        let stopSignals = installSignalHandlers { folder.removeStaleTemporaries(in: [""] + packFolders) }
-        defer { _ = stopSignals }
+        guard !force && !resume else { return }
+        let existing = run.existingOutputs(records)
+        guard !existing.isEmpty else { return }
+        CLI.printErr("以下文件已存在，未覆盖任何文件（加 --resume 保留已完成的、只补做其余；加 --force 全部覆盖）：")
+        for path in existing.prefix(20) { CLI.printErr("  \(path)") }
+        if existing.count > 20 { CLI.printErr("  …共 \(existing.count) 个") }
+        throw ExitCode(2)
+    }
 
+    /// Makes the packs and 全部打印.pdf with a progress bar; nothing could be done at all: exit 2.
+    private func make(_ records: [BatchRecord], with run: BatchRun) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {
         let progress = ProgressBar(total: records.count)
-        let results: [BatchResult], printPages: Int, printAllError: Error?
+        let made: (results: [BatchResult], printAllPages: Int, printAllError: Error?)
         do {
-            (results, printPages, printAllError) = try run.run(records, progress: { done, _ in progress.update(done) }, stalled: { seconds, done, total in
+            made = try run.run(records, progress: { done, _ in progress.update(done) }, stalled: { seconds, done, total in
                 CLI.printErr("\n注意：已有 \(seconds) 秒没有完成新的单位（已完成 \(done)/\(total)）。若一直如此，请按 Ctrl-C 中断，再用 --jobs 1 重试，并把这条信息告诉维护者。")
             })
         } catch {
@@ -161,54 +176,44 @@ struct BatchCommand: ParsableCommand {
             throw CLI.fail("错误：未生成任何文件：\(error)")
         }
         progress.finish()
-        folder.removeStaleTemporaries(in: [""] + packFolders)  // what a worker that died left
-        let summary = BatchSummary(results)
-        for r in results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：未生成：\(message)") } }
-        // Problems the run found in data that read well (a character no font has), said as the reader's are.
-        for (i, r) in results.enumerated() where records[i].isValid {
-            if case let .invalid(issues) = r.status { for issue in issues { CLI.printErr("\(file): \(issue)") } }
-        }
+        return made
+    }
 
-        // 全部打印.pdf and 汇总 describe what is on disk, or are not there at all: a file of an
-        // earlier run that this one could not replace is removed, never left to tell another story.
-        let printAllURL = folder.url.appendingPathComponent(BatchRun.printAllName)
-        if let printAllError {
-            unlink(printAllURL.path)
-            CLI.printErr("全部打印.pdf 未生成：\(printAllError)")
-        } else if printPages == 0 {
-            unlink(printAllURL.path)
-        }
-        let summaryFiles = ["汇总.csv", "汇总.md", "汇总.xlsx"].map { folder.url.appendingPathComponent($0) }
-        var summaryWritten = true
-        do {
-            try AtomicFile.write([(summaryFiles[0], Data(summary.csv.utf8)), (summaryFiles[1], Data(summary.markdown.utf8)),
-                                  (summaryFiles[2], try summary.xlsx.data())])
-        } catch {
-            summaryWritten = false
-            for f in summaryFiles { unlink(f.path) }
-            CLI.printErr("汇总 未生成：\(error)")
-        }
-        folder.finish()
-        if ProcessInfo.processInfo.environment["CERTPACK_DEBUG_CPU"] != nil {  // for certpack-bench
-            var me = rusage(), kids = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &me); getrusage(RUSAGE_CHILDREN.rawValue, &kids)
-            func cpu(_ u: rusage) -> Double { Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6 }
-            CLI.printErr(String(format: "cpu: coordinator %.1f s, %.0f MB peak; workers %.1f s, %.0f MB peak (largest)",
-                                cpu(me), Double(me.ru_maxrss) / 1024, cpu(kids), Double(kids.ru_maxrss) / 1024))
-        }
-
+    /// What was made, where, and the exit status: 0 all, 1 some, 2 none.
+    private func report(_ outcome: BatchOutcome, shownAs out: URL) throws {
+        let summary = outcome.summary
         if summary.written == 0 {
             CLI.printErr("没有生成任何一家单位的申请材料（\(summary.failed) 家未生成，原因见上）")
             throw ExitCode(2)
         }
         print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
-        if printAllError == nil && printPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(printPages) 页）") }
-        if summaryWritten {
+        if outcome.printAllPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(outcome.printAllPages) 页）") }
+        if outcome.summaryError == nil {
             print("汇总：\(out.appendingPathComponent("汇总.xlsx").path)、汇总.csv、汇总.md；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")
         } else {
             CLI.printErr("未生成的单位：" + (summary.lines.filter { !$0.problems.isEmpty }.map { "第 \($0.line) 行 \($0.name)" }.joined(separator: "、")))
         }
-        if summary.failed > 0 || printAllError != nil || !summaryWritten { throw ExitCode(1) }
+        if summary.failed > 0 || outcome.printAllError != nil || outcome.summaryError != nil { throw ExitCode(1) }
+    }
+
+    /// The CPU time and peak memory of this process and its workers, for certpack-bench.
+    private func printCPU() {
+        var me = rusage(), kids = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &me); getrusage(RUSAGE_CHILDREN.rawValue, &kids)
+        func cpu(_ u: rusage) -> Double { Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6 }
+        CLI.printErr(String(format: "cpu: coordinator %.1f s, %.0f MB peak; workers %.1f s, %.0f MB peak (largest)",
+                            cpu(me), Double(me.ru_maxrss) / 1024, cpu(kids), Double(kids.ru_maxrss) / 1024))
+    }
+
+    /// `--template [FILE]`: without a file, the CSV header row on standard output (with a BOM unless
+    /// it is a terminal).
+    private func writeTemplate() throws {
+        guard let file else {
+            let bom = isatty(STDOUT_FILENO) == 1 ? "" : "\u{FEFF}"
+            FileHandle.standardOutput.write(Data((bom + BatchSchema.templateCSV).utf8))
+            return
+        }
+        try writeTemplate(to: file)
     }
 
     /// `--template FILE`: the workbook for .xlsx, the header row for .csv; an existing file only with --force.

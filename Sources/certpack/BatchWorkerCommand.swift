@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batch
 import Forms
 import Foundation
 import Rules
@@ -24,9 +25,7 @@ struct BatchWorkerCommand: ParsableCommand {
         sigemptyset(&stops); sigaddset(&stops, SIGINT); sigaddset(&stops, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &stops, nil)
         signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL)
-        let catalog = try templates.catalog()
-        let library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates.templates))
-        let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
-        try BatchWorker.serve(catalog: catalog, fonts: fonts, library: library)
+        let tools = try templates.tools()
+        try BatchWorker.serve(catalog: tools.catalog, fonts: tools.fonts, library: tools.library)
     }
 }

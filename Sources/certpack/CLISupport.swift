@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
+import FileOutput
 import Forms
+import Foundation
 import Rules
 
 /// Options shared by the Rules-backed subcommands.
@@ -13,6 +14,13 @@ struct TemplatesOption: ParsableArguments {
             let dir = try TemplatesLocator.locate(explicit: templates)
             return try Catalog.load(templates: dir)
         } catch {
+            throw CLIFailure("\(error)")
+        }
+    }
+
+    /// The catalog, fonts and form templates, loaded once (`PackTools`), errors as the CLI shows them.
+    func tools() throws -> PackTools {
+        do { return try PackTools.load(templates: try TemplatesLocator.locate(explicit: templates)) } catch {
             throw CLIFailure("\(error)")
         }
     }

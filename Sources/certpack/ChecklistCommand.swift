@@ -26,7 +26,8 @@ struct ChecklistCommand: AsyncParsableCommand {
     @OptionGroup var templates: TemplatesOption
 
     func run() async throws {
-        let catalog = try templates.catalog()
+        let tools = try templates.tools()
+        let catalog = tools.catalog
         let app: Application
         do { app = try ApplicationLoader.load(url: URL(fileURLWithPath: file)) } catch {
             let e = error as? ApplicationLoadError
@@ -34,7 +35,6 @@ struct ChecklistCommand: AsyncParsableCommand {
                        shown: ["\(error)"])
         }
         let day = try CLI.parseDate(date) ?? app.visit?.date ?? CLI.today()
-        let tools = try templates.layoutTools()
         let check = Preflight.run(app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day, time: time, office: office,
                                   today: CLI.today())
         guard let checklist = check.checklist else { try refuse(check.problems, organization: app.organization.name) }

@@ -51,7 +51,8 @@ struct PackJob {
     /// - Parameter movingPastVisit: the demo's example keeps working as the months go by: a visit date
     ///   already past becomes today (and the checklist plans from there). Elsewhere a past date is refused.
     static func prepare(file: String, templates: TemplatesOption, date: String?, movingPastVisit: Bool = false) throws -> PackJob {
-        let catalog = try templates.catalog()
+        let tools = try templates.tools()
+        let catalog = tools.catalog
         var app = try CLI.loadApplication(file)
         let today = CLI.today()
         if movingPastVisit, let d = app.visit?.date, d < today { app.visit?.date = today }
@@ -65,11 +66,8 @@ struct PackJob {
             throw CLIFailure((["\(file): 数据有误，未生成申请材料："] + issues.map { "  \(file): \($0.field): \($0.message)" }).joined(separator: "\n"))
         }
         do {
-            let templatesDir = try TemplatesLocator.locate(explicit: templates.templates)
-            let library = try FormLibrary.load(templates: templatesDir)
-            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates.templates))
-            let pack = try Pack.build(application: app, catalog: catalog, fonts: fonts, library: library, date: day)
-            return PackJob(file: file, fonts: fonts, pack: pack)
+            let pack = try Pack.build(application: app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day)
+            return PackJob(file: file, fonts: tools.fonts, pack: pack)
         } catch let e as CLIFailure {
             throw e
         } catch {

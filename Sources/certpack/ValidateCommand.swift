@@ -22,27 +22,13 @@ struct ValidateCommand: AsyncParsableCommand {
             print(maskIDNumbers(in: "\(error)"))
             throw ExitCode(1)
         }
-        let catalog = try templates.catalog()
-        let tools = try templates.layoutTools()
-        let problems = Preflight.check(app, catalog: catalog, fonts: tools.fonts, library: tools.library)
+        let tools = try templates.tools()
+        let problems = Preflight.check(app, catalog: tools.catalog, fonts: tools.fonts, library: tools.library)
         if problems.isEmpty {
             print(CLI.green("✓ \(file)：数据有效（\(app.organization.name)，\(app.service.label)）", CLI.colorOutput))
             return
         }
         for p in problems { print(maskIDNumbers(in: "\(file): \(p.field): \(p.message)")) }
         throw ExitCode(1)
-    }
-}
-
-extension TemplatesOption {
-    /// The fonts and form templates the layout needs, found as `fill` finds them.
-    func layoutTools() throws -> (fonts: FontBook, library: FormLibrary) {
-        do {
-            let library = try FormLibrary.load(templates: try TemplatesLocator.locate(explicit: templates))
-            let fonts = try FontBook.load(fontsFolder: try ProjectFolders.fonts(templates: templates))
-            return (fonts, library)
-        } catch {
-            throw CLIFailure("\(error)")
-        }
     }
 }

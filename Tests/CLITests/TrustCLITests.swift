@@ -5,6 +5,30 @@ import Testing
 /// `batch`, a character no font has in a batch. Today is `fixedToday` (2026-12-02, `CERTPACK_TODAY`).
 @Suite("Trust at the command line")
 struct TrustCLITests {
+    /// Runs `certpack` with extra environment and a deadline: a run past it is killed and reported as hung.
+    static func runWithin(_ seconds: Double, _ args: [String], environment: [String: String] = [:]) throws -> (run: Run, hung: Bool) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: certpack)
+        p.arguments = args
+        p.currentDirectoryURL = repoRoot
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = temporaryFile(), err = temporaryFile()
+        p.standardOutput = try FileHandle(forWritingTo: out); p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        let hung = p.isRunning
+        if hung { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        let read = { (u: URL) in String(decoding: (try? Data(contentsOf: u)) ?? Data(), as: UTF8.self) }
+        return (Run(status: p.terminationStatus, out: read(out), err: read(err)), hung)
+    }
+
+    static func temporaryFile() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-run-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        return url
+    }
+
     func file(_ name: String, _ text: String) throws -> URL {
         let url = try temporaryFolder().appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -40,7 +64,7 @@ struct TrustCLITests {
         let fill = try run(certpack, ["fill", "Examples/new-odc-personal.yaml", "--date", "2026-12-01", "-o", folder.path])
         #expect(fill.status != 0 && fill.err.contains("visit.date: 日期已过"), "\(fill.err)")
         #expect(files(under: folder).isEmpty, "nothing written")
-        let (demo, hung) = try BatchEngine.runWithin(120, ["demo", "-o", folder.appendingPathComponent("demo").path],
+        let (demo, hung) = try Self.runWithin(120, ["demo", "-o", folder.appendingPathComponent("demo").path],
                                                      environment: ["CERTPACK_TODAY": "2027-03-01"])
         #expect(!hung && demo.status == 0, "\(demo.err)")
         #expect(demo.out.contains("2027-03-01") && !demo.out.contains("日期已过"), "\(demo.out)")
@@ -81,7 +105,7 @@ struct TrustCLITests {
         let fifo = folder.appendingPathComponent("批量.csv")
         #expect(mkfifo(fifo.path, 0o600) == 0)
         for args in [["batch", fifo.path, "--check"], ["batch", fifo.path, "-o", folder.appendingPathComponent("out").path]] {
-            let (r, hung) = try BatchEngine.runWithin(30, args)
+            let (r, hung) = try Self.runWithin(30, args)
             #expect(!hung, "blocked on the FIFO")
             #expect(r.status == 2 && r.err.contains("不是普通文件"), "\(r.err)")
         }

@@ -1,4 +1,10 @@
+import FileOutput
 import Foundation
+import Typeset
+
+// About 500 lines in one file on purpose: reading a pack's pages (matching codes to glyphs) and
+// writing the part (objects, faces, widths, ToUnicode) share the part's state — object numbers,
+// the faces embedded, their CIDs — and read as one algorithm; `CairoPDF` holds what is generic.
 
 /// A run's share of 全部打印.pdf (a chunk of a batch), made from the run's packs as they were written
 /// instead of by drawing their pages a second time.
@@ -141,7 +147,7 @@ public final class PrintAllPart {
             var pageFace = [Int](repeating: -1, count: fontName.count)
             var pageCIDs = fontName.map { cidOfCode[$0] ?? [] }
             for case let .glyphs(run) in page.items {
-                guard let subset = faces.context.subset(run.face), let cids = cids(run.face) else { return nil }
+                guard let subset = faces.subset(run.face), let cids = cids(run.face) else { return nil }
                 for g in run.glyphs {
                     guard k < shown.count, let id = subset.glyphMap[g.id], Int(id) < cids.count else { return nil }
                     let s = shown[k]
@@ -352,7 +358,7 @@ public final class PrintAllPart {
     /// CID by glyph id of the prepared face `face`; nil when it cannot be embedded as it is.
     private func cids(_ face: Int) -> [UInt16]? {
         if let known = cidCache[face] { return known }
-        let found = faces.context.subset(face).flatMap { blob in CFFCharset.cffTable(in: blob.bytes).flatMap { CFFCharset.cids(cff: $0) } }
+        let found = faces.subset(face).flatMap { blob in CFFCharset.cffTable(in: blob.bytes).flatMap { CFFCharset.cids(cff: $0) } }
         cidCache[face] = found
         return found
     }
@@ -360,7 +366,7 @@ public final class PrintAllPart {
     /// Writes face `face`: the prepared face's CFF, its descriptor, the CIDFont with the glyphs'
     /// widths, the ToUnicode map, and the Type0 font the pages point at.
     private func writeFont(_ face: Int) throws {
-        guard let font = fonts[face], let blob = faces.context.subset(face), let cff = CFFCharset.cffTable(in: blob.bytes) else {
+        guard let font = fonts[face], let blob = faces.subset(face), let cff = CFFCharset.cffTable(in: blob.bytes) else {
             throw TypesetError.render(path: file.url.path, detail: "face \(face) cannot be embedded")
         }
         let cids = font.glyphs.keys.sorted()

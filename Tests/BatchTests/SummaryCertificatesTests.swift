@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Forms
+@testable import Batch
 import Rules
 
 /// 汇总's 证书 column reads the checklist's one model of what is applied for.

@@ -1,5 +1,8 @@
+import FileOutput
+import Forms
 import Foundation
 import Input
+import PDF
 import Rules
 import Typeset
 
@@ -93,6 +96,7 @@ public struct BatchRun: Sendable {
     /// Returns one result per record, in input order, the pages in 全部打印.pdf, and why 全部打印.pdf
     /// could not be written (disk full…) — then it is not there, and the packs still are.
     /// 全部打印.pdf holds only packs that are on disk: when a pack's files cannot be put in place, it is not written.
+    /// Every caller then hands the answer to `finish` (汇总, and what 全部打印.pdf must not leave behind).
     public func run(_ records: [BatchRecord],
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
                     stalled: @escaping @Sendable (Int, Int, Int) -> Void = { _, _, _ in }) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {
@@ -105,8 +109,8 @@ public struct BatchRun: Sendable {
         let parts = output.appendingPathComponent(Self.partsPrefix + "\(getpid())", isDirectory: true)
         try? fm.removeItem(at: parts)
         try fm.createDirectory(at: parts, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        Self.partsLock.lock(); Self.currentParts = parts.path; Self.partsLock.unlock()
-        defer { Self.removeParts() }
+        Self.partsLock.lock(); Self.currentParts.insert(parts.path); Self.partsLock.unlock()
+        defer { Self.removeParts(parts.path) }
         let setup = WorkerSetup(output: output.path, parts: parts.path, overwrite: overwrite, resume: resume)
         let chunks = plan.chunks.enumerated().map { n, indices in
             WorkerChunk(number: n, packs: indices.map { WorkerJob(index: $0, application: records[$0].application!) })
@@ -145,7 +149,7 @@ public struct BatchRun: Sendable {
                     let folder = output.appendingPathComponent(Pack.folderName(for: app.organization), isDirectory: true)
                     status = .written(PackFiles(folder: folder, pdf: folder.appendingPathComponent("申请材料.pdf"),
                                                 checklist: folder.appendingPathComponent("清单.md"), pageCount: pages))
-                    figures = (try? Checklist.make(for: app, catalog: catalog)).map(PackFigures.init)
+                    figures = reply?.figures
                 } else {
                     status = .failed(reply?.error ?? "生成进程没有回应，未生成")
                 }
@@ -175,14 +179,22 @@ public struct BatchRun: Sendable {
 
     // The parts of 全部打印.pdf live in a private folder of the run, `.certpack-parts-<pid>`.
     static let partsPrefix = ".certpack-parts-"
-    nonisolated(unsafe) private static var currentParts: String?
+    /// The parts folders of the runs in progress in this process (the web page may run one while a
+    /// test runs another: a run removes its own only).
+    nonisolated(unsafe) private static var currentParts: Set<String> = []
     private static let partsLock = NSLock()
 
-    /// Removes the parts folder of the run in progress (for a SIGINT/SIGTERM handler, after the
+    /// Removes the parts folders of the runs in progress (for a SIGINT/SIGTERM handler, after the
     /// workers are stopped).
     public static func removeParts() {
-        partsLock.lock(); let path = currentParts; currentParts = nil; partsLock.unlock()
-        if let path { try? FileManager.default.removeItem(atPath: path) }
+        partsLock.lock(); let paths = currentParts; currentParts = []; partsLock.unlock()
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Removes the parts folder of one run, at its end.
+    private static func removeParts(_ path: String) {
+        partsLock.lock(); currentParts.remove(path); partsLock.unlock()
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Parts folders of runs that were killed outright.

@@ -1,4 +1,6 @@
+import FileOutput
 import Foundation
+import Typeset
 
 /// Joins PDFs page after page into one: how a batch's processes, each making its share of
 /// 全部打印.pdf (`PrintAllPart`), make one file to print.

@@ -55,7 +55,7 @@ public struct OutputError: Error, CustomStringConvertible, Equatable, Sendable {
 public final class AtomicFile: @unchecked Sendable {
     public let url: URL
     /// The temporary's name inside the folder.
-    let temporaryName: String
+    public let temporaryName: String
     private var folder: Int32
     private var fd: Int32
     private var committed = false
@@ -116,7 +116,7 @@ public final class AtomicFile: @unchecked Sendable {
         String(UInt64.random(in: 0..<UInt64.max), radix: 36)
     }
 
-    static func isSymlink(_ path: String) -> Bool {
+    public static func isSymlink(_ path: String) -> Bool {
         var st = stat()
         return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }
@@ -125,7 +125,7 @@ public final class AtomicFile: @unchecked Sendable {
 
     /// Appends bytes (buffered: cairo hands over a PDF a few bytes at a time, and a system call for
     /// each cost more than drawing); false on a write error (its `errno` is kept in `writeError`).
-    func write(_ data: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    public func write(_ data: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         guard fd >= 0, writeError == 0 else { return false }
         keptBytes?.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
         if buffer.count + length > Self.bufferSize, !flush() { return false }

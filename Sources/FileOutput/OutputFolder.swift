@@ -1,5 +1,4 @@
 import Foundation
-import Typeset
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,7 +73,7 @@ public final class OutputFolder: @unchecked Sendable {
     }
 
     /// `mkdir -p` with 0700 for every folder it makes, and errors in words (输出路径是一个文件, 目录只读…).
-    static func makeFolders(_ path: String) throws {
+    public static func makeFolders(_ path: String) throws {
         var st = stat()
         if stat(path, &st) == 0 {
             guard st.st_mode & S_IFMT == S_IFDIR else { throw Failure.unusable(OutputError(path: path, code: ENOTDIR)) }
@@ -107,6 +106,13 @@ public final class OutputFolder: @unchecked Sendable {
     /// Returns how many temporaries were removed.
     @discardableResult
     public func removeStaleTemporaries(in folders: [String]) -> Int {
+        Self.removeStaleTemporaries(in: folders, under: url)
+    }
+
+    /// `removeStaleTemporaries(in:)` for a folder whose writers are known to be done (a batch's
+    /// folder after its workers have ended), with or without its lock.
+    @discardableResult
+    public static func removeStaleTemporaries(in folders: [String], under url: URL) -> Int {
         var removed = 0
         for name in Set(folders) {
             let path = name.isEmpty ? url.path : url.appendingPathComponent(name).path

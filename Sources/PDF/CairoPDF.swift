@@ -1,4 +1,6 @@
+import FileOutput
 import Foundation
+import Typeset
 
 // Reading and writing PDFs at the level of objects: what `PDFConcatenation` and `PrintAllPart` share.
 

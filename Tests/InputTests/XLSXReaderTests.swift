@@ -103,27 +103,6 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     }
 }
 
-/// A workbook written by `XLSXWorkbook` reads back cell for cell (the writer behind the template and 汇总.xlsx).
-@Test func aWrittenWorkbookReadsBackCellForCell() throws {
-    var sheet = XLSXWorkbook.Sheet(name: "批量", rows: [
-        [.text("单位名称"), .text("编号"), .text("金额")],
-        [.text("𠮷祥 & <诊所> \"甲\""), .text("0755"), .number(300)],
-        [nil, .text(" 前后有空格 "), .number(1.5)],
-    ])
-    sheet.textColumns = [1]
-    sheet.notes = [.init(row: 1, column: 0, text: "营业执照上的名称")]
-    sheet.validations = [.init(column: 1, rows: 2...10, values: ["甲", "乙"])]
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-w-\(UUID().uuidString).xlsx")
-    defer { try? FileManager.default.removeItem(at: url) }
-    let data = try XLSXWorkbook(sheets: [sheet, .init(name: "说明", rows: [[.text("说明")]])]).data()
-    #expect(try XLSXWorkbook(sheets: [sheet]).data() == XLSXWorkbook(sheets: [sheet]).data(), "the same workbook, the same bytes")
-    try data.write(to: url)
-    let back = try XLSXReader.read(url: url)
-    #expect(back.name == "批量")
-    #expect(back.rows.map { $0.cells.map(\.text) } == [["单位名称", "编号", "金额"], ["𠮷祥 & <诊所> \"甲\"", "0755", "300"], [" 前后有空格 ", "1.5"]])
-    #expect(back.rows[2].cells.map(\.column) == [1, 2])
-}
-
 /// Hostile workbooks are refused fast, with a message, never a crash, a hang or a memory blow-up.
 @Suite struct HostileWorkbooks {
     static let contentTypes = #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Typeset
+@testable import PDF
 
 /// Reading PDFs at the level of objects, as `PDFConcatenation` and `PrintAllPart` do.
 @Suite struct PDFObjects {

@@ -2,6 +2,7 @@ import Foundation
 import Rules
 import Testing
 import Typeset
+@testable import PDF
 @testable import Forms
 
 /// 全部打印.pdf is made from the packs' own pages (`PrintAllPart`): it must show exactly what the packs

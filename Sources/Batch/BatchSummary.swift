@@ -1,9 +1,10 @@
+import Forms
 import Foundation
 import Input
 import Rules
 
 /// The figures of one pack that a batch summary adds up.
-public struct PackFigures: Sendable {
+public struct PackFigures: Codable, Sendable, Equatable {
     /// Nil when the guide publishes no fee (吊销).
     public var fee: Int?
     public var ukeys: Int
