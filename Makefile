@@ -3,16 +3,20 @@
 
 SWIFT      ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 BUILD_FLAGS ?= -c release
-DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev zlib1g-dev pkg-config fonts-noto-cjk
+DEB_BUILD  := libcairo2-dev libharfbuzz-dev libfreetype-dev zlib1g-dev libsqlite3-dev libturbojpeg0-dev pkg-config fonts-noto-cjk
 DEB_TEST   := poppler-utils qpdf fonts-dejavu-core
 # The browser test of `certpack serve`: Debian's chromium and its driver, selenium from PyPI.
 DEB_BROWSER := chromium chromium-driver
 PYTHON     ?= python3
+# `make install PREFIX=…`: the binary and the Templates/ and Fonts/ it reads, side by side in
+# $(PREFIX)/lib/certpack (the binary finds Templates/ beside itself), and a link in $(PREFIX)/bin.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 HOST       ?= 127.0.0.1
 PORT       ?= 8080
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps swift-test-deps build demo test test-swift browser-test serve bench clean
+.PHONY: all deps test-deps swift-test-deps build demo test test-swift browser-test serve bench install install-test clean
 
 all: build
 
@@ -23,11 +27,13 @@ deps:
 test-deps: swift-test-deps
 	@./.ci/apt-ensure $(DEB_BROWSER)
 	@$(PYTHON) -c "import selenium" 2>/dev/null || $(PYTHON) -m pip install -q "selenium>=4.10"
+	@$(PYTHON) -c "import axe_selenium_python" 2>/dev/null || $(PYTHON) -m pip install -q "axe-selenium-python>=2.1"
 
 # What the Swift tests alone need: poppler-utils and qpdf to read PDFs, openpyxl to check workbooks.
 swift-test-deps: deps
 	@./.ci/apt-ensure $(DEB_TEST)
 	@$(PYTHON) -c 'import openpyxl' 2>/dev/null || $(PYTHON) -m pip install -q openpyxl
+	@$(PYTHON) -c "import icalendar" 2>/dev/null || $(PYTHON) -m pip install -q icalendar
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product certpack
@@ -63,6 +69,19 @@ bench: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(BIN)/certpack-bench
 	Tests/bench/web-bench.sh $(BIN)/certpack
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/lib/certpack $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN)/certpack $(DESTDIR)$(PREFIX)/lib/certpack/certpack
+	rm -rf $(DESTDIR)$(PREFIX)/lib/certpack/Templates $(DESTDIR)$(PREFIX)/lib/certpack/Fonts
+	cp -R Templates Fonts $(DESTDIR)$(PREFIX)/lib/certpack/
+	ln -sfn ../lib/certpack/certpack $(DESTDIR)$(PREFIX)/bin/certpack
+	@echo "installed: $(DESTDIR)$(PREFIX)/bin/certpack (Templates/ and Fonts/ in $(PREFIX)/lib/certpack)"
+
+# From a fresh clone of this repository (HEAD): `make install` into a temporary prefix, then the
+# installed certpack serves from another folder (/healthz, the page, a check) and fills a pack.
+install-test:
+	Tests/install/install-test.sh
 
 clean:
 	rm -rf .build

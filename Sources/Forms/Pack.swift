@@ -21,9 +21,11 @@ public struct Pack: Sendable {
     public var documents: [PackDocument]
     /// 清单.md
     public var markdown: String
+    /// The copy pages made from the applicant's pictures (`CopyPages`), after the forms.
+    public var copies: [CopyDocument] = []
 
     /// Every page in print order.
-    public var pages: [Page] { documents.flatMap(\.pages) }
+    public var pages: [Page] { documents.flatMap(\.pages) + copies.flatMap(\.pages) }
 
     /// `<统一社会信用代码>-<单位名称>`, safe as a file name.
     public var folderName: String { Pack.folderName(for: application.organization) }
@@ -55,8 +57,19 @@ public struct Pack: Sendable {
             let pages = try FormRenderer(template: template, fonts: fonts, context: ctx).render()
             documents.append(PackDocument(title: template.title, kind: kind, person: request.person, pages: pages))
         }
-        return Pack(application: app, checklist: checklist, documents: documents,
-                    markdown: ChecklistText.render(checklist, style: .markdown))
+        let copies = try CopyPages.build(checklist: checklist, fonts: fonts)
+        var listed = checklist
+        if !copies.isEmpty {
+            // The cover names the copy pages by number: laid out again once the pages before them are counted.
+            for _ in 0..<2 {
+                listed = CopyPages.numbering(checklist, copies: copies, firstPage: documents.reduce(1) { $0 + $1.pages.count })
+                let pages = try FormRenderer(template: cover, fonts: fonts, context: FieldContext(application: app, checklist: listed, request: nil)).render()
+                if pages.count == documents[0].pages.count { documents[0].pages = pages; break }
+                documents[0].pages = pages
+            }
+        }
+        return Pack(application: app, checklist: listed, documents: documents,
+                    markdown: ChecklistText.render(listed, style: .markdown), copies: copies)
     }
 
     /// One document of the pack alone (the first the checklist asks for of `kind`), laid out as

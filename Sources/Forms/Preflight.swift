@@ -19,8 +19,10 @@ public struct Preflight: Sendable {
     /// - Parameters: `date`, `time`, `office` as given to the checklist (`fill --date`); nil takes the
     ///   application's own `visit`, as `fill` and `batch` do. `today` (Asia/Shanghai): a visit before it
     ///   is 日期已过. `entry`: where the data was typed, for advice that fits it.
+    ///   `layout`: false stops after the data checks and the checklist rules (the web page's quick check
+    ///   as a field is left; the full check, with fonts and layout, runs before anything is made).
     public static func run(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                           date: CivilDate? = nil, time: String? = nil, office: String? = nil,
+                           date: CivilDate? = nil, time: String? = nil, office: String? = nil, layout: Bool = true,
                            today: CivilDate = .today(), entry: EntryPath = .file) -> Preflight {
         var problems = Validator.validate(application, catalog: catalog, today: today, entry: entry)
         if let d = date, d < today, application.visit?.date != d {
@@ -40,7 +42,7 @@ public struct Preflight: Sendable {
             return Preflight(problems: problems, checklist: nil)
         }
         // The run refuses data with problems before laying anything out; so does the check.
-        guard problems.isEmpty else { return Preflight(problems: problems, checklist: checklist) }
+        guard problems.isEmpty, layout else { return Preflight(problems: problems, checklist: checklist) }
         // Every character no font has, field by field (the run stops at the first of these, same message).
         for (field, value) in Printable.texts(of: application) {
             if let scalar = fonts.firstMissing(in: value) {
@@ -52,6 +54,8 @@ public struct Preflight: Sendable {
             _ = try Pack.build(checklist: checklist, fonts: fonts, library: library)
         } catch let e as TypesetError {
             problems.append(ValidationIssue(field: field(of: e), message: "\(e)"))
+        } catch let e as CopyPictureError {
+            problems.append(ValidationIssue(field: e.field, message: "\(e.refusal)"))
         } catch {
             problems.append(ValidationIssue(field: "layout", message: "\(error)"))
         }

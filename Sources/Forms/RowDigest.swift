@@ -6,11 +6,22 @@ import Rules
 /// of the application as canonical JSON (sorted keys). It holds no ID number in the clear.
 public enum RowDigest {
     /// The hex SHA-256 of `application`'s canonical JSON.
+    /// With pictures for copy pages (`copies`), each picture's size and modification time count too:
+    /// a picture replaced under the same name makes the pack again.
     public static func of(_ application: Application) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(application)) ?? Data()
-        return sha256(Array(data)).map { String(format: "%02x", $0) }.joined()
+        var data = Array((try? encoder.encode(application)) ?? Data())
+        if let copies = application.copies {
+            let files = [copies.businessLicence, copies.legalRepresentative?.front, copies.legalRepresentative?.back,
+                         copies.handler?.front, copies.handler?.back].compactMap { $0?.file }
+            for path in files {
+                var st = stat()
+                let stamp = stat(path, &st) == 0 ? "\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)" : "missing"
+                data += Array("\n\(path)=\(stamp)".utf8)
+            }
+        }
+        return sha256(data).map { String(format: "%02x", $0) }.joined()
     }
 
     private static let k: [UInt32] = [

@@ -52,6 +52,11 @@ public enum BatchSchema {
         .init(field: "holder.mobile", header: "持证人手机", aliases: ["持证人手机号码"], note: ""),
         .init(field: "holder.title", header: "持证人职务", aliases: ["职务"], note: "可空"),
         .init(field: "confirmedIdNumbers", header: "已核对证件号码", aliases: [], note: "确以 000 结尾、已核对原件的证件号码，多个用；分隔；可空"),
+        .init(field: "copies.businessLicence", header: "营业执照图片", aliases: [], note: "可空：图片文件名（JPEG 或 PNG），相对于本表格所在文件夹；给出则由本程序生成复印件页"),
+        .init(field: "copies.legalRepresentative.front", header: "法定代表人身份证正面图片", aliases: ["法人身份证正面图片"], note: "可空：图片文件名，与反面一起给出"),
+        .init(field: "copies.legalRepresentative.back", header: "法定代表人身份证反面图片", aliases: ["法人身份证反面图片"], note: "可空：图片文件名，与正面一起给出"),
+        .init(field: "copies.handler.front", header: "经办人身份证正面图片", aliases: [], note: "可空：图片文件名，与反面一起给出"),
+        .init(field: "copies.handler.back", header: "经办人身份证反面图片", aliases: [], note: "可空：图片文件名，与正面一起给出"),
     ]
 
     /// The header row for a new batch file (`certpack batch --template`).
@@ -143,7 +148,7 @@ public enum BatchInput {
             do { sheet = try XLSXReader.read(url: url, preferring: "批量") } catch {
                 throw BatchFileError(file: url.path, detail: "\(error)")
             }
-            return try records(rows: sheet.rows.map(SheetRow.init), file: url.path, catalog: catalog)
+            return resolvingCopies(try records(rows: sheet.rows.map(SheetRow.init), file: url.path, catalog: catalog), of: url)
         }
         let data: Data
         do { data = try InputFile.read(url, limit: InputFile.batchLimit) } catch let e as InputFile.Refusal {
@@ -181,14 +186,24 @@ public enum BatchInput {
         }
         // Excel's 「Unicode 文本」: UTF-16 with a byte-order mark, tab-separated.
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]), let text = String(data: data, encoding: .utf16) {
-            return try records(csv: text, file: url.path, catalog: catalog)
+            return resolvingCopies(try records(csv: text, file: url.path, catalog: catalog), of: url)
         }
         if let problem = TextEncoding.notText(data) { throw BatchFileError(file: url.path, detail: problem) }
         guard let (text, _) = TextEncoding.decode(data, forced: forced) else {
             throw BatchFileError(file: url.path, detail: forced.map { "文件不是有效的 \($0 == .utf8 ? "UTF-8" : "GBK/GB18030") 文本（--encoding \($0.rawValue)）：去掉 --encoding 让程序自动识别，或请在 Excel 中另存为「CSV UTF-8（逗号分隔）」" }
                 ?? "文件既不是 UTF-8 也不是 GBK 文本：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」")
         }
-        return try records(csv: text, file: url.path, catalog: catalog)
+        return resolvingCopies(try records(csv: text, file: url.path, catalog: catalog), of: url)
+    }
+
+    /// The records with their pictures' file names taken relative to the batch file's folder.
+    static func resolvingCopies(_ records: [BatchRecord], of url: URL) -> [BatchRecord] {
+        records.map { r in
+            var r = r
+            let copies = r.application?.copies?.resolved(against: url.deletingLastPathComponent())
+            r.application?.copies = copies
+            return r
+        }
     }
 
     /// Turns CSV text (or tab-separated text, recognised by its first line) into records, one per organisation.
@@ -407,6 +422,20 @@ public enum BatchInput {
             return (lr, holderPeople)
         }
 
+        /// Pictures for the copy pages: file names; an ID card needs both sides.
+        mutating func copies() -> Copies {
+            func card(_ who: String) -> IDCardImages? {
+                let front = v["copies.\(who).front"], back = v["copies.\(who).back"]
+                if let front, let back { return IDCardImages(front: CopyImage(file: front), back: CopyImage(file: back)) }
+                if front != nil || back != nil {
+                    problem("copies.\(who).\(front == nil ? "front" : "back")", "身份证复印件要正反两面：请同时给出正面和反面图片，或两列都留空（则照常复印）")
+                }
+                return nil
+            }
+            let lr = card("legalRepresentative"), handler = card("handler")
+            return Copies(businessLicence: v["copies.businessLicence"].map { CopyImage(file: $0) }, legalRepresentative: lr, handler: handler)
+        }
+
         /// The application of the rows (normalised), and its service when one could be read.
         mutating func application() -> (value: Application, service: Service?) {
             let service = v["service"].flatMap(Service.parse)
@@ -420,6 +449,7 @@ public enum BatchInput {
             let change = change()
             let (legalRepresentative, holderPeople) = people()
             let handlerType = idType("handler.idType", v, line)
+            let copies = copies()
             let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
                 ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
             let app = Normaliser.normalise(Application(
@@ -433,7 +463,8 @@ public enum BatchInput {
                 certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
                 channel: channel,
                 existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
-                change: change, visit: visit, applicationDate: date("applicationDate"), confirmedIdNumbers: confirmedIdNumbers()))
+                change: change, visit: visit, applicationDate: date("applicationDate"), confirmedIdNumbers: confirmedIdNumbers(),
+                copies: copies.isEmpty ? nil : copies))
             return (app, service)
         }
 

@@ -219,7 +219,9 @@ private class PartParser: NSObject, XMLParserDelegate {
         for marker in ["<!DOCTYPE", "<!ENTITY"] where data.range(of: Data(marker.utf8)) != nil {
             throw XLSXReader.Unreadable(detail: "工作簿中的 \(part) 含有 DTD（\(marker)），Excel 不会写这样的文件，拒绝读取")
         }
-        let parser = XMLParser(data: data)
+        // From a stream, so libxml2 gets the part in small chunks: one chunk of more than 10 MB (a
+        // sheet of some 40 000 rows) is refused by its lookup limit as "not valid XML".
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.delegate = self

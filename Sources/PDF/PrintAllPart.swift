@@ -105,6 +105,8 @@ public final class PrintAllPart {
     /// The pack's pages with their codes matched to the part's fonts; nil when they do not match.
     private func translate(_ pdf: CairoPDF, _ pages: [Page]) -> Translation? {
         guard let kids = try? pdf.kids(), kids.count == pages.count else { return nil }
+        // A pack with pictures (copy pages) keeps its own objects: its images, and its fonts with them.
+        if pages.contains(where: \.hasImages) { return nil }
         var result = Translation()
         var fontRefs: [ArraySlice<UInt8>: Int] = [:]  // resource name → the pack's Type0 font
         var faceOfName: [ArraySlice<UInt8>: Int] = [:]

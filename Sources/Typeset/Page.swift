@@ -1,3 +1,5 @@
+import Foundation
+
 /// A page as a display list: positioned glyph runs and vector strokes, ready for any surface.
 ///
 /// Laying out (shaping, fitting, the errors they raise) happens while the page is built; drawing it
@@ -7,6 +9,9 @@ public struct Page: Sendable {
     public var size: Size
     public internal(set) var items: [PageItem] = []
     public init(size: Size = .a4) { self.size = size }
+
+    /// True when the page places a picture.
+    public var hasImages: Bool { items.contains { if case .image = $0 { true } else { false } } }
 }
 
 /// One drawing operation.
@@ -15,6 +20,8 @@ public enum PageItem: Sendable {
     case line(from: Point, to: Point, width: Double)
     case rect(Rect, width: Double)
     case fill(Rect, gray: Double)
+    /// A picture scaled into the rectangle.
+    case image(PageImage, in: Rect)
 }
 
 /// Glyphs of one face at one size, with the text they came from and the glyph-to-text clusters, so the
@@ -26,6 +33,20 @@ public struct GlyphRun: Sendable {
     public var text: String
     public var glyphs: [PlacedGlyph]
     public var clusters: [TextCluster]
+    /// Drawn rotated and see-through, clipped to a rectangle (a watermark across a picture); nil: plain text.
+    public var overlay: RunOverlay? = nil
+}
+
+/// How a watermark's glyph run is drawn: rotated by `angle` (radians, clockwise on the page) about
+/// `center`, at `opacity`, inside `clip`.
+public struct RunOverlay: Sendable, Equatable {
+    public var clip: Rect
+    public var center: Point
+    public var angle: Double
+    public var opacity: Double
+    public init(clip: Rect, center: Point, angle: Double, opacity: Double) {
+        self.clip = clip; self.center = center; self.angle = angle; self.opacity = opacity
+    }
 }
 
 public struct PlacedGlyph: Sendable {
@@ -92,6 +113,45 @@ public struct PageBuilder {
 
     public mutating func fill(_ r: Rect, gray: Double) {
         page.items.append(.fill(r, gray: gray))
+    }
+
+    /// Places a picture, scaled to fill `r` (the caller keeps its proportions).
+    public mutating func image(_ image: PageImage, in r: Rect) {
+        page.items.append(.image(image, in: r))
+    }
+
+    /// `text` repeated in rows across `area`, rotated by `angle` (radians, clockwise), at `opacity`,
+    /// clipped to `area`: a watermark. The glyphs are text like any other (searchable, copyable).
+    public mutating func watermark(_ text: String, over area: Rect, size: Double, angle: Double, opacity: Double,
+                                   gray: Double = 0, owner: String) throws {
+        let style = TextStyle(role: .sans, size: size, minSize: size, align: .left, vAlign: .top, leading: 1,
+                              shrinks: false, wraps: false, gray: gray)
+        let width = try measure(text, style: style, owner: owner)
+        let pitchX = width + size * 2.5, pitchY = size * 4
+        let center = Point(area.midX, area.midY)
+        let radius = (area.width * area.width + area.height * area.height).squareRoot() / 2
+        let overlay = RunOverlay(clip: area, center: center, angle: angle, opacity: opacity)
+        let (c, s) = (cos(angle), sin(angle))
+        var row = 0
+        var y = center.y - radius - size
+        while y < center.y + radius {
+            var x = center.x - radius - Double(row % 3) * pitchX / 3
+            while x < center.x + radius {
+                // Only tiles that can show inside the area once rotated.
+                let (dx, dy) = (x + width / 2 - center.x, y + size / 2 - center.y)
+                let (rx, ry) = (center.x + dx * c - dy * s, center.y + dx * s + dy * c)
+                if rx > area.x - width / 2 && rx < area.maxX + width / 2 && ry > area.y - width / 2 && ry < area.maxY + width / 2 {
+                    let start = page.items.count
+                    try self.text(text, in: Rect(x: x, y: y, width: width + size, height: size * 1.3), style: style, owner: owner)
+                    for i in start..<page.items.count {
+                        if case var .glyphs(run) = page.items[i] { run.overlay = overlay; page.items[i] = .glyphs(run) }
+                    }
+                }
+                x += pitchX
+            }
+            y += pitchY
+            row += 1
+        }
     }
 
     /// A tick box: a vector square (the CJK fonts have no ☐), with the ✓ glyph inside when ticked.

@@ -134,7 +134,18 @@ struct Painter {
         for item in page.items {
             switch item {
             case let .glyphs(run):
-                cairo_set_source_rgb(cr, run.gray, run.gray, run.gray)
+                if let o = run.overlay {
+                    cairo_save(cr)
+                    cairo_rectangle(cr, o.clip.x, o.clip.y, o.clip.width, o.clip.height)
+                    cairo_clip(cr)
+                    cairo_translate(cr, o.center.x, o.center.y)
+                    cairo_rotate(cr, o.angle)
+                    cairo_translate(cr, -o.center.x, -o.center.y)
+                    cairo_set_source_rgba(cr, run.gray, run.gray, run.gray, o.opacity)
+                } else {
+                    cairo_set_source_rgb(cr, run.gray, run.gray, run.gray)
+                }
+                defer { if run.overlay != nil { cairo_restore(cr) } }
                 let (face, ids) = context.resolve(run)
                 cairo_set_font_face(cr, face)
                 cairo_set_font_size(cr, run.size)
@@ -154,6 +165,8 @@ struct Painter {
                 cairo_set_source_rgb(cr, gray, gray, gray)
                 cairo_rectangle(cr, r.x, r.y, r.width, r.height)
                 cairo_fill(cr)
+            case let .image(image, r):
+                image.draw(in: r, on: cr)
             }
         }
     }

@@ -2,6 +2,7 @@ import Forms
 import Foundation
 import Hummingbird
 import Input
+import Roster
 import Rules
 import ZIPFoundation
 
@@ -23,8 +24,10 @@ struct Routes: Sendable {
         router.post("/api/preview") { request, _ in try await preview(request) }
         router.get("/jobs/:id/:file") { _, context in try previewPage(context.parameters.require("id"), context.parameters.require("file")) }
         router.post("/api/checklist.md") { request, _ in try await checklistMarkdown(request) }
+        router.post("/api/checklist.pdf") { request, _ in try await checklistPDF(request) }
         router.post("/api/yaml") { request, _ in try await exportYAML(request) }
         router.post("/api/import") { request, _ in try await importFile(request) }
+        router.post("/api/copies/crop") { request, _ in try await cropCard(request) }
 
         router.get("/batch/template.xlsx") { _, _ in
             let t = Checks.batchTemplate(resources: resources)
@@ -36,6 +39,8 @@ struct Routes: Sendable {
         router.get("/api/batch/:id") { _, context in try batchStatus(context.parameters.require("id")) }
         router.get("/batch/:id/download.zip") { _, context in try downloadZip(context.parameters.require("id")) }
         router.get("/api/offices") { _, _ in Answer.json(officesJSON()) }
+        router.get("/healthz") { _, _ in Answer.json(["status": "ok"]) }
+        if let roster = server.roster { RosterRoutes(routes: self, roster: roster).register(on: router) }
         router.get("/api/example") { _, _ in
             guard let data = server.exampleJSON else { throw HTTPError(.notFound) }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -49,7 +54,8 @@ struct Routes: Sendable {
             ["href": "/", "label": "申请", "active": active == "apply"],
             ["href": "/batch", "label": "批量", "active": active == "batch"],
             ["href": "/offices", "label": "受理点", "active": active == "offices"],
-        ], "today": config.today().description]
+        ] + (server.roster == nil ? [] : [["href": "/roster", "label": "机构库", "active": active == "roster"]]),
+        "today": config.today().description, "hasRoster": server.roster != nil]
         for (k, v) in extra { context[k] = v }
         guard let html = server.pages.render(context, withTemplate: name) else { throw HTTPError(.notFound) }
         return Answer.html(html)
@@ -63,6 +69,7 @@ struct Routes: Sendable {
             "offices": resources.catalog.offices.map { ["value": $0.name, "label": $0.name] },
             "personalYears": (1...5).map { ["value": $0, "label": "\($0) 年"] },
             "hasExample": server.exampleJSON != nil,
+            "roster": server.roster != nil,
         ]
     }
 
@@ -136,8 +143,9 @@ struct Routes: Sendable {
         return object
     }
 
+    /// The problems as the page shows them: in a clerk's words (`Checks.clerkWords`).
     func problemsJSON(_ problems: [FieldProblem]) -> [[String: String]] {
-        problems.map { ["field": $0.field, "message": $0.message] }
+        problems.map { ["field": $0.field, "message": Checks.clerkWords($0.message)] }
     }
 
     // MARK: - One application
@@ -148,21 +156,28 @@ struct Routes: Sendable {
             throw WebRefusal(status: .badRequest, message: "缺少 field 或 value。")
         }
         let context = (body["context"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
-        let confirmed = (body["confirmedIdNumbers"] as? [Any] ?? []).compactMap { $0 as? String }
-        let r = Checks.checkField(field, value: value, context: context, confirmed: confirmed, resources: resources)
-        return Answer.json(["field": field, "value": r.value, "problem": r.problem.map { $0 as Any } ?? NSNull()])
+        let neighbours = (body["neighbours"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        let confirmed = body["confirmedIdNumbers"] as? [String] ?? []
+        let r = Checks.checkField(field, value: value, context: context, neighbours: neighbours, confirmed: confirmed, resources: resources)
+        func shown(_ p: String?) -> Any { p.map { Checks.clerkWords($0) as Any } ?? NSNull() }
+        return Answer.json(["field": field, "value": r.value, "problem": shown(r.problem),
+                            "neighbours": r.neighbours.mapValues { shown($0) }])
     }
 
+    /// `?quick=1`: the data checks and the checklist only (as fields are left); else the run's whole
+    /// check with the layout (检查, and what the buttons are enabled by).
     func checkDraft(_ request: Request) async throws -> Response {
-        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today())
+        let quick = request.uri.queryParameters["quick"] == "1"
+        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today(), layout: !quick)
         var out: [String: Any] = [
             "application": result.normalized,
             "problems": problemsJSON(result.problems),
             "renderable": result.renderable,
             // Advice that is no problem (the same name with two ID numbers…): shown, never silent.
             "warnings": result.checklist?.warnings ?? [],
+            "layoutChecked": !quick,
         ]
-        if let c = result.checklist, let json = Checks.checklistJSON(c) { out["checklist"] = json }
+        if let c = result.checklist, let json = Checks.checklistJSON(c) { out["checklist"] = Checks.clerkWords(checklist: json) }
         return Answer.json(out)
     }
 
@@ -186,6 +201,31 @@ struct Routes: Sendable {
         Answer.json(["error": "无法排版：\(error)", "problems": [["field": "", "message": "\(error)"]]], status: .unprocessableContent)
     }
 
+    /// An ID card photo (the body: JPEG or PNG) and its four corners (`?corners=x1,y1,…,x4,y4`, top-left
+    /// clockwise, in the upright picture's pixels) → the card as the copy page prints it (a JPEG).
+    /// The upload lives in the request's own job folder (0700) and goes with it; nothing is kept.
+    func cropCard(_ request: Request) async throws -> Response {
+        var corners: [CopyPoint]?
+        if let text = request.uri.queryParameters["corners"].map(String.init), !text.isEmpty {
+            let numbers = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard numbers.count == 8, numbers.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                return Answer.json(["error": "corners 应为 8 个不小于 0 的数：左上、右上、右下、左下四个角的 x,y"], status: .badRequest)
+            }
+            corners = stride(from: 0, to: 8, by: 2).map { CopyPoint(x: numbers[$0], y: numbers[$0 + 1]) }
+        }
+        let data = try await body(request)
+        let job = try server.jobs.create()
+        defer { server.jobs.remove(job.id) }
+        let upload = job.folder.appendingPathComponent("upload")
+        try data.write(to: upload)
+        do {
+            let jpeg = try CopyPages.croppedCard(CopyImage(file: upload.path, corners: corners))
+            return Answer.download(Data(jpeg), name: "card.jpg", type: "image/jpeg")
+        } catch let e as CopyPictureError {
+            return Answer.json(["error": e.refusal.reason], status: .unprocessableContent)
+        }
+    }
+
     func pdf(_ request: Request) async throws -> Response {
         let app: Rules.Application
         do { app = try await renderable(request).0 } catch let e as Unrenderable { return unrenderable(e) }
@@ -198,6 +238,15 @@ struct Routes: Sendable {
         } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() } catch { return layoutRefusal(error) }
         guard let data = FileManager.default.contents(atPath: made.url.path) else { throw HTTPError(.internalServerError) }
         server.logger.info("pdf: \(app.organization.uscc) \(made.pages) pages")
+        if let roster = server.roster {
+            // With a roster, a pack made is an application recorded (as `fill` records it), and the
+            // draft it was made from is done.
+            let draftID = request.uri.queryParameters["draft"].flatMap { Int64(String($0)) }
+            do {
+                try roster.recordApplication(app, packSHA256: SHA256.hex(data), today: config.today())
+                if let draftID { try roster.deleteDraft(id: draftID) }
+            } catch { server.logger.error("roster: \(app.organization.uscc) not recorded: \(error)") }
+        }
         return Answer.download(data, name: "申请材料.pdf", type: "application/pdf")
     }
 
@@ -209,7 +258,7 @@ struct Routes: Sendable {
         let resources = self.resources, folder = job.folder.appendingPathComponent("preview")
         let urls: [URL]
         do {
-            urls = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.previews(app, resources: resources, folder: folder, dpi: 72) }
+            urls = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.previews(app, resources: resources, folder: folder, dpi: previewDPI) }
         } catch {
             server.jobs.remove(job.id)
             if error is LaneBusy || error is LaneTimeout { throw error }
@@ -217,6 +266,9 @@ struct Routes: Sendable {
         }
         return Answer.json(["job": job.id, "pages": urls.map { "/jobs/\(job.id)/\($0.lastPathComponent)" }])
     }
+
+    /// Preview pages are shown small and open large (about 900 px wide for an A4 page).
+    var previewDPI: Double { 110 }
 
     func previewPage(_ id: String, _ file: String) throws -> Response {
         guard let job = server.jobs.job(id), file.hasPrefix("page-"), file.hasSuffix(".png"),
@@ -234,11 +286,25 @@ struct Routes: Sendable {
         return Answer.download(Data(Checks.markdown(checklist).utf8), name: "清单.md", type: "text/markdown; charset=utf-8")
     }
 
+    /// 保存草稿到文件: the CLI's YAML, whatever state the form is in (an application with problems, or
+    /// not yet complete, is saved to finish later; the CLI reports what is missing too).
     func exportYAML(_ request: Request) async throws -> Response {
-        let result = Checks.check(try await jsonBody(request), resources: resources, today: config.today())
-        guard let app = result.application else { return unrenderable(Unrenderable(problems: result.problems)) }
-        // An application with problems may still be saved, to finish later (the CLI reports them too).
-        return Answer.download(Data(try Checks.yaml(app).utf8), name: "申请数据.yaml", type: "application/yaml; charset=utf-8")
+        let raw = try await jsonBody(request)
+        let result = Checks.check(raw, resources: resources, today: config.today(), layout: false)
+        let text = try result.application.map(Checks.yaml) ?? Checks.draftYAML(raw)
+        return Answer.download(Data(text.utf8), name: "申请数据.yaml", type: "application/yaml; charset=utf-8")
+    }
+
+    /// 清单 as a PDF: the pack's cover sheet (the checklist) alone, as it is printed in 申请材料.pdf.
+    func checklistPDF(_ request: Request) async throws -> Response {
+        let app: Rules.Application
+        do { app = try await renderable(request).0 } catch let e as Unrenderable { return unrenderable(e) }
+        let resources = self.resources
+        let data: Data
+        do {
+            data = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.checklistPDF(app, resources: resources) }
+        } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() } catch { return layoutRefusal(error) }
+        return Answer.download(data, name: "清单.pdf", type: "application/pdf")
     }
 
     func importFile(_ request: Request) async throws -> Response {
@@ -248,10 +314,12 @@ struct Routes: Sendable {
             return Answer.json(["error": "\(name)：不是 UTF-8 文本。"], status: .unprocessableContent)
         }
         do {
-            let draft = try Checks.importFile(text, name: name)
-            return Answer.json(["application": draft])
+            let opened = try Checks.importFile(text, name: name)
+            var out: [String: Any] = ["application": opened.draft]
+            if let note = opened.note { out["note"] = note }
+            return Answer.json(out)
         } catch {
-            return Answer.json(["error": "\(error)"], status: .unprocessableContent)
+            return Answer.json(["error": "\(name) 无法打开：\(error)"], status: .unprocessableContent)
         }
     }
 
@@ -281,7 +349,7 @@ struct Routes: Sendable {
         let records: [BatchRecord]
         do { records = try Checks.readBatch(upload, resources: resources) } catch {
             server.jobs.remove(job.id)
-            let message = "\(error)".replacingOccurrences(of: upload.path, with: name)
+            let message = Checks.batchPageWords("\(error)".replacingOccurrences(of: upload.path, with: name))
             return Answer.json(["error": message], status: .unprocessableContent)
         }
         try? FileManager.default.removeItem(at: upload)
@@ -311,21 +379,24 @@ struct Routes: Sendable {
         guard records.contains(where: \.isValid) else {
             return Answer.json(["error": "没有可生成的单位：请先改正表格中的问题。"], status: .unprocessableContent)
         }
-        job.updateBatch { $0.phase = .queued; $0.total = records.count }
+        // The progress counts the packs being made: rows with problems are not made, so not counted.
+        let making = records.filter(\.isValid).count, skipped = records.count - making
+        job.updateBatch { $0.phase = .queued; $0.total = making }
         let resources = self.resources, logger = server.logger
         do {
             try server.lane.start {
                 job.updateBatch { $0.phase = .running }
                 let out = job.folder.appendingPathComponent("out", isDirectory: true)
                 do {
-                    let summary = try Checks.runBatch(records, resources: resources, output: out) { done, total in
-                        job.updateBatch { $0.done = done; $0.total = total }
+                    // The engine counts the skipped rows as done first; the page counts packs.
+                    let summary = try Checks.runBatch(records, resources: resources, output: out) { done, _ in
+                        job.updateBatch { $0.done = min(making, max(0, done - skipped)) }
                     }
                     let zip = job.folder.appendingPathComponent("batch.zip")
                     try Checks.zipBatch(out, to: zip)
                     try? FileManager.default.removeItem(at: out)
                     job.updateBatch {
-                        $0.phase = .done; $0.written = summary.written; $0.feeTotal = summary.feeTotal
+                        $0.phase = .done; $0.done = making; $0.written = summary.written; $0.feeTotal = summary.feeTotal
                         $0.failedRows = summary.lines.filter { !$0.problems.isEmpty }.map { ($0.line, $0.name, $0.problems) }
                     }
                     logger.info("batch done: \(summary.written) packs")

@@ -182,13 +182,14 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         guard policy.acceptsHost(request.head.authority) else {
             throw WebRefusal(status: .forbidden, message: "拒绝访问：请用 http://127.0.0.1:\(policy.port)/ 打开本页。")
         }
-        // Styles and scripts hold no data: the refusal page itself needs its stylesheet.
-        let isStatic = request.method == .get && request.uri.path.hasPrefix("/static/")
-        if let token = policy.token, !isStatic {
+        // Styles and scripts hold no data: the refusal page itself needs its stylesheet. /healthz says
+        // only that the server answers (a service manager or a load balancer asks it without a token).
+        let isOpen = request.method == .get && (request.uri.path.hasPrefix("/static/") || request.uri.path == "/healthz")
+        if let token = policy.token, !isOpen {
             let query = request.uri.queryParameters
             if let given = query["token"].map(String.init) {
                 guard AccessPolicy.constantTimeEqual(given, token) else {
-                    throw WebRefusal(status: .unauthorized, message: "访问令牌不正确：请使用 certpack serve 启动时显示的完整网址。")
+                    throw WebRefusal(status: .unauthorized, message: "访问令牌不正确：请使用启动本服务时显示的完整网址；没有这个网址，请向管理员索取。")
                 }
                 // Keep the token in a cookie and drop it from the address bar (and from history).
                 var response = Response(status: .seeOther, headers: [.location: request.uri.path.isEmpty ? "/" : request.uri.path])
@@ -196,7 +197,7 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
                 return response
             }
             guard let cookie = request.cookies[AccessPolicy.cookieName]?.value, AccessPolicy.constantTimeEqual(cookie, token) else {
-                throw WebRefusal(status: .unauthorized, message: "需要访问令牌：请使用 certpack serve 启动时显示的完整网址（含 ?token=…）打开本页。")
+                throw WebRefusal(status: .unauthorized, message: "需要访问令牌：请使用启动本服务时显示的完整网址（含 ?token=…）打开本页；没有这个网址，请向管理员索取。")
             }
         }
         if request.method != .get && request.method != .head {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Mustache
+import Roster
 import Rules
 import Typeset
 
@@ -50,6 +51,9 @@ public struct WebServer: Sendable {
         public var pendingBatchBytes: Int = WebLimits.pendingBatchBytes
         /// Idle and read timeout of a connection (Hummingbird's HTTP/1 `idleTimeout`), seconds.
         public var idleTimeout: Double = WebLimits.idleTimeout
+        /// `--roster PATH`: the 机构库 the 机构库 tab shows and drafts are kept in (created when missing:
+        /// naming it is asking for it). nil: nothing is kept, and the page says so.
+        public var roster: String?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, templates: String? = nil,
                     queueCapacity: Int = 8, requestTimeLimit: Double = 60, uploadLimit: Int = WebLimits.uploadBytes,
@@ -73,6 +77,8 @@ public struct WebServer: Sendable {
     let logger: Logger
     /// The example's draft as JSON, when `example` was given.
     let exampleJSON: Data?
+    /// The roster, when `configuration.roster` names one.
+    let roster: Roster?
 
     /// Loads the catalog, fonts, form templates and pages. A non-loopback host without a token gets
     /// a generated one (`configuration.token` tells which).
@@ -90,6 +96,10 @@ public struct WebServer: Sendable {
         exampleJSON = try config.example.map { path in
             let app = try ApplicationLoader.load(url: URL(fileURLWithPath: path))
             return try JSONSerialization.data(withJSONObject: ["application": try Checks.draft(app)])
+        }
+        roster = try config.roster.map { path in
+            let url = URL(fileURLWithPath: path)
+            return Roster.exists(at: url) ? try Roster.open(at: url) : try Roster.create(at: url)
         }
         self.logger = logger ?? Logger(label: "certpack.web") { MaskingLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
     }

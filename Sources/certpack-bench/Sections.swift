@@ -19,6 +19,8 @@ let extraSections: [ExtraSection] = [
     ExtraSection(name: "onepage-1000", title: "Batch engine: 1000 one-page packs (单位数字证书申请表 only), each its own PDF + 全部打印.pdf, 2 processes"),
     ExtraSection(name: "stress", title: "Stress: 300 two-job batches of 12 organisations, each under a 120 s deadline"),
     ExtraSection(name: "xlsx-1000", title: "Workbook: a 1000-row .xlsx read into checked applications (BatchInput.read)"),
+    ExtraSection(name: "roster", title: "Roster: 20 000 organisations / 60 000 certificates — import from .xlsx, list --due 60, renew of 1 000 due"),
+    ExtraSection(name: "copies-12mp", title: "Copies: certpack fill with four 12 MP phone photos (两张身份证正反面, cropped by corners)"),
 ]
 
 func runExtraSection(_ name: String) throws {
@@ -33,6 +35,8 @@ func runExtraSection(_ name: String) throws {
     case "onepage-part": try onePagePart(Int(arguments[2])!, of: Int(arguments[3])!, count: Int(arguments[4])!, folder: arguments[5])
     case "stress": try stressBench(batches: 300, organisations: 12)
     case "xlsx-1000": try xlsxBench(count: 1000)
+    case "roster": try rosterBench(organisations: Int(arguments[safe: 2] ?? "") ?? 20_000, due: Int(arguments[safe: 3] ?? "") ?? 1000)
+    case "copies-12mp": try copiesBench()
     default: print("unknown section \(name)")
     }
 }

@@ -65,6 +65,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "并行数（默认：全部 CPU 核）")
     var jobs: Int?
     @OptionGroup var templates: TemplatesOption
+    @OptionGroup var rosterRecord: RosterRecordOption
 
     func run() throws {
         if template { try writeTemplate(); return }
@@ -187,6 +188,10 @@ struct BatchCommand: ParsableCommand {
             throw ExitCode(2)
         }
         print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
+        rosterRecord.record(outcome.results.compactMap { r -> (Application, URL)? in
+            guard case let .written(files) = r.status, let app = r.record.application else { return nil }
+            return (app, files.pdf)
+        })
         if outcome.printAllPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(outcome.printAllPages) 页）") }
         if outcome.summaryError == nil {
             print("汇总：\(out.appendingPathComponent("汇总.xlsx").path)、汇总.csv、汇总.md；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")

@@ -18,6 +18,7 @@ struct CertPack: AsyncParsableCommand {
           certpack batch     Examples/batch.csv [--check]       # 批量
           certpack offices   --date 2026-12-05                  # 受理点
           certpack serve                                         # 网页版（浏览器中填写、下载）
+          certpack roster init                                   # 机构库：记住单位与证书到期日
 
         数据格式见 README.md 与 Examples/。
         退出码：0 成功；1 数据有误或拒绝覆盖；2 什么都没能写出（批量中没有一行能办理、
@@ -25,7 +26,7 @@ struct CertPack: AsyncParsableCommand {
         """,
         subcommands: [
             ChecklistCommand.self, ValidateCommand.self, OfficesCommand.self,
-            FillCommand.self, PreviewCommand.self, BatchCommand.self, ServeCommand.self, DemoCommand.self, SpecimenCommand.self,
+            FillCommand.self, PreviewCommand.self, BatchCommand.self, RosterCommand.self, ServeCommand.self, DemoCommand.self, SpecimenCommand.self,
             BatchWorkerCommand.self,
         ]
     )

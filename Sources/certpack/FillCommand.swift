@@ -28,6 +28,7 @@ struct FillCommand: AsyncParsableCommand {
     @Option(help: "到访（或网上提交）日期 YYYY-MM-DD；默认取申请数据的 visit.date")
     var date: String?
     @OptionGroup var templates: TemplatesOption
+    @OptionGroup var rosterRecord: RosterRecordOption
 
     func run() async throws {
         let job = try PackJob.prepare(file: file, templates: templates, date: date)
@@ -39,6 +40,10 @@ struct FillCommand: AsyncParsableCommand {
         folder.finish()
         print("已写出 \(files.pdf.path)（\(files.pageCount) 页）")
         print("清单   \(files.checklist.path)")
+        if !job.pack.copies.isEmpty {
+            print("复印件 \(job.pack.copies.map(\.title).joined(separator: "、"))：已生成在申请材料末尾，打印后加盖公章")
+        }
+        rosterRecord.record([(job.pack.application, files.pdf)])
     }
 }
 

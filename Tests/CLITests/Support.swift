@@ -8,6 +8,8 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 /// (`CERTPACK_TODAY`, inherited): the examples' visit dates must not fall into the past as the clock moves.
 let certpack: String = {
     setenv("CERTPACK_TODAY", fixedToday, 0)
+    // A roster the user keeps is never written by a test: fill and batch look for one that does not exist.
+    setenv("CERTPACK_ROSTER", "/nonexistent/certpack-tests/roster.sqlite", 1)
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     return repoRoot.appendingPathComponent(".build/debug/certpack").path

@@ -28,7 +28,7 @@ func lookProblems(_ page: Page, _ name: String) -> [String] {
                       (Point(r.x, r.y), Point(r.x, r.maxY)), (Point(r.maxX, r.y), Point(r.maxX, r.maxY))]
         case let .line(a, b, _):
             rules.append((a, b))
-        case .fill:
+        case .fill, .image:
             break
         }
     }

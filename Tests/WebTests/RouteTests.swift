@@ -252,6 +252,7 @@ struct BatchRouteTests {
             .replacingOccurrences(of: "440303196811117718", with: "440303196811117717")
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        try await BatchGate.shared.run {
         try await server.application().test(.router) { client in
             let job = try await client.execute(uri: "/api/batch?name=%E6%89%B9%E9%87%8F.csv", method: .post, headers: sameOrigin,
                                                body: ByteBuffer(string: csv)) { r in
@@ -266,12 +267,17 @@ struct BatchRouteTests {
                 return j["job"] as? String ?? ""
             }
             try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
-            var phase = ""
+            var phase = "", status: [String: Any] = [:]
             for _ in 0..<600 where phase != "done" && phase != "failed" {
                 try await Task.sleep(nanoseconds: 100_000_000)
-                phase = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body)["phase"] as? String ?? "" }
+                status = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body) }
+                phase = status["phase"] as? String ?? ""
+                // the progress counts the packs being made: the row with a problem is not one of them
+                #expect(status["total"] as? Int == 4)
+                #expect((status["done"] as? Int ?? 0) <= 4)
             }
             #expect(phase == "done")
+            #expect(status["done"] as? Int == 4)
             let zip = folder.appendingPathComponent("batch.zip")
             try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
                 #expect(r.status == .ok)
@@ -287,6 +293,7 @@ struct BatchRouteTests {
             #expect(!names.contains { $0.contains("安心药店") })
             // downloaded once, then gone
             try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in #expect(r.status == .notFound) }
+        }
         }
     }
 

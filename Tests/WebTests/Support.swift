@@ -8,10 +8,13 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 
 /// A server on the repository's Templates, with today fixed so the checklist is the same every run.
 func makeServer(host: String = "127.0.0.1", token: String? = nil, queue: Int = 8, upload: Int = WebLimits.uploadBytes,
-                rows: Int = WebLimits.batchRows, today: CivilDate = CivilDate(year: 2026, month: 12, day: 1)!) async throws -> WebServer {
-    try await WebServer(.init(host: host, port: 8080, token: token, templates: repoRoot.appendingPathComponent("Templates").path,
-                              queueCapacity: queue, requestTimeLimit: 60, uploadLimit: upload, rowLimit: rows,
-                              today: { today }))
+                rows: Int = WebLimits.batchRows, today: CivilDate = CivilDate(year: 2026, month: 12, day: 1)!,
+                roster: URL? = nil) async throws -> WebServer {
+    var config = WebServer.Configuration(host: host, port: 8080, token: token, templates: repoRoot.appendingPathComponent("Templates").path,
+                                         queueCapacity: queue, requestTimeLimit: 60, uploadLimit: upload, rowLimit: rows,
+                                         today: { today })
+    config.roster = roster?.path
+    return try await WebServer(config)
 }
 
 /// Headers of a POST from the page itself (the router test client's authority is `localhost`).
@@ -52,4 +55,19 @@ func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-web-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// One batch at a time in this test process: a batch made in-process (no worker processes in tests)
+/// draws on its server's render lane, and two test servers are two lanes — but cairo must never
+/// draw on two threads of one process, and the batch engine keeps one run's parts per process.
+actor BatchGate {
+    static let shared = BatchGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        defer { if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() } }
+        return try await body()
+    }
 }

@@ -68,6 +68,13 @@ public struct ChecklistItem: Sendable, Equatable {
     public var form: FormKind?
     /// The catalog id (`businessLicense`, `ukey.personal`, …).
     public var id: String
+    /// A copy CertPack made from the applicant's picture (a copy page of the pack): printed, to be stamped.
+    public var printed: Bool = false
+}
+
+extension ChecklistItem {
+    /// The note of a copy CertPack made: it replaces the request for a photocopy.
+    public static let printedNote = "已生成，打印后加盖公章"
 }
 
 /// The checklist for one application: documents, fees, forms, visit plan and warnings.
@@ -230,7 +237,11 @@ extension Checklist {
                 item.id += ".\(need.part.service.rawValue)"
                 item.title += "（\(need.part.service.label)：\(holders.map(\.name).joined(separator: "、"))）"
             }
-            if spec.twoSided == true { item.notes.insert(catalog.twoSidedNote, at: 0) }
+            if spec.kind == .photocopy, app.copies?.documentIDs.contains(id) == true {
+                // Made from the applicant's pictures: a page of the pack, not a photocopy to make.
+                item.printed = true
+                item.notes.insert(ChecklistItem.printedNote + "（见申请材料中的复印件页）", at: 0)
+            } else if spec.twoSided == true { item.notes.insert(catalog.twoSidedNote, at: 0) }
             if let who = spec.person {
                 let p = who == "handler" ? app.handler : app.legalRepresentative
                 item.notes.append("\(p.name)（\(p.idType.label)）")

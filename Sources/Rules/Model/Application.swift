@@ -24,12 +24,14 @@ public struct Application: Codable, Sendable, Equatable {
     /// 证件号码 the applicant checked against the original and that do end in 000 (refused otherwise,
     /// as what a spreadsheet leaves of a rounded number). A number here is accepted wherever it appears.
     public var confirmedIdNumbers: [String]?
+    /// The pictures the copy pages (复印件) are made from; nil: every copy is a photocopy to make.
+    public var copies: Copies?
 
     public init(
         organization: Organization, legalRepresentative: Person, handler: Person, holders: [Person]? = nil,
         service: Service, certificates: Certificates, channel: Channel = .onsite,
         existingCertificate: ExistingCertificate? = nil, change: ChangeDetails? = nil,
-        visit: PlannedVisit? = nil, applicationDate: CivilDate? = nil, confirmedIdNumbers: [String]? = nil
+        visit: PlannedVisit? = nil, applicationDate: CivilDate? = nil, confirmedIdNumbers: [String]? = nil, copies: Copies? = nil
     ) {
         self.organization = organization
         self.legalRepresentative = legalRepresentative
@@ -43,11 +45,12 @@ public struct Application: Codable, Sendable, Equatable {
         self.visit = visit
         self.applicationDate = applicationDate
         self.confirmedIdNumbers = confirmedIdNumbers
+        self.copies = copies
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case organization, legalRepresentative, handler, holders, service, certificates, channel
-        case existingCertificate, change, visit, applicationDate, confirmedIdNumbers
+        case existingCertificate, change, visit, applicationDate, confirmedIdNumbers, copies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,6 +68,7 @@ public struct Application: Codable, Sendable, Equatable {
         visit = try c.decodeIfPresent(PlannedVisit.self, forKey: .visit)
         applicationDate = try c.decodeIfPresent(CivilDate.self, forKey: .applicationDate)
         confirmedIdNumbers = try c.decodeIfPresent([String].self, forKey: .confirmedIdNumbers)
+        copies = try c.decodeIfPresent(Copies.self, forKey: .copies)
     }
 
     /// The people holding 机构个人证书: `holders`, or the legal representative alone.

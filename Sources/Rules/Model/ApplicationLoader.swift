@@ -29,13 +29,20 @@ public enum ApplicationLoader {
     }
 
     /// Loads one application from a `.yaml`/`.yml`/`.json` file.
+    /// Picture paths under `copies` are taken relative to the file.
     public static func load(url: URL) throws -> Application {
-        try decode(read(url), format: .of(url), source: url.relativePath)
+        var app = try decode(read(url), format: .of(url), source: url.relativePath)
+        app.copies = app.copies?.resolved(against: url.deletingLastPathComponent())
+        return app
     }
 
     /// Loads a list of applications: a top-level sequence, or a mapping with an `applications` list.
     public static func loadList(url: URL) throws -> [Application] {
-        try decodeList(read(url), format: .of(url), source: url.relativePath)
+        try decodeList(read(url), format: .of(url), source: url.relativePath).map { app in
+            var app = app
+            app.copies = app.copies?.resolved(against: url.deletingLastPathComponent())
+            return app
+        }
     }
 
     /// Decodes one application; `source` names it in errors.
@@ -92,7 +99,13 @@ public enum ApplicationLoader {
 
     /// `decodeListByRecord` on a file.
     public static func loadListByRecord(url: URL) throws -> [Result<Application, ApplicationLoadError>] {
-        try decodeListByRecord(read(url, limit: InputFile.batchLimit), format: .of(url), source: url.relativePath)
+        try decodeListByRecord(read(url, limit: InputFile.batchLimit), format: .of(url), source: url.relativePath).map { record in
+            record.map { app in
+                var app = app
+                app.copies = app.copies?.resolved(against: url.deletingLastPathComponent())
+                return app
+            }
+        }
     }
 
     static func read(_ url: URL, limit: Int = InputFile.templateLimit) throws -> String {

@@ -46,6 +46,7 @@ public enum Normaliser {
         switch last {
         case "name": return .name
         case "address", "title", "item", "from", "to", "office": return .text
+        case "front", "back", "businessLicence": return .text  // file names: kept as typed
         case "items": return .lines
         case "uscc": return .uscc
         case "idNumber": return .idNumber

@@ -69,7 +69,7 @@ async function poll() {
   if (!r.ok) { status(j.error || r.statusText, true); return; }
   $("#progress").max = Math.max(1, j.total);
   $("#progress").value = j.done;
-  $("#progress-text").textContent = j.phase === "queued" ? "排队中…" : `${j.done} / ${j.total}`;
+  $("#progress-text").textContent = j.phase === "queued" ? "排队中…" : `已生成 ${j.done} / ${j.total} 家单位的申请材料`;
   if (j.phase === "failed") { status(j.error, true); return; }
   if (j.phase !== "done") { setTimeout(poll, 400); return; }
   $("#progress-text").textContent = `完成：${j.written} 家单位已生成，费用合计 ${j.feeTotal} 元`;

@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import Rules
+
+extension Roster {
+    /// Organisations, or with `dueWithin` every valid certificate whose last day is at most that many
+    /// days from `today` (expired ones included), soonest first. `search` matches a name, a
+    /// 统一社会信用代码, a person's name or 证件号码, or a serial (part of it).
+    public func list(dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today()) throws -> [RosterEntry] {
+        try pool.read { db in
+            var filters: [String] = [], args: [(any DatabaseValueConvertible)?] = []
+            if let search = search.map(Normaliser.trimmed), !search.isEmpty {
+                let like = "%" + search.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+                filters.append("""
+                    (o.name LIKE ? OR o.uscc LIKE ? OR EXISTS (SELECT 1 FROM role r JOIN person p ON p.id = r.personId
+                      WHERE r.uscc = o.uscc AND (p.name LIKE ? OR p.idNumber = ?))
+                     OR EXISTS (SELECT 1 FROM certificate s WHERE s.uscc = o.uscc AND s.serial LIKE ?)
+                     OR EXISTS (SELECT 1 FROM organisationName n WHERE n.uscc = o.uscc AND n.name LIKE ?))
+                    """)
+                args += [like, like, like, search.uppercased(), like, like]
+            }
+            let legal = "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
+            let sql: String
+            if let days = dueWithin {
+                sql = """
+                    SELECT o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
+                    FROM certificate c JOIN organisation o ON o.uscc = c.uscc LEFT JOIN person h ON h.id = c.holderId
+                    WHERE c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ? \(filters.map { "AND " + $0 }.joined())
+                    ORDER BY c.validUntil, o.name, c.kind
+                    """
+                args.insert(today.adding(days: days).description, at: 0)
+            } else {
+                sql = """
+                    SELECT o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
+                    FROM organisation o
+                    LEFT JOIN certificate c ON c.id = (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效'
+                                                      ORDER BY x.validUntil IS NULL, x.validUntil LIMIT 1)
+                    LEFT JOIN person h ON h.id = c.holderId
+                    \(filters.isEmpty ? "" : "WHERE " + filters.joined(separator: " AND "))
+                    ORDER BY c.validUntil IS NULL, c.validUntil, o.name
+                    """
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)!).map { row in
+                RosterEntry(uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
+                            certificate: (row["id"] as Int64?) == nil ? nil : Self.certificate(row))
+            }
+        }
+    }
+
+    /// The organisation's card, or nil when the roster does not hold it.
+    public func card(uscc: String) throws -> OrganisationCard? {
+        try pool.read { db in try Self.card(db, uscc: uscc) }
+    }
+
+    static func card(_ db: Database, uscc: String) throws -> OrganisationCard? {
+        guard let o = try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE uscc = ?", arguments: [uscc]) else { return nil }
+        let org = Organization(name: o["name"], uscc: o["uscc"], address: o["address"], postcode: o["postcode"], phone: o["phone"])
+        let names = try Row.fetchAll(db, sql: "SELECT name, until FROM organisationName WHERE uscc = ? ORDER BY until, id", arguments: [uscc]).map {
+            OrganisationCard.EarlierName(name: $0["name"], until: CivilDate($0["until"] as String)!)
+        }
+        let people = try Row.fetchAll(db, sql: """
+            SELECT r.role, r.title, r.since, r.until, p.* FROM role r JOIN person p ON p.id = r.personId
+            WHERE r.uscc = ? ORDER BY r.until IS NOT NULL, r.role, r.since, r.id
+            """, arguments: [uscc]).map { r in
+            PersonRole(person: Person(name: r["name"], idType: IDType(rawValue: r["idType"]) ?? .residentID, idNumber: r["idNumber"],
+                                      mobile: r["mobile"] ?? "", email: r["email"], title: r["title"]),
+                       role: RoleKind(rawValue: r["role"]) ?? .holder,
+                       since: CivilDate(r["since"] as String)!, until: day(r["until"]))
+        }
+        let certs = try Row.fetchAll(db, sql: """
+            SELECT c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
+            FROM certificate c LEFT JOIN person h ON h.id = c.holderId WHERE c.uscc = ?
+            ORDER BY c.status != '有效', c.validUntil IS NULL, c.validUntil, c.id
+            """, arguments: [uscc]).map(certificate)
+        let apps = try Row.fetchAll(db, sql: "SELECT * FROM application WHERE uscc = ? ORDER BY madeOn DESC, id DESC", arguments: [uscc]).map(application)
+        return OrganisationCard(organisation: org, earlierNames: names, people: people, certificates: certs, applications: apps)
+    }
+
+    static func certificate(_ row: Row) -> CertificateRecord {
+        let kind: String = row["kind"], status: String = row["status"]
+        let idType: String? = row["holderIDType"]
+        return CertificateRecord(
+            id: row["id"], uscc: row["uscc"], kind: CertKind(rawValue: kind) ?? .odc,
+            holderName: row["holderName"], holderIDType: idType.flatMap { IDType(rawValue: $0) },
+            holderIDNumber: row["holderIDNumber"], serial: row["serial"], years: row["years"],
+            issuedOn: day(row["issuedOn"]), validUntil: day(row["validUntil"]),
+            estimated: row["estimated"], status: CertificateStatus(rawValue: status) ?? .valid)
+    }
+
+    /// A stored `YYYY-MM-DD`.
+    static func day(_ text: String?) -> CivilDate? { text.flatMap { CivilDate($0) } }
+
+    static func application(_ row: Row) -> ApplicationRecord {
+        let service: String = row["service"], state: String = row["state"]
+        return ApplicationRecord(
+            id: row["id"], uscc: row["uscc"], service: Service(rawValue: service) ?? .new,
+            madeOn: day(row["madeOn"]) ?? CivilDate(year: 2000, month: 1, day: 1)!,
+            state: ApplicationState(rawValue: state) ?? .made, packSHA256: row["packSHA256"], yaml: row["yaml"])
+    }
+
+    // MARK: - What the counter did
+
+    /// Records a certificate the counter issued. The certificate of the same kind (and holder) it
+    /// replaces becomes 已续期, and the organisation's latest application still open becomes 已办结.
+    /// Without a printed `validUntil` the last day is estimated from `years` (估算): given, or the
+    /// latest application's, or 1 for the ODC.
+    @discardableResult
+    public func recordIssued(_ issued: IssuedCertificate, now: Date = Date()) throws -> CertificateRecord {
+        try pool.write { db in
+            guard let card = try Self.card(db, uscc: issued.uscc) else { throw RosterError.notFound("统一社会信用代码为 \(issued.uscc) 的单位：先 certpack roster import 它的申请数据") }
+            var holderID: Int64?
+            if issued.kind == .personal {
+                let number = issued.holderIDNumber ?? card.legalRepresentative?.idNumber
+                guard let number, let id = try Int64.fetchOne(db, sql: """
+                    SELECT p.id FROM person p JOIN role r ON r.personId = p.id WHERE r.uscc = ? AND p.idNumber = ? LIMIT 1
+                    """, arguments: [issued.uscc, number]) else {
+                    throw RosterError.notFound("证件号码为 \(maskID(issued.holderIDNumber ?? "")) 的\(card.organisation.name)人员（--holder）")
+                }
+                holderID = id
+            }
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate WHERE serial = ? AND kind = ?", arguments: [issued.serial, issued.kind.rawValue])! > 0 {
+                throw RosterError.invalid("证书序列号 \(issued.serial) 已在机构库中：一张证书只记录一次")
+            }
+            var years = issued.years
+            if years == nil {
+                if issued.kind == .odc { years = 1 } else if let last = card.applications.first,
+                    let app = try? ApplicationLoader.decode(last.yaml, format: .yaml, source: "机构库") { years = app.certificates.personal?.years }
+            }
+            var until = issued.validUntil, estimated = false
+            if until == nil {
+                guard let years else { throw RosterError.invalid("不知道这张法人证书的年限：请给出 --until（证书上印的有效期）或 --years") }
+                until = ImportWriter.estimate(issued: issued.issuedOn, years: years); estimated = true
+            }
+            let stamp = Stamp.string(now)
+            try db.execute(sql: "UPDATE certificate SET status = '已续期', updatedAt = ? WHERE uscc = ? AND kind = ? AND holderId IS ? AND status = '有效'",
+                           arguments: [stamp, issued.uscc, issued.kind.rawValue, holderID])
+            let legal = try Int64.fetchOne(db, sql: "SELECT personId FROM role WHERE uscc = ? AND role = '法定代表人' AND until IS NULL", arguments: [issued.uscc])
+            try db.execute(sql: """
+                INSERT INTO certificate (uscc, kind, holderId, serial, years, issuedOn, validUntil, estimated, status, nameAtIssue, legalRepAtIssue, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '有效', ?, ?, ?)
+                """, arguments: [issued.uscc, issued.kind.rawValue, holderID, issued.serial, years, issued.issuedOn.description,
+                                 until!.description, estimated, card.organisation.name, legal, stamp])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: """
+                UPDATE application SET state = '已办结', updatedAt = ? WHERE id = (SELECT id FROM application WHERE uscc = ? AND state IN ('已生成', '已递交') ORDER BY madeOn DESC, id DESC LIMIT 1)
+                """, arguments: [stamp, issued.uscc])
+            return try Self.card(db, uscc: issued.uscc)!.certificates.first { $0.id == id }!
+        }
+    }
+
+    /// Marks the certificate with `serial` of the organisation 已吊销.
+    public func recordRevoked(uscc: String, serial: String, now: Date = Date()) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE certificate SET status = '已吊销', updatedAt = ? WHERE uscc = ? AND serial = ?", arguments: [Stamp.string(now), uscc, serial])
+            if db.changesCount == 0 { throw RosterError.notFound("统一社会信用代码 \(uscc) 名下序列号为 \(serial) 的证书") }
+        }
+    }
+
+    // MARK: - Applications and drafts
+
+    /// Records a pack made for `application` (`fill`, `batch`, `renew`): the application as YAML,
+    /// the pack's SHA-256, state 已生成. The organisation and its people are imported (updated) first.
+    @discardableResult
+    public func recordApplication(_ application: Application, packSHA256: String?, state: ApplicationState = .made,
+                                  today: CivilDate = .today(), now: Date = Date()) throws -> Int64 {
+        let yaml = try ApplicationYAML.encode(application)
+        return try pool.write { db in
+            var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
+            try w.add(ImportItem(place: "申请", application: application))
+            if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }
+            try db.execute(sql: "INSERT INTO application (uscc, service, madeOn, yaml, packSHA256, state, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [application.organization.uscc, application.service.rawValue, today.description, yaml, packSHA256, state.rawValue, Stamp.string(now)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Moves an application to `state` (已递交, 已办结, 退回…).
+    public func setApplicationState(id: Int64, _ state: ApplicationState, now: Date = Date()) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE application SET state = ?, updatedAt = ? WHERE id = ?", arguments: [state.rawValue, Stamp.string(now), id])
+            if db.changesCount == 0 { throw RosterError.notFound("编号为 \(id) 的申请") }
+        }
+    }
+
+    /// Saves a draft (a new one when `draft.id` is nil) and returns it as stored, with its time.
+    public func saveDraft(_ draft: Draft, now: Date = Date()) throws -> Draft {
+        try pool.write { db in
+            var d = draft
+            d.updatedAt = Stamp.string(now)
+            if let id = d.id {
+                try db.execute(sql: "UPDATE draft SET uscc = ?, title = ?, json = ?, updatedAt = ? WHERE id = ?", arguments: [d.uscc, d.title, d.json, d.updatedAt, id])
+                if db.changesCount == 0 { throw RosterError.notFound("编号为 \(id) 的草稿") }
+            } else {
+                try db.execute(sql: "INSERT INTO draft (uscc, title, json, updatedAt) VALUES (?, ?, ?, ?)", arguments: [d.uscc, d.title, d.json, d.updatedAt])
+                d.id = db.lastInsertedRowID
+            }
+            return d
+        }
+    }
+
+    /// The drafts, the latest first.
+    public func drafts() throws -> [Draft] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM draft ORDER BY updatedAt DESC, id DESC").map {
+                Draft(id: $0["id"], uscc: $0["uscc"], title: $0["title"], json: $0["json"], updatedAt: $0["updatedAt"])
+            }
+        }
+    }
+
+    public func deleteDraft(id: Int64) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM draft WHERE id = ?", arguments: [id]) }
+    }
+}
