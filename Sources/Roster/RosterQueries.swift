@@ -32,7 +32,12 @@ extension Roster {
         try pool.read { db in
             let q = ListQuery(dueWithin: dueWithin, search: search, today: today)
             let total = try Int.fetchOne(db, sql: q.countSQL, arguments: StatementArguments(q.args)!) ?? 0
-            let keys = try DatabaseValue.fetchAll(db, sql: q.keysSQL, arguments: StatementArguments(q.args + [max(0, limit), max(0, offset)])!)
+            let keys: [DatabaseValue]
+            if q.due == nil && q.filter == nil {
+                keys = try Self.organisationsByFirstExpiry(db, limit: max(0, limit), offset: max(0, offset)).map(\.databaseValue)
+            } else {
+                keys = try DatabaseValue.fetchAll(db, sql: q.keysSQL, arguments: StatementArguments(q.args + [max(0, limit), max(0, offset)])!)
+            }
             guard !keys.isEmpty else { return RosterPage(total: total, entries: []) }
             // The page's rows in full, in the same order (the same query, narrowed to the page's keys).
             let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
@@ -40,6 +45,44 @@ extension Roster {
             let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(q.args + keys)!).map(Self.entry)
             return RosterPage(total: total, entries: entries)
         }
+    }
+
+    /// The whole list's page of organisations, in its order (earliest valid certificate first, then
+    /// name; those without a dated one last, by name), read by walking the certificates in the order
+    /// of their last day and stopping once the page is full: the first page reads ~100 rows, not
+    /// 20 000 organisations sorted.
+    static func organisationsByFirstExpiry(_ db: Database, limit: Int, offset: Int) throws -> [String] {
+        let wanted = offset + limit
+        var ordered: [String] = [], seen = Set<String>()
+        var group: [(uscc: String, name: String)] = [], groupDay: String?
+        func closeGroup() {
+            group.sort { $0.name == $1.name ? $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            ordered += group.map(\.uscc)
+            group = []
+        }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT c.uscc, c.validUntil, o.name FROM certificate c INDEXED BY certificateDue JOIN organisation o ON o.uscc = c.uscc
+            WHERE c.status = '有效' AND c.validUntil IS NOT NULL ORDER BY c.validUntil
+            """)
+        var walkedAll = true
+        while let row = try rows.next() {
+            let day: String = row[1]
+            if day != groupDay {
+                closeGroup()
+                if ordered.count >= wanted { walkedAll = false; break }
+                groupDay = day
+            }
+            let uscc: String = row[0]
+            if seen.insert(uscc).inserted { group.append((uscc, row[2])) }
+        }
+        closeGroup()
+        if !walkedAll || ordered.count >= wanted { return Array(ordered.dropFirst(offset).prefix(limit)) }
+        // The organisations without a dated valid certificate come after all the others.
+        let undated = try String.fetchAll(db, sql: """
+            SELECT uscc FROM organisation o WHERE NOT EXISTS (SELECT 1 FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL)
+            ORDER BY name, uscc LIMIT ? OFFSET ?
+            """, arguments: [wanted - ordered.count, 0])
+        return Array((ordered + undated).dropFirst(offset).prefix(limit))
     }
 
     static func entry(_ row: Row) -> RosterEntry {
@@ -124,9 +167,8 @@ extension Roster {
                     """
             }
             return """
-                SELECT o.uscc FROM organisation o
-                LEFT JOIN (SELECT uscc, min(validUntil) AS first FROM certificate WHERE status = '有效' GROUP BY uscc) f ON f.uscc = o.uscc
-                \(whereClause([])) ORDER BY f.first IS NULL, f.first, o.name, o.uscc LIMIT ?\(n + 1) OFFSET ?\(n + 2)
+                SELECT o.uscc, (SELECT min(validUntil) FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效') AS first
+                FROM organisation o \(whereClause([])) ORDER BY first IS NULL, first, o.name, o.uscc LIMIT ?\(n + 1) OFFSET ?\(n + 2)
                 """
         }
     }
