@@ -31,18 +31,21 @@ extension Roster {
                      today: CivilDate = .today()) throws -> RosterPage {
         try pool.read { db in
             let q = ListQuery(dueWithin: dueWithin, search: search, today: today)
-            let total = try Int.fetchOne(db, sql: q.countSQL, arguments: StatementArguments(q.args)!) ?? 0
-            let keys: [DatabaseValue]
+            let keys: [DatabaseValue], total: Int
             if q.due == nil && q.filter == nil {
                 keys = try Self.organisationsByFirstExpiry(db, limit: max(0, limit), offset: max(0, offset)).map(\.databaseValue)
+                total = try Int.fetchOne(db, sql: q.countSQL) ?? 0
             } else {
-                keys = try DatabaseValue.fetchAll(db, sql: q.keysSQL, arguments: StatementArguments(q.args + [max(0, limit), max(0, offset)])!)
+                // The count comes with the keys (a window over the same rows): the search is read once.
+                let rows = try Row.fetchAll(db, sql: q.keysSQL, arguments: StatementArguments(q.args + [max(0, limit), max(0, offset)])!)
+                keys = rows.map { $0[0] }
+                total = try rows.first.map { $0["total"] } ?? Int.fetchOne(db, sql: q.countSQL, arguments: StatementArguments(q.args)!) ?? 0
             }
             guard !keys.isEmpty else { return RosterPage(total: total, entries: []) }
             // The page's rows in full, in the same order (the same query, narrowed to the page's keys).
             let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
             let sql = q.entriesSQL(narrowedTo: "\(q.key) IN (\(marks))")
-            let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(q.args + keys)!).map(Self.entry)
+            let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(q.dueArgs + keys)!).map(Self.entry)
             return RosterPage(total: total, entries: entries)
         }
     }
@@ -123,16 +126,19 @@ extension Roster {
         static let legal = "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
         static let columns = "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
 
-        func whereClause(_ extra: [String]) -> String {
+        /// The arguments of a query narrowed to a page's keys: the search is not read again.
+        var dueArgs: [(any DatabaseValueConvertible)?] { due.map { [$0] } ?? [] }
+
+        func whereClause(_ extra: [String], search: Bool = true) -> String {
             var all: [String] = []
             if due != nil { all.append("c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ?1") }
-            if let filter { all.append(filter) }
+            if search, let filter { all.append(filter) }
             all += extra
             return all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND ")
         }
 
         func entriesSQL(narrowedTo extra: String? = nil) -> String {
-            let w = whereClause(extra.map { [$0] } ?? [])
+            let w = whereClause(extra.map { [$0] } ?? [], search: extra == nil)
             if due != nil {
                 return """
                     SELECT \(Self.columns)
@@ -162,12 +168,12 @@ extension Roster {
             let n = args.count
             if due != nil {
                 return """
-                    SELECT c.id FROM certificate c JOIN organisation o ON o.uscc = c.uscc
+                    SELECT c.id, count(*) OVER () AS total FROM certificate c JOIN organisation o ON o.uscc = c.uscc
                     \(whereClause([])) ORDER BY c.validUntil, o.name, c.kind, c.id LIMIT ?\(n + 1) OFFSET ?\(n + 2)
                     """
             }
             return """
-                SELECT o.uscc, (SELECT min(validUntil) FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效') AS first
+                SELECT o.uscc, (SELECT min(validUntil) FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效') AS first, count(*) OVER () AS total
                 FROM organisation o \(whereClause([])) ORDER BY first IS NULL, first, o.name, o.uscc LIMIT ?\(n + 1) OFFSET ?\(n + 2)
                 """
         }
