@@ -55,8 +55,9 @@ test-swift: swift-test-deps
 
 # A real browser on the web page: chromium headless, driven by selenium, against `certpack serve`
 # on a free loopback port (the debug build made above). Screenshots land in Output/browser/.
+# Today is fixed (CERTPACK_TODAY): the examples' visit dates must not fall into the past.
 browser-test:
-	$(PYTHON) Tests/browser/test_web.py --certpack "$$($(SWIFT) build --show-bin-path)/certpack" --out Output/browser
+	CERTPACK_TODAY=2026-12-02 $(PYTHON) Tests/browser/test_web.py --certpack "$$($(SWIFT) build --show-bin-path)/certpack" --out Output/browser
 
 # The web page on this computer, opening with the example applicant filled in (批量: Examples/batch.csv).
 serve: build

@@ -29,6 +29,31 @@ extension Preflight {
         return refused.merging(found.all) { a, _ in a }
     }
 
+    /// The records with every character no font has made a data problem of the row, under the column
+    /// the spreadsheet heads it with (「经办人姓名」), so that `batch --check` and the run both report it
+    /// as 有误 in the same words, with the column a clerk can find.
+    public static func unprintable(_ records: [BatchRecord], fonts: FontBook) -> [BatchRecord] {
+        records.map { record in
+            guard let app = record.application, record.issues.isEmpty else { return record }
+            let issues = unprintable(app, fonts: fonts).map {
+                unprintableIssue(field: $0.field, value: $0.value, scalar: $0.scalar, line: record.line, unit: record.unit)
+            }
+            guard !issues.isEmpty else { return record }
+            var r = record
+            r.issues = issues
+            r.application = nil
+            return r
+        }
+    }
+
+    /// A character no font has, said under the column heading the field (a YAML/JSON list's items: the field path).
+    static func unprintableIssue(field: String, value: String, scalar: Unicode.Scalar, line: Int, unit: String) -> BatchIssue {
+        let column = unit == "项" ? field : BatchSchema.header(forField: field)
+        let text = "\(TypesetError.missingGlyph(scalar: scalar, text: value, owner: column))"
+        return BatchIssue(line: line, column: column, message: text.hasPrefix(column + "：") ? String(text.dropFirst(column.count + 1)) : text,
+                          unit: unit)
+    }
+
     /// Later records whose pack would go to the same folder as an earlier one: index → the earlier index.
     public static func sameFolder(_ records: [BatchRecord]) -> [Int: Int] {
         var firstByFolder: [String: Int] = [:], clash: [Int: Int] = [:]

@@ -100,6 +100,8 @@ public struct BatchRun: Sendable {
     public func run(_ records: [BatchRecord],
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
                     stalled: @escaping @Sendable (Int, Int, Int) -> Void = { _, _, _ in }) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {
+        // A character no font has is the row's data problem, under its column (as --check says it).
+        let records = Preflight.unprintable(records, fonts: fonts)
         let fm = FileManager.default
         try fm.createDirectory(at: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let plan = BatchPlan(records)

@@ -10,11 +10,14 @@ public struct PackFigures: Codable, Sendable, Equatable {
     public var ukeys: Int
     public var office: String
     public var date: String
+    /// What is applied for, from the checklist's one model (a new 法定代表人's 新办 apart from the others' 变更).
+    public var certificates: String
 
     public init(_ c: Checklist) {
         fee = c.fees.total
         ukeys = c.documents.filter { $0.kind == .ukey }.reduce(0) { $0 + $1.count }
         (office, date) = PackFigures.visit(c)
+        certificates = BatchSummary.certificates(c.certificates, split: c.personalParts.count > 1)
     }
 
     /// Where and when: the planned visit when everything can be done, else the planner's proposal.
@@ -82,7 +85,7 @@ public struct BatchSummary: Sendable {
             if let f = r.figures, r.succeeded {
                 if let total = f.fee { line.fee = "\(total)"; feeTotal += total } else { line.fee = "未公布"; unpublished += 1 }
                 ukeys += f.ukeys
-                line.office = f.office; line.date = f.date
+                line.office = f.office; line.date = f.date; line.certificates = f.certificates
                 visitCounts[f.office + "|" + f.date, default: (f.office, f.date, 0)].count += 1
             }
             lines.append(line)
@@ -101,6 +104,14 @@ public struct BatchSummary: Sendable {
         if let o = app.certificates.odc { parts.append("机构证书 \(o.years)年") }
         if let p = app.certificates.personal { parts.append("法人证书 \(p.years)年×\(app.personalHolders.count)人") }
         return parts.joined(separator: "；")
+    }
+
+    /// The certificates as the checklist applies for them: the personal kind once per service part when split.
+    static func certificates(_ applied: [AppliedCertificate], split: Bool) -> String {
+        applied.map { a in
+            a.kind == .odc ? "机构证书 \(a.years)年"
+                : "法人证书" + (split ? "（\(a.service.label)）" : "") + " \(a.years)年×\(a.holders.count)人"
+        }.joined(separator: "；")
     }
 
     static let headers = ["行号", "单位名称", "统一社会信用代码", "业务类型", "证书", "费用（元）", "受理点", "办理日期", "状态", "问题"]

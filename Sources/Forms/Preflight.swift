@@ -17,15 +17,20 @@ public struct Preflight: Sendable {
 
     /// Checks `application` as the run would make it.
     /// - Parameters: `date`, `time`, `office` as given to the checklist (`fill --date`); nil takes the
-    ///   application's own `visit`, as `fill` and `batch` do.
+    ///   application's own `visit`, as `fill` and `batch` do. `today` (Asia/Shanghai): a visit before it
+    ///   is 日期已过. `entry`: where the data was typed, for advice that fits it.
     ///   `layout`: false stops after the data checks and the checklist rules (the web page's quick check
     ///   as a field is left; the full check, with fonts and layout, runs before anything is made).
     public static func run(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                           date: CivilDate? = nil, time: String? = nil, office: String? = nil, layout: Bool = true) -> Preflight {
-        var problems = Validator.validate(application, catalog: catalog)
+                           date: CivilDate? = nil, time: String? = nil, office: String? = nil, layout: Bool = true,
+                           today: CivilDate = .today(), entry: EntryPath = .file) -> Preflight {
+        var problems = Validator.validate(application, catalog: catalog, today: today, entry: entry)
+        if let d = date, d < today, application.visit?.date != d {
+            problems.append(ValidationIssue(field: "visit.date", message: VisitPlanner.pastMessage(d, today: today)))
+        }
         let checklist: Checklist
         do {
-            checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office)
+            checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office, today: today)
         } catch let e as OfficeLookupError {
             // An office the catalog does not know is the 受理点 field's own problem, whatever else is wrong.
             if !problems.contains(where: { $0.field == "visit.office" }) { problems.append(ValidationIssue(field: "visit.office", message: "\(e)")) }
@@ -59,8 +64,8 @@ public struct Preflight: Sendable {
 
     /// Only the problems of `run`.
     public static func check(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                             date: CivilDate? = nil) -> [ValidationIssue] {
-        run(application, catalog: catalog, fonts: fonts, library: library, date: date).problems
+                             date: CivilDate? = nil, today: CivilDate = .today(), entry: EntryPath = .file) -> [ValidationIssue] {
+        run(application, catalog: catalog, fonts: fonts, library: library, date: date, today: today, entry: entry).problems
     }
 
     /// The field a layout error names: `单位数字证书申请表 › organization.address (…)` → `organization.address`.
@@ -74,5 +79,13 @@ public struct Preflight: Sendable {
         let rest = owner[sep.upperBound...]
         let path = rest.range(of: " (").map { rest[..<$0.lowerBound] } ?? rest
         return path.isEmpty ? "layout" : String(path)
+    }
+}
+
+extension Preflight {
+    /// Every field of `app` holding a character no font has: the field path, its value and the first
+    /// such character (what `run` reports as 申请数据 › field; a batch says it under its column).
+    public static func unprintable(_ app: Application, fonts: FontBook) -> [(field: String, value: String, scalar: Unicode.Scalar)] {
+        Printable.texts(of: app).compactMap { field, value in fonts.firstMissing(in: value).map { (field, value, $0) } }
     }
 }

@@ -51,6 +51,7 @@ public enum BatchSchema {
         .init(field: "holder.idNumber", header: "持证人证件号码", aliases: [], note: "Excel 中把这一列设为「文本」，否则会变成 4.40305E+17"),
         .init(field: "holder.mobile", header: "持证人手机", aliases: ["持证人手机号码"], note: ""),
         .init(field: "holder.title", header: "持证人职务", aliases: ["职务"], note: "可空"),
+        .init(field: "confirmedIdNumbers", header: "已核对证件号码", aliases: [], note: "确以 000 结尾、已核对原件的证件号码，多个用；分隔；可空"),
         .init(field: "copies.businessLicence", header: "营业执照图片", aliases: [], note: "可空：图片文件名（JPEG 或 PNG），相对于本表格所在文件夹；给出则由本程序生成复印件页"),
         .init(field: "copies.legalRepresentative.front", header: "法定代表人身份证正面图片", aliases: ["法人身份证正面图片"], note: "可空：图片文件名，与反面一起给出"),
         .init(field: "copies.legalRepresentative.back", header: "法定代表人身份证反面图片", aliases: ["法人身份证反面图片"], note: "可空：图片文件名，与正面一起给出"),
@@ -70,7 +71,7 @@ public enum BatchSchema {
     }
 
     /// The header a model field path is shown under (holders[2].mobile → 持证人手机).
-    static func header(forField field: String) -> String {
+    public static func header(forField field: String) -> String {
         var path = field
         if path.hasPrefix("holders[") , let close = path.firstIndex(of: "]") {
             path = "holder" + path[path.index(after: close)...]
@@ -91,6 +92,10 @@ public struct BatchIssue: Sendable, Equatable, CustomStringConvertible {
     /// 行 for CSV rows, 项 for the items of a YAML/JSON list.
     public var unit: String = "行"
     public var description: String { "第 \(line) \(unit)「\(column)」：\(message)" }
+
+    public init(line: Int, column: String, message: String, unit: String = "行") {
+        self.line = line; self.column = column; self.message = message; self.unit = unit
+    }
 }
 
 /// One organisation of a batch: its application, or the problems that keep it from being one.
@@ -103,6 +108,8 @@ public struct BatchRecord: Sendable {
     public var uscc: String = ""
     public var application: Application?
     public var issues: [BatchIssue]
+    /// 行 for spreadsheet rows, 项 for the items of a YAML/JSON list (as its issues say it).
+    public var unit: String = "行"
     public var isValid: Bool { application != nil && issues.isEmpty }
 
     public init(line: Int, name: String, uscc: String = "", application: Application?, issues: [BatchIssue]) {
@@ -129,6 +136,11 @@ public enum BatchInput {
     /// applications. Every record is checked with `Validator`; problems are attached to their record,
     /// never thrown. .xls, .xlsb, .numbers and .ods are recognised and refused with what to do.
     public static func read(url: URL, encoding forced: TextEncoding? = nil, catalog: Catalog? = nil) throws -> [BatchRecord] {
+        // Every input path through the one safe open first: a FIFO, a device or a huge file is refused
+        // before anything (the format sniffing, the zip reader) opens it.
+        do { try InputFile.check(url, limit: InputFile.batchLimit) } catch let e as InputFile.Refusal {
+            throw BatchFileError(file: url.path, detail: e.reason)
+        }
         let kind = SpreadsheetKind.of(url)
         if let refusal = kind.refusal { throw BatchFileError(file: url.path, detail: refusal) }
         if kind == .xlsx {
@@ -153,14 +165,16 @@ public enum BatchInput {
             return decoded.enumerated().map { n, result in
                 switch result {
                 case let .success(app):
-                    var issues = (catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app))
+                    var issues = (catalog.map { Validator.validate(app, catalog: $0, entry: .file) } ?? Validator.validate(app, entry: .file))
                         .map { BatchIssue(line: n + 1, column: $0.field, message: $0.message, unit: "项") }
                     let code = app.organization.uscc.uppercased()
                     if let first = seen[code], !code.isEmpty {
                         issues.append(BatchIssue(line: n + 1, column: "organization.uscc", message:
                             "与第 \(first) 项是同一单位（统一社会信用代码相同）：一家单位只写一项，多位持证人写在该项的 holders 列表里", unit: "项"))
                     } else { seen[code] = n + 1 }
-                    return BatchRecord(line: n + 1, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: issues)
+                    var record = BatchRecord(line: n + 1, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: issues)
+                    record.unit = "项"
+                    return record
                 case let .failure(error):
                     // In a list the "line" of a record is its item number; the error carries the file line.
                     let field = (error.field ?? "").replacingOccurrences(of: "[\(n)].", with: "")
@@ -233,7 +247,9 @@ public enum BatchInput {
             throw BatchFileError(file: file, detail: "不认识的列：\(unknown.prefix(3).joined(separator: "、"))\(unknown.count > 3 ? " 等 \(unknown.count) 列" : "")。"
                 + "列名应与 certpack batch --template 的表头一致（以「备注」开头的列会被忽略）")
         }
-        for required in ["organization.uscc", "service"] where !columns.values.contains(where: { $0.field == required }) {
+        // A column every row needs is said missing once, for the file, not as an empty cell on every row.
+        for required in ["organization.uscc", "service", "legalRepresentative.idNumber", "handler.idNumber"]
+        where !columns.values.contains(where: { $0.field == required }) {
             throw BatchFileError(file: file, detail: "缺少「\(BatchSchema.header(forField: required))」列：\(start)")
         }
 
@@ -301,47 +317,67 @@ public enum BatchInput {
         var issues: [BatchIssue]
     }
 
+    /// One organisation's record: its application built from the cells, and every problem on the row
+    /// (and holder row) where it is.
     private static func record(_ group: Group, catalog: Catalog?, numbers: [Int: Set<String>] = [:]) -> BatchRecord {
-        let v = group.values, line = group.line, holders = group.holders
-        var issues = group.issues
+        let line = group.line
         if group.orphan {
             // A holder row that belongs to no organisation: that one problem says it all.
-            return BatchRecord(line: line, name: "第 \(line) 行", uscc: v["organization.uscc"] ?? "", application: nil, issues: issues)
+            return BatchRecord(line: line, name: "第 \(line) 行", uscc: group.values["organization.uscc"] ?? "", application: nil, issues: group.issues)
         }
-        func problem(_ field: String, _ message: String, at l: Int = line) {
-            issues.append(BatchIssue(line: l, column: BatchSchema.header(forField: field), message: message))
+        var b = RecordBuilder(group: group, issues: group.issues)
+        let app = b.application()
+        let mangled = b.numberCellProblems(numbers: numbers)
+        if app.service != nil {
+            b.validationProblems(app.value, catalog: catalog, skipping: mangled)
+        }
+        let name = b.s("organization.name").isEmpty ? "第 \(line) 行" : b.s("organization.name")
+        return BatchRecord(line: line, name: name, uscc: group.values["organization.uscc"] ?? "",
+                           application: b.issues.isEmpty ? app.value : nil, issues: b.issues)
+    }
+
+    /// Builds one organisation's application from its rows, collecting the problems of each cell.
+    private struct RecordBuilder {
+        let group: Group
+        var issues: [BatchIssue]
+        /// The legal representative stands first among the holders without a row of their own.
+        var impliedLegalRepresentative = false
+
+        var v: [String: String] { group.values }
+        var line: Int { group.line }
+        var holders: [(values: [String: String], line: Int)] { group.holders }
+
+        mutating func problem(_ field: String, _ message: String, at l: Int? = nil) {
+            issues.append(BatchIssue(line: l ?? line, column: BatchSchema.header(forField: field), message: message))
         }
         func s(_ f: String) -> String { v[f] ?? "" }
-        func idType(_ f: String, _ values: [String: String], _ l: Int) -> IDType {
+
+        mutating func idType(_ f: String, _ values: [String: String], _ l: Int) -> IDType {
             guard let text = values[f] else { return .residentID }
             if let t = IDType.parse(text) { return t }
             problem(f, "证件类型「\(Normaliser.shown(text))」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))", at: l)
             return .residentID
         }
-        func years(_ f: String) -> Int? {
+
+        mutating func years(_ f: String) -> Int? {
             guard let text = v[f] else { return nil }
             if ["是", "y", "yes", "√", "✓", "办理"].contains(text.lowercased()) { return 1 }
             if let n = Int(text.replacingOccurrences(of: "年", with: "")) { return n }
             problem(f, "年限「\(Normaliser.shown(text))」应为数字（如 1）或留空")
             return nil
         }
-        func date(_ f: String) -> CivilDate? {
+
+        /// A date cell, already put in the model's form by the normaliser when it is a date.
+        mutating func date(_ f: String) -> CivilDate? {
             guard let text = v[f] else { return nil }
             if let d = CivilDate(typed: text) { return d }
             problem(f, "日期「\(Normaliser.shown(text))」有误，应为 YYYY-MM-DD（如 2026-12-07）")
             return nil
         }
 
-        let service = v["service"].flatMap(Service.parse)
-        if v["service"] == nil { problem("service", "业务类型必填：新办、续期、变更、解锁、介质补办 或 吊销") }
-        else if service == nil { problem("service", "业务类型「\(Normaliser.shown(v["service"]!))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销") }
-        var channel = Channel.onsite
-        if let text = v["channel"] {
-            if let c = Channel.parse(text) { channel = c } else { problem("channel", "办理方式「\(Normaliser.shown(text))」应为 现场办理 或 网上办理") }
-        }
-        let odcYears = years("certificates.odc.years"), personalYears = years("certificates.personal.years")
-        var change: ChangeDetails?
-        if let text = v["change.items"] {
+        /// 变更事项: 事项：旧→新, several separated by ；.
+        mutating func change() -> ChangeDetails? {
+            guard let text = v["change.items"] else { return nil }
             var items: [ChangeItem] = []
             for part in text.split(whereSeparator: { $0 == "；" || $0 == ";" || $0 == "\n" }) {
                 let p = String(part).trimmingCharacters(in: .whitespaces)
@@ -355,67 +391,122 @@ public enum BatchInput {
                     problem("change.items", "变更事项「\(Normaliser.shown(p))」应写作 事项：旧→新（如 单位名称：甲公司→乙公司），多项用；分隔")
                 }
             }
-            change = ChangeDetails(items: items)
+            return ChangeDetails(items: items)
         }
-        var holderPeople: [Person] = holders.map { h in
-            Person(name: h.values["holder.name"] ?? "", idType: idType("holder.idType", h.values, h.line),
-                   idNumber: h.values["holder.idNumber"] ?? "", mobile: h.values["holder.mobile"] ?? "", title: h.values["holder.title"])
+
+        /// 已核对证件号码: numbers separated by ；(or ; , 、 and spaces).
+        func confirmedIdNumbers() -> [String]? {
+            guard let text = v["confirmedIdNumbers"] else { return nil }
+            let numbers = text.split { "；;,，、".contains($0) || $0.isWhitespace }.map { Normaliser.normalise(String($0), kind: .idNumber) }
+            return numbers.isEmpty ? nil : numbers
         }
-        let legalRepresentative = Person(name: s("legalRepresentative.name"), idType: idType("legalRepresentative.idType", v, line),
-                                         idNumber: s("legalRepresentative.idNumber"), mobile: s("legalRepresentative.mobile"))
-        // Empty 持证人 columns on the first row mean the legal representative, also when further rows add holders.
-        let impliedLegalRepresentative = !group.ownHolder && !holderPeople.isEmpty
-            && !holderPeople.contains { $0.idNumber == legalRepresentative.idNumber }
-        if impliedLegalRepresentative {
-            var lr = legalRepresentative
-            lr.title = "法定代表人"
-            holderPeople.insert(lr, at: 0)
-        }
-        // Pictures for the copy pages: file names; an ID card needs both sides.
-        func card(_ who: String) -> IDCardImages? {
-            let front = v["copies.\(who).front"], back = v["copies.\(who).back"]
-            if let front, let back { return IDCardImages(front: CopyImage(file: front), back: CopyImage(file: back)) }
-            if front != nil || back != nil {
-                problem("copies.\(who).\(front == nil ? "front" : "back")", "身份证复印件要正反两面：请同时给出正面和反面图片，或两列都留空（则照常复印）")
+
+        /// The legal representative and the holders; empty 持证人 columns on the first row mean the legal
+        /// representative, also when further rows add holders.
+        mutating func people() -> (legalRepresentative: Person, holders: [Person]) {
+            var holderPeople: [Person] = []
+            for h in holders {
+                let type = idType("holder.idType", h.values, h.line)
+                holderPeople.append(Person(name: h.values["holder.name"] ?? "", idType: type, idNumber: h.values["holder.idNumber"] ?? "",
+                                           mobile: h.values["holder.mobile"] ?? "", title: h.values["holder.title"]))
             }
-            return nil
+            let lrType = idType("legalRepresentative.idType", v, line)
+            let lr = Person(name: s("legalRepresentative.name"), idType: lrType, idNumber: s("legalRepresentative.idNumber"),
+                            mobile: s("legalRepresentative.mobile"))
+            impliedLegalRepresentative = !group.ownHolder && !holderPeople.isEmpty && !holderPeople.contains { $0.idNumber == lr.idNumber }
+            if impliedLegalRepresentative {
+                var first = lr
+                first.title = "法定代表人"
+                holderPeople.insert(first, at: 0)
+            }
+            return (lr, holderPeople)
         }
-        let copies = Copies(businessLicence: v["copies.businessLicence"].map { CopyImage(file: $0) },
-                            legalRepresentative: card("legalRepresentative"), handler: card("handler"))
-        let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
-            ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
-        let app = Normaliser.normalise(Application(
-            organization: Organization(name: s("organization.name"), uscc: s("organization.uscc"), address: s("organization.address"),
-                                       postcode: v["organization.postcode"], phone: v["organization.phone"]),
-            legalRepresentative: legalRepresentative,
-            handler: Person(name: s("handler.name"), idType: idType("handler.idType", v, line), idNumber: s("handler.idNumber"),
-                            mobile: s("handler.mobile"), email: v["handler.email"]),
-            holders: holderPeople.isEmpty ? nil : holderPeople,
-            service: service ?? .new,
-            certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
-            channel: channel,
-            existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
-            change: change, visit: visit, applicationDate: date("applicationDate"), copies: copies.isEmpty ? nil : copies))
-        // In an .xlsx a number is a number: an ID or phone stored so may have lost its last digits or
-        // its leading 0. Said once, on its row; the check-digit complaint about the same cell is not.
-        var mangled: Set<String> = []
-        func storedAsNumber(_ value: String?, field: String, report: String, at l: Int) {
-            guard let value, numbers[l]?.contains(report) == true else { return }
-            mangled.insert(field)
-            problem(report, "「\(Normaliser.shown(value))」在工作簿中存成了数字，不是文本：号码的后几位或开头的 0 可能已丢失。请把这一列设为「文本」格式后重新输入（certpack batch --template 批量.xlsx 的模板已设好）", at: l)
+
+        /// Pictures for the copy pages: file names; an ID card needs both sides.
+        mutating func copies() -> Copies {
+            func card(_ who: String) -> IDCardImages? {
+                let front = v["copies.\(who).front"], back = v["copies.\(who).back"]
+                if let front, let back { return IDCardImages(front: CopyImage(file: front), back: CopyImage(file: back)) }
+                if front != nil || back != nil {
+                    problem("copies.\(who).\(front == nil ? "front" : "back")", "身份证复印件要正反两面：请同时给出正面和反面图片，或两列都留空（则照常复印）")
+                }
+                return nil
+            }
+            let lr = card("legalRepresentative"), handler = card("handler")
+            return Copies(businessLicence: v["copies.businessLicence"].map { CopyImage(file: $0) }, legalRepresentative: lr, handler: handler)
         }
-        for f in ["organization.uscc", "organization.postcode", "organization.phone", "legalRepresentative.idNumber", "legalRepresentative.mobile",
-                  "handler.idNumber", "handler.mobile", "existingCertificate.serial"] {
-            storedAsNumber(v[f], field: f, report: f, at: line)
+
+        /// The application of the rows (normalised), and its service when one could be read.
+        mutating func application() -> (value: Application, service: Service?) {
+            let service = v["service"].flatMap(Service.parse)
+            if v["service"] == nil { problem("service", "业务类型必填：新办、续期、变更、解锁、介质补办 或 吊销") }
+            else if service == nil { problem("service", "业务类型「\(Normaliser.shown(v["service"]!))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销") }
+            var channel = Channel.onsite
+            if let text = v["channel"] {
+                if let c = Channel.parse(text) { channel = c } else { problem("channel", "办理方式「\(Normaliser.shown(text))」应为 现场办理 或 网上办理") }
+            }
+            let odcYears = years("certificates.odc.years"), personalYears = years("certificates.personal.years")
+            let change = change()
+            let (legalRepresentative, holderPeople) = people()
+            let handlerType = idType("handler.idType", v, line)
+            let copies = copies()
+            let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
+                ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
+            let app = Normaliser.normalise(Application(
+                organization: Organization(name: s("organization.name"), uscc: s("organization.uscc"), address: s("organization.address"),
+                                           postcode: v["organization.postcode"], phone: v["organization.phone"]),
+                legalRepresentative: legalRepresentative,
+                handler: Person(name: s("handler.name"), idType: handlerType, idNumber: s("handler.idNumber"),
+                                mobile: s("handler.mobile"), email: v["handler.email"]),
+                holders: holderPeople.isEmpty ? nil : holderPeople,
+                service: service ?? .new,
+                certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
+                channel: channel,
+                existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
+                change: change, visit: visit, applicationDate: date("applicationDate"), confirmedIdNumbers: confirmedIdNumbers(),
+                copies: copies.isEmpty ? nil : copies))
+            return (app, service)
         }
-        for (n, h) in holders.enumerated() {
-            let index = n + (impliedLegalRepresentative ? 1 : 0)
-            for f in ["idNumber", "mobile"] { storedAsNumber(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line) }
+
+        /// In an .xlsx a number is a number. One kept exactly is accepted: a mobile of 11 digits, a
+        /// postcode of 6, a phone that still has all its digits (the phone check says when the 0 of an
+        /// area code is gone). An ID, a code or a serial stored so may have lost its last digits: said once,
+        /// on its row; the check-digit complaint about the same cell is not. Returns the fields said so.
+        mutating func numberCellProblems(numbers: [Int: Set<String>]) -> Set<String> {
+            var mangled: Set<String> = []
+            func exact(_ value: String, digits: Int) -> Bool { value.count == digits && value.allSatisfy { $0.isASCII && $0.isNumber } }
+            func storedAsNumber(_ value: String?, field: String, report: String, at l: Int) {
+                guard let value, numbers[l]?.contains(report) == true else { return }
+                let kind = report.split(separator: ".").last.map(String.init) ?? report
+                switch kind {
+                case "mobile" where exact(value, digits: 11): return
+                case "postcode" where exact(value, digits: 6): return
+                case "phone": return  // Validator.phoneProblem names a lost leading 0
+                case "postcode":
+                    mangled.insert(field)
+                    problem(report, "「\(Normaliser.shown(value))」在工作簿中存成了数字，不是文本：邮政编码开头的 0 已丢失（应为 6 位）。请把这一列设为「文本」格式后重新输入", at: l)
+                    return
+                default: break
+                }
+                mangled.insert(field)
+                problem(report, "「\(Normaliser.shown(value))」在工作簿中存成了数字，不是文本：号码的后几位或开头的 0 可能已丢失。请把这一列设为「文本」格式后重新输入（certpack batch --template 批量.xlsx 的模板已设好）", at: l)
+            }
+            for f in ["organization.uscc", "organization.postcode", "organization.phone", "legalRepresentative.idNumber", "legalRepresentative.mobile",
+                      "handler.idNumber", "handler.mobile", "existingCertificate.serial"] {
+                storedAsNumber(v[f], field: f, report: f, at: line)
+            }
+            for (n, h) in holders.enumerated() {
+                let index = n + (impliedLegalRepresentative ? 1 : 0)
+                for f in ["idNumber", "mobile"] { storedAsNumber(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line) }
+            }
+            return mangled
         }
-        if service != nil {
-            let found = catalog.map { Validator.validate(app, catalog: $0) } ?? Validator.validate(app)
+
+        /// Validator's problems, each on the row that holds the value: holders[n] on the row that named
+        /// that holder, the legal representative's under 法定代表人….
+        mutating func validationProblems(_ app: Application, catalog: Catalog?, skipping mangled: Set<String>) {
+            let found = catalog.map { Validator.validate(app, catalog: $0, entry: .spreadsheet) } ?? Validator.validate(app, entry: .spreadsheet)
             for issue in found where !mangled.contains(issue.field) {
-                // holders[n] problems belong to the row that named that holder.
                 var at = line
                 if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),
                    var n = Int(issue.field[issue.field.index(issue.field.startIndex, offsetBy: 8)..<close]) {
@@ -425,19 +516,21 @@ public enum BatchInput {
                     }
                     if n >= 0 && n < holders.count { at = holders[n].line }
                 }
-                // "与 holders[j] 证件号码重复" names the row of holder j, as the spreadsheet shows it.
-                var message = issue.message
-                if let r = message.range(of: #"holders\[\d+\]"#, options: .regularExpression),
-                   var j = Int(message[r].dropFirst(8).dropLast()) {
-                    var who = ""
-                    if impliedLegalRepresentative { if j == 0 { who = "第 \(line) 行的法定代表人" }; j -= 1 }
-                    if who.isEmpty, j >= 0, j < holders.count { who = "第 \(holders[j].line) 行的持证人" }
-                    if !who.isEmpty { message.replaceSubrange(r, with: who) }
-                }
-                problem(issue.field, message, at: at)
+                problem(issue.field, rowsNamed(in: issue.message), at: at)
             }
         }
-        let name = s("organization.name").isEmpty ? "第 \(line) 行" : s("organization.name")
-        return BatchRecord(line: line, name: name, uscc: v["organization.uscc"] ?? "", application: issues.isEmpty ? app : nil, issues: issues)
+
+        /// "与 holders[j] 证件号码重复" names the row of holder j, as the spreadsheet shows it.
+        func rowsNamed(in text: String) -> String {
+            var message = text
+            if let r = message.range(of: #"holders\[\d+\]"#, options: .regularExpression),
+               var j = Int(message[r].dropFirst(8).dropLast()) {
+                var who = ""
+                if impliedLegalRepresentative { if j == 0 { who = "第 \(line) 行的法定代表人" }; j -= 1 }
+                if who.isEmpty, j >= 0, j < holders.count { who = "第 \(holders[j].line) 行的持证人" }
+                if !who.isEmpty { message.replaceSubrange(r, with: who) }
+            }
+            return message
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Rules
 
 /// What kind of file a batch is, by its name and its first bytes: CSV text, an .xlsx workbook, a
 /// YAML/JSON list, or a spreadsheet format CertPack recognises only to refuse with what to do.
@@ -24,10 +25,8 @@ public enum SpreadsheetKind: Equatable, Sendable {
         case "yaml", "yml", "json": return .yamlOrJSON
         default: break
         }
-        let head = (try? FileHandle(forReadingFrom: url)).map { h in
-            defer { try? h.close() }
-            return (try? h.read(upToCount: 8)) ?? Data()
-        } ?? Data()
+        // Through the one safe open: a FIFO or a device is not opened for reading here (the reader refuses it).
+        let head = (try? InputFile.head(url, count: 8, limit: InputFile.batchLimit)) ?? Data()
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .legacyExcel }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .xlsx }  // a zip: the workbook reader says if it is not one
         return .csv

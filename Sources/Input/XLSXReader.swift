@@ -115,11 +115,11 @@ public enum XLSXReader {
 
         init(url: URL, limits: Limits) throws {
             self.limits = limits
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
-                throw Unreadable(detail: "找不到这个文件（或它是一个文件夹）")
+            // The one safe open: a FIFO or a device is refused before the zip library opens the path.
+            let size: Int
+            do { size = try InputFile.check(url, limit: .max) } catch let e as InputFile.Refusal {
+                throw Unreadable(detail: e.reason)
             }
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
             if size > limits.fileBytes {
                 throw Unreadable(detail: "文件过大（\(size >> 20) MB，上限 \(limits.fileBytes >> 20) MB）")
             }

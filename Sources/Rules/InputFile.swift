@@ -19,27 +19,61 @@ public enum InputFile {
         public var description: String { "\(path)：\(reason)" }
     }
 
-    /// The bytes of the regular file at `url`, at most `limit` of them.
-    public static func read(_ url: URL, limit: Int) throws -> Data {
+    /// The one safe open every input path goes through: a descriptor on the regular file at `url` and
+    /// its size, refused before a byte is read when it is not a regular file (a FIFO must not hang the
+    /// open nor a read) or larger than `limit`. The caller closes the descriptor.
+    static func openRegular(_ url: URL, limit: Int) throws -> (fd: Int32, size: Int) {
         let path = url.path
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not hang the open
         guard fd >= 0 else {
             let e = errno
             throw Refusal(path: path, reason: e == ENOENT ? "找不到这个文件，请检查路径" : e == EACCES ? "没有读取权限" : e == EISDIR ? "这是一个文件夹，不是文件" : "无法读取（\(String(cString: strerror(e)))）")
         }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Refusal(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）") }
+        guard fstat(fd, &st) == 0 else { close(fd); throw Refusal(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）") }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw Refusal(path: path, reason: "这是一个文件夹，不是文件")
-        default: throw Refusal(path: path, reason: "不是普通文件（设备、管道或套接字），不读取")
+        case S_IFDIR: close(fd); throw Refusal(path: path, reason: "这是一个文件夹，不是文件")
+        default: close(fd); throw Refusal(path: path, reason: "不是普通文件（设备、管道或套接字），不读取")
         }
         guard Int(st.st_size) <= limit else {
+            close(fd)
             throw Refusal(path: path, reason: "文件太大（\(megabytes(Int(st.st_size)))，上限 \(megabytes(limit))）；请检查是否选错了文件")
         }
         _ = fcntl(fd, F_SETFL, 0)  // back to blocking reads
-        var data = Data(capacity: Int(st.st_size))
+        return (fd, Int(st.st_size))
+    }
+
+    /// The size of the regular file at `url` (see `openRegular`): for readers that open the file by
+    /// its path afterwards (a zip library), so that they only ever meet a regular file within the limit.
+    @discardableResult
+    public static func check(_ url: URL, limit: Int) throws -> Int {
+        let (fd, size) = try openRegular(url, limit: limit)
+        close(fd)
+        return size
+    }
+
+    /// The first `count` bytes of the regular file at `url` (fewer when it is shorter): for sniffing a format.
+    public static func head(_ url: URL, count: Int, limit: Int) throws -> Data {
+        let (fd, _) = try openRegular(url, limit: limit)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, count - got) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            got += n
+        }
+        return Data(buffer[0..<got])
+    }
+
+    /// The bytes of the regular file at `url`, at most `limit` of them.
+    public static func read(_ url: URL, limit: Int) throws -> Data {
+        let path = url.path
+        let (fd, size) = try openRegular(url, limit: limit)
+        defer { close(fd) }
+        var data = Data(capacity: size)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -18,7 +18,7 @@ public enum RulesError: Error, CustomStringConvertible, Equatable {
             if let kind {
                 return "\(kind.label)不能\(channel.label)\(service.label)" + (guide.map { "（指南：\($0)）" } ?? "") + "；请选择现场办理"
             }
-            return "\(service.label)不能\(channel.label)：网上办理仅适用于新办（仅机构个人证书）和续期；请选择现场办理"
+            return channel == .online ? Validator.onlineRouteMissing(service) : "\(service.label)不能\(channel.label)；请选择网上办理"
         }
     }
 }

@@ -56,20 +56,10 @@ struct WebResources: Sendable {
 enum Checks {
     // MARK: - Normalising (Rules' Normaliser, the one every entry path goes through)
 
-    /// The value as the CLI's model expects it, by the field's key (`mobile`, `idNumber`, `name`…).
-    /// Dates and times are also put in the model's form (2026/12/7 → 2026-12-07, 9:30 → 09:30), as
-    /// the CSV reader does.
+    /// The value as the CLI's model expects it, by the field's key (`mobile`, `idNumber`, `date`, `time`…):
+    /// Rules' normaliser, the same as YAML and CSV get (dates and times put in the model's form too).
     static func normalize(key: String, _ value: String) -> String {
-        let v = Normaliser.normalise(value, kind: Normaliser.kind(ofField: key))
-        switch key {
-        case "time":
-            let parts = v.split(separator: ":", omittingEmptySubsequences: false)
-            if parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), parts[1].count == 2 { return String(format: "%02d:%02d", h, m) }
-        case "date", "applicationDate":
-            if let date = CivilDate(typed: v) { return date.description }
-        default: break
-        }
-        return v
+        Normaliser.normalise(value, kind: Normaliser.kind(ofField: key))
     }
 
     /// Normalises every string of a draft, recursively, and drops what the model takes as absent.
@@ -153,7 +143,7 @@ enum Checks {
         }
         // The run's own checks: data, checklist rules, fonts and the whole layout (in memory).
         let preflight = Preflight.run(app, catalog: resources.catalog, fonts: resources.fonts, library: resources.library,
-                                      date: app.visit?.date ?? today, layout: layout)
+                                      date: app.visit?.date ?? today, layout: layout, today: today, entry: .web)
         return DraftCheck(normalized: normalized, problems: preflight.problems.map { FieldProblem(field: $0.field, message: $0.message) },
                           application: app, checklist: preflight.checklist)
     }
@@ -189,7 +179,7 @@ enum Checks {
         do {
             let data = try JSONSerialization.data(withJSONObject: pruned(normalize(raw)))
             let app = try ApplicationLoader.decode(String(decoding: data, as: UTF8.self), format: .json, source: "表单")
-            return (Validator.validate(app, catalog: resources.catalog).map { FieldProblem(field: $0.field, message: $0.message) }, app)
+            return (Validator.validate(app, catalog: resources.catalog, entry: .web).map { FieldProblem(field: $0.field, message: $0.message) }, app)
         } catch let e as ApplicationLoadError {
             return ([FieldProblem(field: e.field ?? "", message: e.message)], nil)
         } catch {

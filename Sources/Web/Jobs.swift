@@ -29,6 +29,19 @@ final class Job: @unchecked Sendable {
     let created = Date()
     private let lock = NSLock()
     private var _batch: BatchState?
+    private var _bytes = 0
+
+    /// The bytes uploaded for this job (counted against the pending batches' cap).
+    var bytes: Int {
+        get { lock.lock(); defer { lock.unlock() }; return _bytes }
+        set { lock.lock(); _bytes = newValue; lock.unlock() }
+    }
+
+    /// A batch uploaded and not yet done (checked, queued or running): it holds memory and a folder.
+    var isPendingBatch: Bool {
+        guard let phase = batch?.phase else { return false }
+        return [.checked, .queued, .running].contains(phase)
+    }
 
     init(id: String, folder: URL) { self.id = id; self.folder = folder }
 
@@ -49,6 +62,8 @@ final class JobStore: @unchecked Sendable {
     let lifetime: TimeInterval
     private let lock = NSLock()
     private var jobs: [String: Job] = [:]
+    /// Set at exit: no job may be created any more.
+    private var closed = false
 
     /// Creates the root: `<tmp>/certpack-web-XXXXXX`, mode 0700.
     init(lifetime: TimeInterval = 3600, parent: URL = FileManager.default.temporaryDirectory) throws {
@@ -61,11 +76,23 @@ final class JobStore: @unchecked Sendable {
     func create() throws -> Job {
         let id = randomHex(bytes: 16)
         let folder = root.appendingPathComponent(id, isDirectory: true)
+        lock.lock(); defer { lock.unlock() }
+        guard !closed else { throw WebRefusal(status: .serviceUnavailable, message: "服务正在停止，请稍后再试。", retryAfter: 10) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let job = Job(id: id, folder: folder)
-        lock.lock(); jobs[id] = job; lock.unlock()
+        jobs[id] = job
         return job
     }
+
+    /// Uploaded batches not yet done, and their bytes.
+    var pendingBatches: (count: Int, bytes: Int) {
+        lock.lock(); let all = Array(jobs.values); lock.unlock()
+        let pending = all.filter(\.isPendingBatch)
+        return (pending.count, pending.reduce(0) { $0 + $1.bytes })
+    }
+
+    /// At exit: refuse new jobs from now on.
+    func close() { lock.lock(); closed = true; lock.unlock() }
 
     func job(_ id: String) -> Job? {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }

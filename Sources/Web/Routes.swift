@@ -173,6 +173,8 @@ struct Routes: Sendable {
             "application": result.normalized,
             "problems": problemsJSON(result.problems),
             "renderable": result.renderable,
+            // Advice that is no problem (the same name with two ID numbers…): shown, never silent.
+            "warnings": result.checklist?.warnings ?? [],
             "layoutChecked": !quick,
         ]
         if let c = result.checklist, let json = Checks.checklistJSON(c) { out["checklist"] = Checks.clerkWords(checklist: json) }
@@ -333,7 +335,15 @@ struct Routes: Sendable {
             return Answer.json(["error": "\(name)：\(hint)"], status: .unsupportedMediaType)
         }
         let data = try await body(request)
+        // Batches waiting to be run hold memory and a folder each: beyond the cap, come back later.
+        let pending = server.jobs.pendingBatches
+        if pending.count >= config.pendingBatches || pending.bytes + data.count > config.pendingBatchBytes {
+            throw WebRefusal(status: .serviceUnavailable, retryAfter: 60, message:
+                "服务器上已有 \(pending.count) 个上传的批量等待生成（上限 \(config.pendingBatches) 个、共 \(config.pendingBatchBytes / 1_048_576) MB）。"
+                + "请先生成并下载已上传的批量，或一分钟后再试。")
+        }
         let job = try server.jobs.create()
+        job.bytes = data.count
         let upload = job.folder.appendingPathComponent("upload.\(ext)")
         try data.write(to: upload)
         let records: [BatchRecord]

@@ -47,28 +47,14 @@ struct AccessPolicy: Sendable {
     }
 }
 
-/// Masks what looks like an ID number (15–18 letters and digits, at least 14 of them digits) in a log line.
-func maskIDNumbers(_ text: String) -> String {
-    var out = "", run = ""
-    func flush() {
-        if (15...18).contains(run.count), run.filter(\.isNumber).count >= 14 { out += maskID(run) } else { out += run }
-        run = ""
-    }
-    for c in text {
-        if c.isASCII && (c.isLetter || c.isNumber) { run.append(c) } else { flush(); out.append(c) }
-    }
-    flush()
-    return out
-}
-
 /// A log handler that masks ID numbers in every message and metadata value before passing them on.
 struct MaskingLogHandler: LogHandler {
     var inner: any LogHandler
 
     func log(event: LogEvent) {
         var masked = event
-        masked.message = "\(maskIDNumbers(event.message.description))"
-        masked.metadata = event.metadata?.mapValues { Logger.MetadataValue.string(maskIDNumbers($0.description)) }
+        masked.message = "\(maskIDNumbers(in: event.message.description))"
+        masked.metadata = event.metadata?.mapValues { Logger.MetadataValue.string(maskIDNumbers(in: $0.description)) }
         inner.log(event: masked)
     }
 
@@ -91,6 +77,14 @@ struct WebRefusal: Error, Sendable {
     var status: HTTPResponse.Status
     var message: String
     var retryAfter: Int?
+
+    init(status: HTTPResponse.Status, message: String, retryAfter: Int? = nil) {
+        self.status = status; self.message = message; self.retryAfter = retryAfter
+    }
+
+    init(status: HTTPResponse.Status, retryAfter: Int, message: String) {
+        self.init(status: status, message: message, retryAfter: retryAfter)
+    }
 }
 
 enum Answer {
@@ -232,7 +226,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = DispatchTime.now()
         let response = try await next(request, context)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-        context.logger.info("\(request.method) \(maskIDNumbers(request.uri.path)) \(response.status.code) \(String(format: "%.0f", ms)) ms")
+        context.logger.info("\(request.method) \(maskIDNumbers(in: request.uri.path)) \(response.status.code) \(String(format: "%.0f", ms)) ms")
         return response
     }
 }

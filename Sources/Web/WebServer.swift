@@ -1,9 +1,11 @@
+import Batch
 import Foundation
 import Hummingbird
 import Logging
 import Mustache
 import Roster
 import Rules
+import Typeset
 
 /// The server's limits: uploads, rows, time and the render queue.
 public enum WebLimits {
@@ -11,6 +13,13 @@ public enum WebLimits {
     public static let uploadBytes = 20 * 1_048_576
     /// Organisations accepted in one uploaded batch.
     public static let batchRows = 500
+    /// Uploaded batches waiting to be run (or running) at once: each holds its rows in memory and a
+    /// folder until it is run and downloaded, or for `jobLifetime`.
+    public static let pendingBatches = 16
+    /// Bytes of those uploads together.
+    public static let pendingBatchBytes = 100 * 1_048_576
+    /// Seconds a connection may stay idle, or take to send a request's head, before it is closed.
+    public static let idleTimeout: Double = 30
 }
 
 /// `certpack serve`: the web page for clerks, built from the same Rules / Forms / Typeset code as the CLI.
@@ -37,6 +46,11 @@ public struct WebServer: Sendable {
         /// How to start a batch's worker processes (`certpack batch-worker …`); nil makes a batch's
         /// packs in this process, on the render lane's one thread.
         public var batchWorker: [String]?
+        /// Uploaded batches not yet done, and their bytes, beyond which an upload is answered 503.
+        public var pendingBatches: Int = WebLimits.pendingBatches
+        public var pendingBatchBytes: Int = WebLimits.pendingBatchBytes
+        /// Idle and read timeout of a connection (Hummingbird's HTTP/1 `idleTimeout`), seconds.
+        public var idleTimeout: Double = WebLimits.idleTimeout
         /// `--roster PATH`: the 机构库 the 机构库 tab shows and drafts are kept in (created when missing:
         /// naming it is asking for it). nil: nothing is kept, and the page says so.
         public var roster: String?
@@ -90,13 +104,8 @@ public struct WebServer: Sendable {
         self.logger = logger ?? Logger(label: "certpack.web") { MaskingLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
     }
 
-    /// Today in Asia/Shanghai.
-    public static let shanghaiToday: @Sendable () -> CivilDate = {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = cal.dateComponents([.year, .month, .day], from: Date())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    /// Today in Asia/Shanghai (Rules' one "today", as the CLI's).
+    public static let shanghaiToday: @Sendable () -> CivilDate = { CivilDate.today() }
 
     /// The address to open, with the token when there is one.
     public var startURL: String {
@@ -120,7 +129,10 @@ public struct WebServer: Sendable {
     /// The Hummingbird application (tests drive it with HummingbirdTesting).
     /// `onRunning` is called once the port is bound.
     public func application(onRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
+        // An idle connection, or one that never finishes sending its request's head, is closed after
+        // `idleTimeout`: thousands of half-open connections cannot hold the server's memory.
         Hummingbird.Application(router: router(),
+                    server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certpack"),
                     onServerRunning: { [logger, startURL] _ in
                         logger.notice("certpack serve: \(maskToken(startURL))")
@@ -137,8 +149,17 @@ public struct WebServer: Sendable {
                 jobs.sweep()
             }
         }
-        defer { sweeper.cancel(); jobs.removeAll() }
+        defer { sweeper.cancel(); shutDown() }
         try await application(onRunning: onRunning).runService()
+    }
+
+    /// At exit (SIGTERM/SIGINT end `runService`): no new job, the batch workers stopped and waited for,
+    /// then every job's folder deleted — nothing of a job (packs with full ID numbers) is left behind.
+    func shutDown() {
+        jobs.close()
+        BatchRun.stopWorkers()
+        BatchRun.removeParts()
+        jobs.removeAll()
     }
 
     /// Removes every job's files now (at exit; tests).

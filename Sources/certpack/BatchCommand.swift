@@ -88,6 +88,10 @@ struct BatchCommand: ParsableCommand {
 
         let outcome = run.finish(try make(records, with: run))
         for r in outcome.results { if case let .failed(message) = r.status { CLI.printErr("\(file): 第 \(r.record.line) 行 \(r.record.name)：未生成：\(message)") } }
+        // Problems the run found in data that read well (a character no font has), said as the reader's are.
+        for (i, r) in outcome.results.enumerated() where records[i].isValid {
+            if case let .invalid(issues) = r.status { for issue in issues { CLI.printErr("\(file): \(issue)") } }
+        }
         if let error = outcome.printAllError { CLI.printErr("全部打印.pdf 未生成：\(error)") }
         if let error = outcome.summaryError { CLI.printErr("汇总 未生成：\(error)") }
         folder.finish()
@@ -121,10 +125,14 @@ struct BatchCommand: ParsableCommand {
     /// `--check`: the run's own layout, in memory: every record the run would refuse is reported in its words.
     private func checkOnly(_ file: String, _ records: [BatchRecord], tools: PackTools) throws {
         let bad = records.filter { !$0.isValid }
-        let refused = Preflight.batch(records, catalog: tools.catalog, fonts: tools.fonts, library: tools.library,
+        // A character no font has is the row's data problem, said as the run says it (see BatchRun.run).
+        let printable = Preflight.unprintable(records, fonts: tools.fonts)
+        let unprintable = printable.indices.filter { records[$0].isValid && !printable[$0].isValid }
+        for i in unprintable { for issue in printable[i].issues { CLI.printErr("\(file): \(issue)") } }
+        let refused = Preflight.batch(printable, catalog: tools.catalog, fonts: tools.fonts, library: tools.library,
                                       workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         for i in refused.keys.sorted() { for m in refused[i]! { CLI.printErr("\(file): 第 \(records[i].line) 行 \(records[i].name)：未生成：\(m)") } }
-        let failed = bad.count + refused.count
+        let failed = bad.count + unprintable.count + refused.count
         print("\(file)：\(records.count) 家单位，\(records.count - failed) 家数据有效，\(failed) 家有误")
         if failed == records.count { throw ExitCode(2) }
         if failed > 0 { throw ExitCode(1) }

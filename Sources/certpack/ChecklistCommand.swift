@@ -35,7 +35,8 @@ struct ChecklistCommand: AsyncParsableCommand {
                        shown: ["\(error)"])
         }
         let day = try CLI.parseDate(date) ?? app.visit?.date ?? CLI.today()
-        let check = Preflight.run(app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day, time: time, office: office)
+        let check = Preflight.run(app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day, time: time, office: office,
+                                  today: CLI.today())
         guard let checklist = check.checklist else { try refuse(check.problems, organization: app.organization.name) }
         switch format {
         case .json:

@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let root = try ProjectFolders.root(templates: templates.templates)
         let example = root.appendingPathComponent("Examples/new-odc-personal.yaml").path
-        let job = try PackJob.prepare(file: example, templates: templates, date: nil)
+        let job = try PackJob.prepare(file: example, templates: templates, date: nil, movingPastVisit: true)
         // The demo owns its output: it replaces its own previous pack.
         let out = output.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("Output")
         let files = try job.write(into: out, force: true)

@@ -53,15 +53,23 @@ struct PackJob {
     let fonts: FontBook
     let pack: Pack
 
-    static func prepare(file: String, templates: TemplatesOption, date: String?) throws -> PackJob {
+    /// - Parameter movingPastVisit: the demo's example keeps working as the months go by: a visit date
+    ///   already past becomes today (and the checklist plans from there). Elsewhere a past date is refused.
+    static func prepare(file: String, templates: TemplatesOption, date: String?, movingPastVisit: Bool = false) throws -> PackJob {
         let tools = try templates.tools()
         let catalog = tools.catalog
-        let app = try CLI.loadApplication(file)
-        let issues = Validator.validate(app, catalog: catalog)
+        var app = try CLI.loadApplication(file)
+        let today = CLI.today()
+        if movingPastVisit, let d = app.visit?.date, d < today { app.visit?.date = today }
+        let day = try CLI.parseDate(date)
+        var issues = Validator.validate(app, catalog: catalog, today: today)
+        // `--date` is the visit date too: a day before today is 日期已过, as in the file.
+        if let d = day, d < today, !issues.contains(where: { $0.field == "visit.date" }) {
+            issues.append(ValidationIssue(field: "visit.date", message: VisitPlanner.pastMessage(d, today: today)))
+        }
         if !issues.isEmpty {
             throw CLIFailure((["\(file): 数据有误，未生成申请材料："] + issues.map { "  \(file): \($0.field): \($0.message)" }).joined(separator: "\n"))
         }
-        let day = try CLI.parseDate(date)
         do {
             let pack = try Pack.build(application: app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day)
             return PackJob(file: file, fonts: tools.fonts, pack: pack)

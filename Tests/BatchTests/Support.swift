@@ -7,8 +7,10 @@ import Rules
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The `certpack` built beside this test binary.
+/// The `certpack` built beside this test binary. Every run of it is told today is 2026-12-02
+/// (`CERTPACK_TODAY`, inherited): the examples' visit dates must not fall into the past as the clock moves.
 let certpack: String = {
+    setenv("CERTPACK_TODAY", "2026-12-02", 0)
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     return repoRoot.appendingPathComponent(".build/debug/certpack").path

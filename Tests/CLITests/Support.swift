@@ -4,14 +4,19 @@ import Rules
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The `certpack` built beside this test binary.
+/// The `certpack` built beside this test binary. Every run of it is told today is `fixedToday`
+/// (`CERTPACK_TODAY`, inherited): the examples' visit dates must not fall into the past as the clock moves.
 let certpack: String = {
+    setenv("CERTPACK_TODAY", fixedToday, 0)
     // A roster the user keeps is never written by a test: fill and batch look for one that does not exist.
     setenv("CERTPACK_ROSTER", "/nonexistent/certpack-tests/roster.sqlite", 1)
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     return repoRoot.appendingPathComponent(".build/debug/certpack").path
 }()
+
+/// The day the CLI is told is today (`CERTPACK_TODAY`): the examples' visit dates are after it.
+let fixedToday = "2026-12-02"
 
 struct Run { var status: Int32; var out: String; var err: String }
 

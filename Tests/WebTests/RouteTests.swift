@@ -445,8 +445,8 @@ struct RefusalTests {
 
     @Test("ID numbers are masked in log lines")
     func logMasking() {
-        #expect(maskIDNumbers("pdf: 440305198003121235 ok") == "pdf: 440305********1235 ok")
-        #expect(maskIDNumbers("/jobs/0123456789abcdef0123456789abcdef/page-01.png") == "/jobs/0123456789abcdef0123456789abcdef/page-01.png")
+        #expect(maskIDNumbers(in: "pdf: 440305198003121235 ok") == "pdf: 440305********1235 ok")
+        #expect(maskIDNumbers(in: "/jobs/0123456789abcdef0123456789abcdef/page-01.png") == "/jobs/0123456789abcdef0123456789abcdef/page-01.png")
         #expect(AccessPolicy.constantTimeEqual("abc", "abc"))
         #expect(!AccessPolicy.constantTimeEqual("abc", "abd"))
         #expect(!AccessPolicy.constantTimeEqual("abc", "abcd"))

@@ -72,8 +72,9 @@ public struct HolidayCalendar: Sendable {
         return date
     }
 
-    /// A message for a date outside the covered years.
+    /// A message for a date outside the covered years: that year's arrangement is not published (the
+    /// State Council publishes it late in the year before). Nothing is guessed, no file is named.
     public func notCoveredMessage(_ d: CivilDate) -> String {
-        "\(d.year)年的节假日安排未收录（holidays.yaml 仅含 \(coveredYears.map(String.init).joined(separator: "、")) 年），无法判断 \(d) 是否为法定节假日或调休上班日，请以国务院办公厅通知为准"
+        "\(d.year) 年节假日安排尚未公布，请先电话确认"
     }
 }

@@ -32,6 +32,8 @@ public struct VisitPlan: Sendable, Equatable {
         /// A 调休上班 day at an office whose hours say 周六日休息: everything could be done if it opens,
         /// which the guide does not say; a certain day is proposed.
         case uncertain
+        /// The date is before today: nothing can be done then; a day from today on is proposed.
+        case past
     }
     /// A date and office where everything can be done.
     public struct Proposal: Sendable, Equatable {
@@ -53,7 +55,8 @@ public struct VisitPlan: Sendable, Equatable {
     public var doable: [CertKind]
     public var notDoable: [CertKind]
     public var notes: [String]
-    /// When not complete: the earliest date and office from `date` on where everything can be done.
+    /// When not complete: the earliest date and office from `date` (or today, when `date` is past) on
+    /// where everything can be done.
     public var proposal: Proposal?
     /// Online: the date by which 深圳CA should have finished (三个工作日); nil when done on payment (续期).
     public var expectedCompletion: CivilDate?
@@ -125,9 +128,19 @@ public enum VisitPlanner {
     /// date, and else the earliest date and office from then on where everything can be done.
     /// With no office given, the first office (catalog order) that can do everything is chosen.
     /// An `uncertain` day (调休上班 at an office whose hours say 周六日休息) is never complete nor proposed.
-    /// - Parameter processing: 办理时效 said of a complete day; defaults to the 现场办理 channel's (当天办结).
+    /// - Parameters:
+    ///   - processing: 办理时效 said of a complete day; defaults to the 现场办理 channel's (当天办结).
+    ///   - today: today in Asia/Shanghai; a `date` before it is `past` (日期已过) and the proposal starts
+    ///     today. Nil: no day is past (the calendar alone).
     public static func plan(kinds: [CertKind], date: CivilDate, time: ClockTime? = nil, office: Office? = nil,
-                            processing: String? = nil, catalog: Catalog) -> VisitPlan {
+                            processing: String? = nil, catalog: Catalog, today: CivilDate? = nil) -> VisitPlan {
+        if let today, date < today {
+            var plan = VisitPlan(channel: .onsite, date: date, office: office, time: time, status: .past,
+                                 dayKind: catalog.holidays.kind(of: date), doable: [], notDoable: kinds,
+                                 notes: [pastMessage(date, today: today)], proposal: nil, expectedCompletion: nil)
+            propose(into: &plan, kinds: kinds, from: today, time: nil, office: office, skipping: nil, catalog: catalog)
+            return plan
+        }
         let candidates = office.map { [$0] } ?? catalog.offices
         let days = candidates.map { assess(office: $0, date: date, time: time, kinds: kinds, catalog: catalog) }
         let chosen = days.first { !$0.uncertain && $0.doable.count == kinds.count }
@@ -161,40 +174,62 @@ public enum VisitPlanner {
             plan.notes.append("当天只能办理\(chosen.doable.map(\.label).joined(separator: "、"))；\(plan.notDoable.map(\.label).joined(separator: "、"))须另选工作日")
         }
         // The earliest day and office from `date` on; the requested office first on each day.
+        propose(into: &plan, kinds: kinds, from: date, time: time, office: office,
+                skipping: time == nil ? office : nil, catalog: catalog)
+        return plan
+    }
+
+    /// 「日期已过」: what a date before today is told.
+    public static func pastMessage(_ date: CivilDate, today: CivilDate) -> String {
+        "日期已过：\(date)（\(date.weekdayLabel)）在今天（\(today)）之前，请改为今天或以后的日期"
+    }
+
+    /// Looks for the earliest day from `start` (within `horizon` days) and office where everything can
+    /// be done, the requested office first on each day, and puts it in `plan` as its proposal. `time`
+    /// applies to the first day only; `skipping` is an office already assessed on the first day. Stops,
+    /// proposing nothing, at a year whose holidays are not published: it cannot know those days.
+    static func propose(into plan: inout VisitPlan, kinds: [CertKind], from start: CivilDate, time: ClockTime?, office: Office?,
+                        skipping: Office?, catalog: Catalog) {
         let order = office.map { o in [o] + catalog.offices.filter { $0.id != o.id } } ?? catalog.offices
         for offset in 0...horizon {
-            let d = date.adding(days: offset)
+            let d = start.adding(days: offset)
             if catalog.holidays.kind(of: d) == .notCovered {
-                plan.notes.append("在 \(d) 之前未找到可办理全部业务的日期；" + catalog.holidays.notCoveredMessage(d))
-                return plan
+                plan.notes.append(catalog.holidays.notCoveredMessage(d))
+                return
             }
             for o in order {
                 let t: ClockTime? = offset == 0 ? time : nil
-                if offset == 0, t == nil, office != nil, o.id == office!.id { continue }  // already assessed
+                if offset == 0, let skip = skipping, o.id == skip.id { continue }  // already assessed
                 let a = assess(office: o, date: d, time: t, kinds: kinds, catalog: catalog)
                 if a.doable.count == kinds.count, !a.uncertain {
                     plan.proposal = .init(date: d, office: o, time: a.time ?? o.sessions[0].open, dayKind: a.dayKind)
                     var text = "建议：\(d)（\(d.weekdayLabel)）\(a.time ?? o.sessions[0].open) 起到\(o.name)（\(o.address)）办理全部业务"
                     if case let .makeUpWorkday(h) = a.dayKind { text += "（该日为\(h)调休上班日，按工作日办理）" }
                     plan.notes.append(text)
-                    return plan
+                    return
                 }
             }
         }
         plan.notes.append("\(horizon) 天内未找到可办理全部业务的日期，请联系深圳CA")
-        return plan
     }
 
     /// 网上办理: submitted on `date`, done 三个工作日 later (counting 调休上班 days, skipping holidays).
     /// - Parameters:
     ///   - collection: how the result reaches the applicant, when not the channel's default (Ukey mailed).
     ///   - immediate: done on payment, no review (online 续期: 付款成功后即可在线更新证书): no date is forecast.
-    public static func online(date: CivilDate, catalog: Catalog, collection: String? = nil, immediate: GuideText? = nil) -> VisitPlan {
+    ///   - today: a submission `date` before it is `past` (日期已过): nothing is forecast.
+    public static func online(date: CivilDate, catalog: Catalog, collection: String? = nil, immediate: GuideText? = nil,
+                              today: CivilDate? = nil) -> VisitPlan {
         let info = catalog.channels[.online]
         let n = info?.workingDays ?? 3
         let cal = catalog.holidays
         var plan = VisitPlan(channel: .online, date: date, office: nil, time: nil, status: .complete, dayKind: cal.kind(of: date),
                              doable: [], notDoable: [], notes: [], proposal: nil, expectedCompletion: nil)
+        if let today, date < today {
+            plan.status = .past
+            plan.notes.append(pastMessage(date, today: today))
+            return plan
+        }
         if let now = immediate {
             plan.notes.append("网厅办理：\(date) 提交并缴费，\(now.text)（指南：\(now.guide)）")
             return plan

@@ -29,9 +29,10 @@ public enum ChecklistJSON {
 
     public static func encode(_ c: Checklist, problems: [ValidationIssue] = []) throws -> Data {
         let app = c.application
-        let certs = app.certificates.kinds.map { k in
-            Cert(kind: k.rawValue, label: k.label, years: k == .odc ? app.certificates.odc!.years : app.certificates.personal!.years,
-                 holders: k == .odc ? 0 : app.personalHolders.count, service: c.services[k]!.rawValue)
+        // One entry per certificate applied for: a new 法定代表人's 新办 and the other holders' 变更 apart,
+        // as the fees and the forms count them.
+        let certs = c.certificates.map { a in
+            Cert(kind: a.kind.rawValue, label: a.kind.label, years: a.years, holders: a.holders.count, service: a.service.rawValue)
         }
         let docs = c.documents.filter { $0.kind != .payment }.map {
             Doc(title: $0.title, kind: $0.kind.rawValue, count: $0.count, stamp: $0.stamp, notes: $0.notes, signer: $0.signer, seal: $0.seal, form: $0.form?.rawValue)

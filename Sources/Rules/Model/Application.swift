@@ -21,6 +21,9 @@ public struct Application: Codable, Sendable, Equatable {
     public var visit: PlannedVisit?
     /// 填表日期; when nil the forms leave 年 月 日 blank for pen.
     public var applicationDate: CivilDate?
+    /// 证件号码 the applicant checked against the original and that do end in 000 (refused otherwise,
+    /// as what a spreadsheet leaves of a rounded number). A number here is accepted wherever it appears.
+    public var confirmedIdNumbers: [String]?
     /// The pictures the copy pages (复印件) are made from; nil: every copy is a photocopy to make.
     public var copies: Copies?
 
@@ -28,7 +31,7 @@ public struct Application: Codable, Sendable, Equatable {
         organization: Organization, legalRepresentative: Person, handler: Person, holders: [Person]? = nil,
         service: Service, certificates: Certificates, channel: Channel = .onsite,
         existingCertificate: ExistingCertificate? = nil, change: ChangeDetails? = nil,
-        visit: PlannedVisit? = nil, applicationDate: CivilDate? = nil, copies: Copies? = nil
+        visit: PlannedVisit? = nil, applicationDate: CivilDate? = nil, confirmedIdNumbers: [String]? = nil, copies: Copies? = nil
     ) {
         self.organization = organization
         self.legalRepresentative = legalRepresentative
@@ -41,15 +44,17 @@ public struct Application: Codable, Sendable, Equatable {
         self.change = change
         self.visit = visit
         self.applicationDate = applicationDate
+        self.confirmedIdNumbers = confirmedIdNumbers
         self.copies = copies
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case organization, legalRepresentative, handler, holders, service, certificates, channel
-        case existingCertificate, change, visit, applicationDate, copies
+        case existingCertificate, change, visit, applicationDate, confirmedIdNumbers, copies
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         organization = try c.decode(Organization.self, forKey: .organization)
         legalRepresentative = try c.decode(Person.self, forKey: .legalRepresentative)
@@ -62,6 +67,7 @@ public struct Application: Codable, Sendable, Equatable {
         change = try c.decodeIfPresent(ChangeDetails.self, forKey: .change)
         visit = try c.decodeIfPresent(PlannedVisit.self, forKey: .visit)
         applicationDate = try c.decodeIfPresent(CivilDate.self, forKey: .applicationDate)
+        confirmedIdNumbers = try c.decodeIfPresent([String].self, forKey: .confirmedIdNumbers)
         copies = try c.decodeIfPresent(Copies.self, forKey: .copies)
     }
 
@@ -85,6 +91,18 @@ public struct Organization: Codable, Sendable, Equatable {
     public init(name: String, uscc: String, address: String, postcode: String? = nil, phone: String? = nil) {
         self.name = name; self.uscc = uscc; self.address = address; self.postcode = postcode; self.phone = phone
     }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, uscc, address, postcode, phone }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        uscc = try c.decode(String.self, forKey: .uscc)
+        address = try c.decode(String.self, forKey: .address)
+        postcode = try c.decodeIfPresent(String.self, forKey: .postcode)
+        phone = try c.decodeIfPresent(String.self, forKey: .phone)
+    }
 }
 
 /// A natural person on the forms: 法定代表人, 经办人 or a certificate holder.
@@ -103,9 +121,10 @@ public struct Person: Codable, Sendable, Equatable {
         self.name = name; self.idType = idType; self.idNumber = idNumber; self.mobile = mobile; self.email = email; self.title = title
     }
 
-    enum CodingKeys: String, CodingKey { case name, idType, idNumber, mobile, email, title }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, idType, idNumber, mobile, email, title }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         idType = try c.decodeIfPresent(IDType.self, forKey: .idType) ?? .residentID
@@ -219,6 +238,15 @@ public struct Certificates: Codable, Sendable, Equatable {
 
     public init(odc: ODCRequest? = nil, personal: PersonalRequest? = nil) { self.odc = odc; self.personal = personal }
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case odc, personal }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        odc = try c.decodeIfPresent(ODCRequest.self, forKey: .odc)
+        personal = try c.decodeIfPresent(PersonalRequest.self, forKey: .personal)
+    }
+
     public var kinds: [CertKind] { (odc != nil ? [.odc] : []) + (personal != nil ? [.personal] : []) }
 }
 
@@ -226,8 +254,9 @@ public struct ODCRequest: Codable, Sendable, Equatable {
     /// Must be 1: the guide says 只能办理1年期.
     public var years: Int
     public init(years: Int = 1) { self.years = years }
-    enum CodingKeys: String, CodingKey { case years }
+    enum CodingKeys: String, CodingKey, CaseIterable { case years }
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         years = try c.decodeIfPresent(Int.self, forKey: .years) ?? 1
     }
@@ -237,9 +266,10 @@ public struct PersonalRequest: Codable, Sendable, Equatable {
     /// 1–5 (可办理1-5年期).
     public var years: Int
     public init(years: Int = 1) { self.years = years }
-    enum CodingKeys: String, CodingKey { case years }
+    enum CodingKeys: String, CodingKey, CaseIterable { case years }
     /// `years` must be given: the fee counts years, so a silent default of 1 would be a silent price.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let years = try c.decodeIfPresent(Int.self, forKey: .years) else {
             throw DecodingError.dataCorruptedError(forKey: .years, in: c, debugDescription:
@@ -253,12 +283,22 @@ public struct PersonalRequest: Codable, Sendable, Equatable {
 public struct ExistingCertificate: Codable, Sendable, Equatable {
     public var serial: String?
     public init(serial: String?) { self.serial = serial }
+    enum CodingKeys: String, CodingKey, CaseIterable { case serial }
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
+        serial = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .serial)
+    }
 }
 
 /// 变更事项: what changes, from → to.
 public struct ChangeDetails: Codable, Sendable, Equatable {
     public var items: [ChangeItem]
     public init(items: [ChangeItem]) { self.items = items }
+    enum CodingKeys: String, CodingKey, CaseIterable { case items }
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
+        items = try decoder.container(keyedBy: CodingKeys.self).decode([ChangeItem].self, forKey: .items)
+    }
 
     /// True when the 法定代表人 changes: the personal (法人) certificate is then a new application.
     public var changesLegalRepresentative: Bool { items.contains { $0.isLegalRepresentative } }
@@ -270,6 +310,14 @@ public struct ChangeItem: Codable, Sendable, Equatable {
     public var from: String
     public var to: String
     public init(item: String, from: String, to: String) { self.item = item; self.from = from; self.to = to }
+    enum CodingKeys: String, CodingKey, CaseIterable { case item, from, to }
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        item = try c.decode(String.self, forKey: .item)
+        from = try c.decode(String.self, forKey: .from)
+        to = try c.decode(String.self, forKey: .to)
+    }
 
     public var isLegalRepresentative: Bool {
         ["法定代表人", "法人", "legalRepresentative"].contains(item.trimmingCharacters(in: .whitespaces))
@@ -282,4 +330,12 @@ public struct PlannedVisit: Codable, Sendable, Equatable {
     public var time: String?
     public var office: String?
     public init(date: CivilDate? = nil, time: String? = nil, office: String? = nil) { self.date = date; self.time = time; self.office = office }
+    enum CodingKeys: String, CodingKey, CaseIterable { case date, time, office }
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        date = try c.decodeIfPresent(CivilDate.self, forKey: .date)
+        time = try c.decodeIfPresent(String.self, forKey: .time)
+        office = try c.decodeIfPresent(String.self, forKey: .office)
+    }
 }

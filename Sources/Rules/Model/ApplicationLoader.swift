@@ -52,7 +52,14 @@ public enum ApplicationLoader {
 
     /// Decodes a list of applications; error field paths start with the record index, `[2].handler.mobile`.
     public static func decodeList(_ text: String, format: Format, source: String) throws -> [Application] {
-        struct Wrapped: Decodable { var applications: [Application] }
+        struct Wrapped: Decodable {
+            var applications: [Application]
+            enum CodingKeys: String, CodingKey, CaseIterable { case applications }
+            init(from decoder: any Decoder) throws {
+                try decoder.refuseUnknownKeys(CodingKeys.self)
+                applications = try decoder.container(keyedBy: CodingKeys.self).decode([Application].self, forKey: .applications)
+            }
+        }
         let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         let isMapping: Bool
         if format == .json { isMapping = trimmed.first == "{" } else {
@@ -74,7 +81,14 @@ public enum ApplicationLoader {
                 do { result = .success(try Application(from: decoder)) } catch let e as DecodingError { result = .failure(e) }
             }
         }
-        struct Wrapped: Decodable { var applications: [Record] }
+        struct Wrapped: Decodable {
+            var applications: [Record]
+            enum CodingKeys: String, CodingKey, CaseIterable { case applications }
+            init(from decoder: any Decoder) throws {
+                try decoder.refuseUnknownKeys(CodingKeys.self)
+                applications = try decoder.container(keyedBy: CodingKeys.self).decode([Record].self, forKey: .applications)
+            }
+        }
         let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         let isMapping = format == .json ? trimmed.first == "{" : ((try? Yams.compose(yaml: text)) ?? nil)?.mapping != nil
         let records = isMapping

@@ -1,11 +1,14 @@
-/// Masks every ID number in free text (a message, a summary cell) with `maskID`, wherever it came
-/// from: a value echoed by a check, a line of the user's file quoted by a YAML error, two rows
-/// compared. What a person reads casually never shows a whole ID number.
+/// Masks every ID number in free text (a message, a summary cell, a log line, a web path) with
+/// `maskID`, wherever it came from: a value echoed by a check, a line of the user's file quoted by a
+/// YAML error, two rows compared, a request path. What a person reads casually never shows a whole ID
+/// number. This is the one masker: the CLI, the batch summaries, the web page and its logs all call it.
 ///
-/// An ID number here is a run of ASCII letters and digits that is 18 characters long, 17 digits
-/// and a digit or X, with a birth date or check digit as GB 11643 gives them (a mistyped number
-/// still has one or the other), or 15 digits with a birth date (the old format). A 统一社会信用代码,
-/// whose characters 7–14 are part of a region and an organisation code, is left as it is.
+/// An ID number here is 18 characters, 17 digits and a digit or X, with a birth date or check digit
+/// as GB 11643 gives them (a mistyped number still has one or the other), or 15 digits with a birth
+/// date (the old format). It is found standing alone or inside a longer run of letters
+/// (`/x440305198003121235abc`): the digits are what count, bounded by anything but another digit.
+/// A 统一社会信用代码, whose characters 7–14 are part of a region and an organisation code, is left
+/// as it is; so is a longer run of digits (a serial, a bank account).
 public func maskIDNumbers(in text: String) -> String {
     let scalars = Array(text.unicodeScalars)
     var out = String.UnicodeScalarView()
@@ -15,7 +18,25 @@ public func maskIDNumbers(in text: String) -> String {
         var j = i
         while j < scalars.count && isASCIIAlnum(scalars[j]) { j += 1 }
         let token = String(String.UnicodeScalarView(scalars[i..<j]))
-        out.append(contentsOf: (looksLikeIDNumber(token) ? maskID(token) : token).unicodeScalars)
+        out.append(contentsOf: (looksLikeIDNumber(token) ? maskID(token) : maskingEmbedded(scalars[i..<j])).unicodeScalars)
+        i = j
+    }
+    return String(out)
+}
+
+/// A run of letters and digits with every ID number inside it masked: a run of exactly 18 digits
+/// (or 17 and an X) or 15 digits, not part of a longer run of digits.
+private func maskingEmbedded(_ run: ArraySlice<Unicode.Scalar>) -> String {
+    var out = String.UnicodeScalarView()
+    var i = run.startIndex
+    while i < run.endIndex {
+        guard isASCIIDigit(run[i]) else { out.append(run[i]); i += 1; continue }
+        var j = i
+        while j < run.endIndex && isASCIIDigit(run[j]) { j += 1 }
+        // 17 digits and a check character X (not followed by another letter or digit that would make it longer).
+        if j - i == 17, j < run.endIndex, run[j] == "X" || run[j] == "x" { j += 1 }
+        let digits = String(String.UnicodeScalarView(run[i..<j]))
+        out.append(contentsOf: (looksLikeIDNumber(digits) ? maskID(digits) : digits).unicodeScalars)
         i = j
     }
     return String(out)
@@ -41,6 +62,8 @@ public func looksLikeIDNumber(_ token: String) -> Bool {
 private func isASCIIAlnum(_ s: Unicode.Scalar) -> Bool {
     s.isASCII && (("0"..."9").contains(s) || ("a"..."z").contains(s) || ("A"..."Z").contains(s))
 }
+
+private func isASCIIDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
 
 private extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }

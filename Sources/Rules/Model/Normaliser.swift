@@ -30,7 +30,13 @@ public enum Normaliser {
         /// Several entries, one a line (a CSV's 变更事项 cell): trimmed, line breaks kept, no NFKC
         /// (the names in it keep their full-width （）).
         case lines
-        /// Anything else (dates, times, years, serials, service words): NFKC and trimmed.
+        /// A date (visit date, 填表日期): NFKC, and put in the model's form when it is one as people type
+        /// it or spreadsheets write it (2026/12/7, 2026.12.7 → 2026-12-07); else left for the check.
+        case date
+        /// A time of day: NFKC, and `H:MM`, `HH:MM:SS` (a spreadsheet's time cell) or a full-width colon
+        /// made `HH:MM` when the seconds are zero; else left for the check.
+        case time
+        /// Anything else (years, serials, service words): NFKC and trimmed.
         case code
     }
 
@@ -47,6 +53,8 @@ public enum Normaliser {
         case "mobile": return .mobile
         case "phone", "postcode": return .phone
         case "email": return .email
+        case "date", "applicationDate": return .date
+        case "time": return .time
         default: return .code
         }
     }
@@ -96,9 +104,22 @@ public enum Normaliser {
             return nfkc(s).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         case .email:
             return nfkc(s).replacingOccurrences(of: "。", with: ".")
+        case .date:
+            let v = nfkc(s)
+            return CivilDate(typed: v)?.description ?? v
+        case .time:
+            return tidyTime(nfkc(s))
         case .code:
             return nfkc(s)
         }
+    }
+
+    /// `9:30` → `09:30`, `10:00:00` → `10:00`; anything else as it is (the check says what is wrong).
+    static func tidyTime(_ v: String) -> String {
+        var parts = v.replacingOccurrences(of: "：", with: ":").split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[2] == "00" { parts.removeLast() }
+        guard parts.count == 2, let t = ClockTime(parts.joined(separator: ":")) else { return v }
+        return t.description
     }
 
     /// An application with every field normalised.
@@ -119,7 +140,7 @@ public enum Normaliser {
             }
         }
         if let v = a.visit {
-            a.visit = PlannedVisit(date: v.date, time: v.time.map { normalise($0, kind: .code) }, office: v.office.map { normalise($0, kind: .text) })
+            a.visit = PlannedVisit(date: v.date, time: v.time.map { normalise($0, kind: .time) }, office: v.office.map { normalise($0, kind: .text) })
         }
         return a
     }
@@ -221,8 +242,12 @@ extension String {
 }
 
 extension CivilDate {
-    /// Today in China Standard Time (UTC+8, no daylight saving).
-    public static func today(now: Date = Date()) -> CivilDate {
-        CivilDate(dayNumber: Int(((now.timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down)))
+    /// Today in Asia/Shanghai (China Standard Time, UTC+8, no daylight saving): the one "today" of the
+    /// CLI, the batch workers and the server. `CERTPACK_TODAY=YYYY-MM-DD` in the environment fixes it
+    /// (for the tests and the examples, whose visit dates would otherwise fall into the past).
+    /// Given `now`, the day it is in Shanghai (no override).
+    public static func today(now: Date? = nil) -> CivilDate {
+        if now == nil, let fixed = ProcessInfo.processInfo.environment["CERTPACK_TODAY"].flatMap({ CivilDate($0) }) { return fixed }
+        return CivilDate(dayNumber: Int((((now ?? Date()).timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down)))
     }
 }

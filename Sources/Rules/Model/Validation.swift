@@ -9,14 +9,30 @@ public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible, Cod
     public var description: String { "\(field): \(message)" }
 }
 
+/// Where an application was typed: the advice in a message follows it (a spreadsheet rounds long
+/// numbers, a YAML file does not; the web page has a tick box).
+public enum EntryPath: Sendable, Equatable {
+    /// A YAML or JSON applicant file.
+    case file
+    /// A CSV or .xlsx batch.
+    case spreadsheet
+    /// The web page's form.
+    case web
+}
+
 /// The data checks of RULES.md: every failure of a record, together.
 public enum Validator {
-    /// Checks an application's data; an empty list means it is valid. `today` is for birth dates
-    /// in the future. Give it a normalised application (`Normaliser.normalise`): what the
-    /// normaliser would fix is reported here.
-    public static func validate(_ app: Application, today: CivilDate = .today()) -> [ValidationIssue] {
+    /// Checks an application's data; an empty list means it is valid. `today` (Asia/Shanghai) is for
+    /// birth dates in the future and a visit date in the past. Give it a normalised application
+    /// (`Normaliser.normalise`): what the normaliser would fix is reported here. `entry` says where the
+    /// data was typed, for advice that fits it.
+    public static func validate(_ app: Application, today: CivilDate = .today(), entry: EntryPath = .file) -> [ValidationIssue] {
         var out: [ValidationIssue] = []
         func issue(_ f: String, _ m: String) { out.append(ValidationIssue(field: f, message: m)) }
+        let confirmed = confirmedNumbers(app)
+        func personIssues(_ p: Person, at path: String, today: CivilDate) -> [ValidationIssue] {
+            Validator.personIssues(p, at: path, today: today, confirmed: confirmed, entry: entry)
+        }
 
         // 机构信息
         let org = app.organization
@@ -89,23 +105,31 @@ public enum Validator {
                 issue("channel", "网上办理仅支持机构个人证书新办（指南：仅支持机构个人证书网厅办理），机构证书（ODC）新办请现场办理")
             case .new, .renew: break
             default:
-                issue("channel", "\(app.service.label)只能现场办理；网上办理仅适用于新办（机构个人证书）和续期")
+                issue("channel", onlineRouteMissing(app.service))
             }
         }
 
         if let t = app.visit?.time, ClockTime(t) == nil { issue("visit.time", "到访时间「\(Normaliser.shown(t))」有误，应为 HH:MM，如 09:30") }
+        if let d = app.visit?.date, d < today { issue("visit.date", VisitPlanner.pastMessage(d, today: today)) }
+        out += oneNumberOnePerson(app)
         out += FieldLimits.issues(app)
         return out
     }
 
     /// `validate(_:)` plus checks that need the catalog (the visit office exists).
-    public static func validate(_ app: Application, catalog: Catalog, today: CivilDate = .today()) -> [ValidationIssue] {
-        var out = validate(app, today: today)
+    public static func validate(_ app: Application, catalog: Catalog, today: CivilDate = .today(), entry: EntryPath = .file) -> [ValidationIssue] {
+        var out = validate(app, today: today, entry: entry)
         if let o = app.visit?.office, !o.isEmpty {
             if let m = textProblem(o, label: "受理点", required: false) { out.append(ValidationIssue(field: "visit.office", message: m)); return out }
             do { _ = try catalog.office(named: o) } catch { out.append(ValidationIssue(field: "visit.office", message: "\(error)")) }
         }
         return out
+    }
+
+    /// A service the guide lists no online route for: said as what the guide says (it lists 网上办理 for
+    /// 新办 of the 机构个人证书 and for 续期 only), not as a rule of its own.
+    public static func onlineRouteMissing(_ service: Service) -> String {
+        "指南未列出\(service.label)的网上办理途径（网上办理只列有机构个人证书新办和续期），请现场办理"
     }
 
     /// 变更 of the 法定代表人: the forms and the new 法人证书 (「若法人变更,则按新申请流程办理新法人证书」) are
@@ -121,13 +145,69 @@ public enum Validator {
         }
     }
 
-    static func personIssues(_ p: Person, at path: String, today: CivilDate) -> [ValidationIssue] {
+    static func personIssues(_ p: Person, at path: String, today: CivilDate, confirmed: Set<String> = [],
+                             entry: EntryPath = .file) -> [ValidationIssue] {
         var out: [ValidationIssue] = []
         if let m = textProblem(p.name, label: "姓名", required: true) { out.append(.init(field: "\(path).name", message: m)) }
-        if let m = idProblem(p.idNumber, type: p.idType, today: today) { out.append(.init(field: "\(path).idNumber", message: m)) }
+        if let m = idProblem(p.idNumber, type: p.idType, today: today, confirmedEndingIn000: confirmed.contains(p.idNumber), entry: entry) {
+            out.append(.init(field: "\(path).idNumber", message: m))
+        }
         if let m = mobileProblem(p.mobile) { out.append(.init(field: "\(path).mobile", message: m)) }
-        if let t = p.title, let m = textProblem(t, label: "职务", required: false) { out.append(.init(field: "\(path).title", message: m)) }
+        // 职务 is free text: a TAB or line break inside (a multi-line cell) is joined by the normaliser, not refused.
+        if let t = p.title, let m = textProblem(Normaliser.normalise(t, kind: .text), label: "职务", required: false) {
+            out.append(.init(field: "\(path).title", message: m))
+        }
         return out
+    }
+
+    // MARK: - People
+
+    /// A person of the application with where they stand: `legalRepresentative`, `handler`, `holders[1]`.
+    public struct Role: Sendable {
+        public var path: String
+        /// 法定代表人, 经办人, 持证人 2.
+        public var label: String
+        public var person: Person
+    }
+
+    /// Every person named in the application, in the order of the forms.
+    public static func roles(_ app: Application) -> [Role] {
+        [Role(path: "legalRepresentative", label: "法定代表人", person: app.legalRepresentative),
+         Role(path: "handler", label: "经办人", person: app.handler)]
+            + (app.holders ?? []).enumerated().map { Role(path: "holders[\($0)]", label: "持证人 \($0 + 1)", person: $1) }
+    }
+
+    /// One 证件号码 is one person: the same number under two different names is refused, naming both places.
+    static func oneNumberOnePerson(_ app: Application) -> [ValidationIssue] {
+        var first: [String: Role] = [:], out: [ValidationIssue] = []
+        for r in roles(app) where !r.person.idNumber.isEmpty {
+            guard let f = first[r.person.idNumber] else { first[r.person.idNumber] = r; continue }
+            if f.person.name != r.person.name, !f.person.name.isEmpty, !r.person.name.isEmpty {
+                out.append(ValidationIssue(field: "\(r.path).idNumber", message:
+                    "\(r.label)（\(r.path)）「\(r.person.name)」与\(f.label)（\(f.path)）「\(f.person.name)」的证件号码相同（\(maskID(r.person.idNumber))），但姓名不同：一个证件号码只能是一个人，请核对证件"))
+            }
+        }
+        return out
+    }
+
+    /// The same name with two different 证件号码: two people may share a name, so this is a warning
+    /// (`Checklist.warnings`), never a refusal and never silent. Each pair once, in form order.
+    public static func sameNameDifferentNumbers(_ app: Application) -> [(Role, Role)] {
+        var first: [String: [Role]] = [:], out: [(Role, Role)] = []
+        for r in roles(app) where !r.person.name.isEmpty && !r.person.idNumber.isEmpty {
+            let earlier = first[r.person.name, default: []]
+            if let f = earlier.first(where: { $0.person.idNumber != r.person.idNumber }),
+               !earlier.contains(where: { $0.person.idNumber == r.person.idNumber }) {
+                out.append((f, r))
+            }
+            first[r.person.name, default: []].append(r)
+        }
+        return out
+    }
+
+    /// The numbers the applicant confirmed end in 000 (`confirmedIdNumbers`), normalised as ID numbers.
+    static func confirmedNumbers(_ app: Application) -> Set<String> {
+        Set((app.confirmedIdNumbers ?? []).map { Normaliser.normalise($0, kind: .idNumber) })
     }
 
     // MARK: - Single-value checks (nil when fine)
@@ -181,8 +261,24 @@ public enum Validator {
         return nil
     }
 
-    /// What is wrong with an ID number of a given 证件类型, or nil. `today` is for birth dates in the future.
-    public static func idProblem(_ id: String, type: IDType, today: CivilDate = .today()) -> String? {
+    /// An ID number ending in 000: about 1 person in 1 100 has one, but it is also what a spreadsheet
+    /// leaves of a long number it rounded. Refused unless confirmed; the advice fits where it was typed.
+    static func endsIn000(_ label: String, _ id: String, entry: EntryPath) -> String {
+        let head = "\(label)「\(maskID(id))」以 000 结尾：请对照证件原件核对。"
+        switch entry {
+        case .spreadsheet:
+            return head + "多半是 Excel 把长数字四舍五入了，请把该列设为「文本」后重新输入；若号码确以 000 结尾，请在「已核对证件号码」列填写该号码（多个用；分隔）"
+        case .file:
+            return head + "若号码确以 000 结尾，请在申请数据顶层写 confirmedIdNumbers: [\"该号码\"]"
+        case .web:
+            return head + "若号码确以 000 结尾，请勾选「号码确以 000 结尾，已核对原件」"
+        }
+    }
+
+    /// What is wrong with an ID number of a given 证件类型, or nil. `today` is for birth dates in the
+    /// future; `confirmedEndingIn000`: the applicant confirmed this number does end in 000.
+    public static func idProblem(_ id: String, type: IDType, today: CivilDate = .today(), confirmedEndingIn000: Bool = false,
+                                 entry: EntryPath = .file) -> String? {
         if id.isEmpty { return "证件号码不能为空" }
         if Normaliser.isScientificNotation(id) { return scientific(id) }
         let chars = Array(id)
@@ -196,9 +292,12 @@ public enum Validator {
             if chars[17] == "x" { return "居民身份证号码末位校验码 X 应为大写" }
             guard isDigit(chars[17]) || chars[17] == "X" else { return "居民身份证号码末位应为数字或 X" }
             // Excel keeps 15 significant digits: an 18-digit number typed into a General cell ends in 000.
-            if id.hasSuffix("000") { return "居民身份证号码「\(maskID(id))」以 000 结尾：\(excelRounded)" }
+            if id.hasSuffix("000"), !confirmedEndingIn000 { return endsIn000("居民身份证号码", id, entry: entry) }
             if !CheckDigits.hasProvinceRegion(id) {
                 return "居民身份证号码前两位「\(String(chars[0..<2]))」不是省级行政区划代码（如广东 44），请核对证件"
+            }
+            if let y = Int(String(chars[6..<10])), y < 1900 {
+                return "居民身份证号码第7–10位的出生年份 \(y) 早于 1900 年，不可能是在世者的出生年份，请核对证件"
             }
             guard let birth = CheckDigits.residentIDBirthDate(id) else {
                 return "居民身份证号码第7–14位「\(String(chars[6..<14]))」不是有效的出生日期（应为 YYYYMMDD）"
@@ -222,8 +321,8 @@ public enum Validator {
             }
         case .foreignPermanentResident:
             // Old cards: 3 letters (country) + 12 digits; 2023 cards: 18 characters starting with 9, MOD 11-2 check.
-            if chars.count == 18, chars.allSatisfy(isDigit), id.hasSuffix("000") {
-                return "外国人永久居留身份证号码「\(maskID(id))」以 000 结尾：\(excelRounded)"
+            if chars.count == 18, chars.allSatisfy(isDigit), id.hasSuffix("000"), !confirmedEndingIn000 {
+                return endsIn000("外国人永久居留身份证号码", id, entry: entry)
             }
             let old = chars.count == 15 && chars[0..<3].allSatisfy({ $0.isASCII && $0.isUppercase }) && chars[3...].allSatisfy(isDigit)
             let new = chars.count == 18 && chars[0] == "9" && CheckDigits.hasValidResidentIDCheckDigit(id)
@@ -267,21 +366,46 @@ public enum Validator {
         return nil
     }
 
-    /// 邮政编码: 6 digits.
+    /// 邮政编码: 6 digits (spaces typed between them, `518 057`, do not count).
     public static func postcodeProblem(_ p: String) -> String? {
-        p.count == 6 && p.allSatisfy(isDigit) ? nil : "邮政编码「\(Normaliser.shown(p))」有误，应为6位数字"
+        let digits = p.filter { !$0.isWhitespace }
+        return digits.count == 6 && digits.allSatisfy(isDigit) ? nil : "邮政编码「\(Normaliser.shown(p))」有误，应为6位数字"
     }
 
-    /// What is wrong with an e-mail address, or nil.
+    /// What is wrong with an e-mail address, or nil: the reason a mail server would refuse it.
     public static func emailProblem(_ e: String) -> String? {
-        isEmail(e) ? nil : "电子邮箱「\(Normaliser.shown(e, limit: 40))」格式有误，应如 name@example.com"
+        emailSyntaxProblem(e).map { "电子邮箱「\(Normaliser.shown(e, limit: 40))」格式有误：\($0)，应如 name@example.com" }
     }
 
-    public static func isEmail(_ e: String) -> Bool {
+    public static func isEmail(_ e: String) -> Bool { emailSyntaxProblem(e) == nil }
+
+    /// The syntax a mail server accepts (RFC 5321/5322, without quoted strings or address literals):
+    /// a dot-atom local part (letters, digits and ! # $ % & ' * + - / = ? ^ _ ` { | } ~, dots only between
+    /// them, at most 64 characters), `@`, and a domain of at least two dot-separated labels, each of
+    /// letters, digits and inner hyphens (at most 63), the last not all digits. Checked after the normaliser.
+    static func emailSyntaxProblem(_ e: String) -> String? {
+        guard e.allSatisfy(\.isASCII) else { return "只能含英文字母、数字和符号（不能有中文或全角字符）" }
+        if e.contains(where: \.isWhitespace) { return "不能含空格" }
         let parts = e.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !e.contains(" ") else { return false }
-        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty } && e.allSatisfy(\.isASCII)
+        guard parts.count == 2 else { return parts.count < 2 ? "缺少 @" : "只能有一个 @" }
+        let local = parts[0], domain = parts[1]
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+        if local.isEmpty { return "@ 前面不能为空" }
+        if local.count > 64 { return "@ 前面最多 64 个字符" }
+        if let bad = local.first(where: { $0 != "." && !atext.contains($0) }) { return "@ 前面不能含「\(bad)」" }
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { return "@ 前面的点不能在开头、结尾或连续出现" }
+        if domain.isEmpty { return "@ 后面缺少域名" }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.count < 2 { return "域名「\(domain)」应含点，如 example.com" }
+        for label in labels {
+            if label.isEmpty { return "域名中的点不能在开头、结尾或连续出现" }
+            if label.count > 63 { return "域名的每一段最多 63 个字符" }
+            if !label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) { return "域名只能含字母、数字和连字符（-）" }
+            if label.hasPrefix("-") || label.hasSuffix("-") { return "域名的每一段不能以连字符（-）开头或结尾" }
+        }
+        if labels.last!.allSatisfy(\.isNumber) { return "域名的最后一段不能全是数字" }
+        if domain.count > 253 { return "域名太长" }
+        return nil
     }
 
     static func blank(_ s: String) -> Bool { s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }

@@ -130,7 +130,7 @@ import Testing
     @Test func uncoveredYearIsNotGuessed() {
         let p = VisitPlanner.plan(kinds: both, date: date("2027-01-05"), catalog: catalog)
         #expect(p.status == .notCovered)
-        #expect(p.notes.contains { $0.contains("未收录") })
+        #expect(p.notes == ["2027 年节假日安排尚未公布，请先电话确认"])
         #expect(p.office == nil && p.proposal == nil)
     }
 

@@ -63,7 +63,8 @@ import Testing
         let indented = one.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { "  " + $0 }.joined(separator: "\n")
         let list = "- " + indented.dropFirst(2) + "\n- " + indented.dropFirst(2).replacingOccurrences(of: "mobile: \"13700002222\"", with: "mobilePhone: x") + "\n"
         let e = #expect(throws: ApplicationLoadError.self) { try ApplicationLoader.decodeList(list, format: .yaml, source: "batch.yaml") }
-        #expect(e?.field == "[1].handler.mobile")
+        #expect(e?.field == "[1].handler.mobilePhone" && e?.message == "未知字段 mobilePhone，是否想写 mobile？",
+                "an unknown key is named with the nearest known one before the missing key it stands for")
         let ok = try ApplicationLoader.decodeList("applications:\n- " + indented.dropFirst(2) + "\n", format: .yaml, source: "x.yaml")
         #expect(ok.count == 1 && ok[0].service == .renew)
     }

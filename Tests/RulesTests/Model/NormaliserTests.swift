@@ -44,7 +44,7 @@ let typedTable: [Typed] = [
     Typed("handler.name", "李俊\n杰", nil, "换行"),
     Typed("organization.name", "康宁\u{1B}[31m诊所", nil, "控制字符（U+001B）"),
     // An ID Excel rounded to 15 significant digits (this one even passes the check digit).
-    Typed("handler.idNumber", "440305197712015000", nil, "Excel 把长数字四舍五入了，请把该列设为「文本」后重新输入"),
+    Typed("handler.idNumber", "440305197712015000", nil, "以 000 结尾：请对照证件原件核对"),
     // ? and U+FFFD where a save as GBK lost a rare character (刘䶮 → 刘?).
     Typed("holders[0].name", "刘?", nil, "保存为 GBK 时生僻字变成了 ?，请另存为 CSV UTF-8"),
     Typed("handler.name", "刘\u{FFFD}", nil, "保存为 GBK 时生僻字变成了 ?，请另存为 CSV UTF-8"),
