@@ -81,6 +81,12 @@ public struct RosterEntry: Codable, Sendable, Equatable {
     public var certificate: CertificateRecord?
 }
 
+/// A page of a list: the entries asked for, and how many the whole list holds.
+public struct RosterPage: Codable, Sendable, Equatable {
+    public var total: Int
+    public var entries: [RosterEntry]
+}
+
 /// An organisation's card: everything the roster holds about it.
 public struct OrganisationCard: Codable, Sendable, Equatable {
     public struct EarlierName: Codable, Sendable, Equatable {

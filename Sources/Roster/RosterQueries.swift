@@ -6,44 +6,176 @@ extension Roster {
     /// Organisations, or with `dueWithin` every valid certificate whose last day is at most that many
     /// days from `today` (expired ones included), soonest first. `search` matches a name, a
     /// 统一社会信用代码, a person's name or 证件号码, or a serial (part of it).
+    ///
+    /// Everything at once: for a page use `page`, to go through a long list `forEachEntry`.
     public func list(dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today()) throws -> [RosterEntry] {
+        var all: [RosterEntry] = []
+        try forEachEntry(dueWithin: dueWithin, search: search, today: today) { all.append($0) }
+        return all
+    }
+
+    /// The entries of `list`, one at a time as SQLite reads them (nothing is gathered first).
+    public func forEachEntry(dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today(),
+                             _ body: (RosterEntry) throws -> Void) throws {
         try pool.read { db in
-            var filters: [String] = [], args: [(any DatabaseValueConvertible)?] = []
+            let q = ListQuery(dueWithin: dueWithin, search: search, today: today)
+            let rows = try Row.fetchCursor(db, sql: q.entriesSQL(), arguments: StatementArguments(q.args)!)
+            while let row = try rows.next() { try body(Self.entry(row)) }
+        }
+    }
+
+    /// One page of `list`: at most `limit` entries from `offset`, in the list's order, and how many
+    /// there are in all. Only the page's rows are read in full, so a page costs the same at 20 000
+    /// organisations as at 20.
+    public func page(dueWithin: Int? = nil, search: String? = nil, limit: Int = 100, offset: Int = 0,
+                     today: CivilDate = .today()) throws -> RosterPage {
+        try pool.read { db in
+            let q = ListQuery(dueWithin: dueWithin, search: search, today: today)
+            let keys: [DatabaseValue], total: Int
+            if q.due == nil && q.filter == nil {
+                keys = try Self.organisationsByFirstExpiry(db, limit: max(0, limit), offset: max(0, offset)).map(\.databaseValue)
+                total = try Int.fetchOne(db, sql: q.countSQL) ?? 0
+            } else {
+                // The count comes with the keys (a window over the same rows): the search is read once.
+                let rows = try Row.fetchAll(db, sql: q.keysSQL, arguments: StatementArguments(q.args + [max(0, limit), max(0, offset)])!)
+                keys = rows.map { $0[0] }
+                total = try rows.first.map { $0["total"] } ?? Int.fetchOne(db, sql: q.countSQL, arguments: StatementArguments(q.args)!) ?? 0
+            }
+            guard !keys.isEmpty else { return RosterPage(total: total, entries: []) }
+            // The page's rows in full, in the same order (the same query, narrowed to the page's keys).
+            let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            let sql = q.entriesSQL(narrowedTo: "\(q.key) IN (\(marks))")
+            let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(q.dueArgs + keys)!).map(Self.entry)
+            return RosterPage(total: total, entries: entries)
+        }
+    }
+
+    /// The whole list's page of organisations, in its order (earliest valid certificate first, then
+    /// name; those without a dated one last, by name), read by walking the certificates in the order
+    /// of their last day and stopping once the page is full: the first page reads ~100 rows, not
+    /// 20 000 organisations sorted.
+    static func organisationsByFirstExpiry(_ db: Database, limit: Int, offset: Int) throws -> [String] {
+        let wanted = offset + limit
+        var ordered: [String] = [], seen = Set<String>()
+        var group: [(uscc: String, name: String)] = [], groupDay: String?
+        func closeGroup() {
+            group.sort { $0.name == $1.name ? $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            ordered += group.map(\.uscc)
+            group = []
+        }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT c.uscc, c.validUntil, o.name FROM certificate c INDEXED BY certificateDue JOIN organisation o ON o.uscc = c.uscc
+            WHERE c.status = '有效' AND c.validUntil IS NOT NULL ORDER BY c.validUntil
+            """)
+        var walkedAll = true
+        while let row = try rows.next() {
+            let day: String = row[1]
+            if day != groupDay {
+                closeGroup()
+                if ordered.count >= wanted { walkedAll = false; break }
+                groupDay = day
+            }
+            let uscc: String = row[0]
+            if seen.insert(uscc).inserted { group.append((uscc, row[2])) }
+        }
+        closeGroup()
+        if !walkedAll || ordered.count >= wanted { return Array(ordered.dropFirst(offset).prefix(limit)) }
+        // The organisations without a dated valid certificate come after all the others.
+        let undated = try String.fetchAll(db, sql: """
+            SELECT uscc FROM organisation o WHERE NOT EXISTS (SELECT 1 FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL)
+            ORDER BY name, uscc LIMIT ? OFFSET ?
+            """, arguments: [wanted - ordered.count, 0])
+        return Array((ordered + undated).dropFirst(offset).prefix(limit))
+    }
+
+    static func entry(_ row: Row) -> RosterEntry {
+        RosterEntry(uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
+                    certificate: (row["id"] as Int64?) == nil ? nil : certificate(row))
+    }
+
+    /// The SQL of a list: its filters, its order, its count and its page of keys.
+    struct ListQuery {
+        var due: String?
+        var filter: String?
+        var args: [(any DatabaseValueConvertible)?] = []
+
+        init(dueWithin: Int?, search: String?, today: CivilDate) {
+            if let days = dueWithin {
+                due = today.adding(days: days).description
+                args.append(due)
+            }
             if let search = search.map(Normaliser.trimmed), !search.isEmpty {
                 let like = "%" + search.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-                filters.append("""
-                    (o.name LIKE ? OR o.uscc LIKE ? OR EXISTS (SELECT 1 FROM role r JOIN person p ON p.id = r.personId
-                      WHERE r.uscc = o.uscc AND (p.name LIKE ? OR p.idNumber = ?))
-                     OR EXISTS (SELECT 1 FROM certificate s WHERE s.uscc = o.uscc AND s.serial LIKE ?)
-                     OR EXISTS (SELECT 1 FROM organisationName n WHERE n.uscc = o.uscc AND n.name LIKE ?))
-                    """)
-                args += [like, like, like, search.uppercased(), like, like]
+                // The organisations that match, each source read once (not a subquery per organisation);
+                // a 证件号码 is found by the person index.
+                filter = """
+                    o.uscc IN (SELECT uscc FROM organisation WHERE name LIKE ?1x OR uscc LIKE ?1x
+                      UNION SELECT r.uscc FROM person p JOIN role r ON r.personId = p.id WHERE p.name LIKE ?1x OR p.idNumber = ?2x
+                      UNION SELECT uscc FROM certificate WHERE serial LIKE ?1x
+                      UNION SELECT uscc FROM organisationName WHERE name LIKE ?1x)
+                    """
+                let n = args.count
+                filter = filter!.replacingOccurrences(of: "?1x", with: "?\(n + 1)").replacingOccurrences(of: "?2x", with: "?\(n + 2)")
+                args += [like, search.uppercased()]
             }
-            let legal = "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
-            let sql: String
-            if let days = dueWithin {
-                sql = """
-                    SELECT o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
+        }
+
+        /// What a page is made of: a certificate on the due board, an organisation in the list.
+        var key: String { due != nil ? "c.id" : "o.uscc" }
+
+        static let legal = "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
+        static let columns = "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
+
+        /// The arguments of a query narrowed to a page's keys: the search is not read again.
+        var dueArgs: [(any DatabaseValueConvertible)?] { due.map { [$0] } ?? [] }
+
+        func whereClause(_ extra: [String], search: Bool = true) -> String {
+            var all: [String] = []
+            if due != nil { all.append("c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ?1") }
+            if search, let filter { all.append(filter) }
+            all += extra
+            return all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND ")
+        }
+
+        func entriesSQL(narrowedTo extra: String? = nil) -> String {
+            let w = whereClause(extra.map { [$0] } ?? [], search: extra == nil)
+            if due != nil {
+                return """
+                    SELECT \(Self.columns)
                     FROM certificate c JOIN organisation o ON o.uscc = c.uscc LEFT JOIN person h ON h.id = c.holderId
-                    WHERE c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ? \(filters.map { "AND " + $0 }.joined())
-                    ORDER BY c.validUntil, o.name, c.kind
-                    """
-                args.insert(today.adding(days: days).description, at: 0)
-            } else {
-                sql = """
-                    SELECT o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
-                    FROM organisation o
-                    LEFT JOIN certificate c ON c.id = (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效'
-                                                      ORDER BY x.validUntil IS NULL, x.validUntil LIMIT 1)
-                    LEFT JOIN person h ON h.id = c.holderId
-                    \(filters.isEmpty ? "" : "WHERE " + filters.joined(separator: " AND "))
-                    ORDER BY c.validUntil IS NULL, c.validUntil, o.name
+                    \(w) ORDER BY c.validUntil, o.name, c.kind, c.id
                     """
             }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)!).map { row in
-                RosterEntry(uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
-                            certificate: (row["id"] as Int64?) == nil ? nil : Self.certificate(row))
+            return """
+                SELECT \(Self.columns)
+                FROM organisation o
+                LEFT JOIN certificate c ON c.id = (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效'
+                                                  ORDER BY x.validUntil IS NULL, x.validUntil, x.id LIMIT 1)
+                LEFT JOIN person h ON h.id = c.holderId
+                \(w) ORDER BY c.validUntil IS NULL, c.validUntil, o.name, o.uscc
+                """
+        }
+
+        var countSQL: String {
+            due != nil
+                ? "SELECT count(*) FROM certificate c JOIN organisation o ON o.uscc = c.uscc \(whereClause([]))"
+                : "SELECT count(*) FROM organisation o \(whereClause([]))"
+        }
+
+        /// The page's keys, in the list's order: only what the order needs is read (the earliest
+        /// valid certificate of every organisation comes from one pass over an index).
+        var keysSQL: String {
+            let n = args.count
+            if due != nil {
+                return """
+                    SELECT c.id, count(*) OVER () AS total FROM certificate c JOIN organisation o ON o.uscc = c.uscc
+                    \(whereClause([])) ORDER BY c.validUntil, o.name, c.kind, c.id LIMIT ?\(n + 1) OFFSET ?\(n + 2)
+                    """
             }
+            return """
+                SELECT o.uscc, (SELECT min(validUntil) FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效') AS first, count(*) OVER () AS total
+                FROM organisation o \(whereClause([])) ORDER BY first IS NULL, first, o.name, o.uscc LIMIT ?\(n + 1) OFFSET ?\(n + 2)
+                """
         }
     }
 

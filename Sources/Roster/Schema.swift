@@ -93,6 +93,13 @@ enum Schema {
             );
             """)
         }
+        // The list's order in one pass over an index: every organisation's earliest valid certificate
+        // (`Roster.page`), without reading the table.
+        m.registerMigration("v2 list indexes") { db in
+            try db.execute(sql: """
+            CREATE INDEX certificateFirst ON certificate(status, uscc, validUntil);
+            """)
+        }
         return m
     }()
 }

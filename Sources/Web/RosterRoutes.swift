@@ -16,8 +16,10 @@ struct RosterRoutes: Sendable {
 
     /// The due board: certificates whose last day is at most this many days away (expired included).
     static let dueDays = 90
-    /// At most this many organisations in one list answer (the search narrows the rest).
-    static let listLimit = 200
+    /// One page of a list or of the due board; `limit` asks for another size, up to `maxLimit`
+    /// (the search narrows the rest).
+    static let listLimit = 100
+    static let maxLimit = 1000
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/roster") { _, _ in
@@ -25,9 +27,13 @@ struct RosterRoutes: Sendable {
         }
         router.get("/api/roster") { request, _ in
             let q = request.uri.queryParameters["q"].map(String.init) ?? ""
-            return try await off { try list(search: q) }
+            let (limit, offset) = Self.window(request)
+            return try await off { try list(search: q, limit: limit, offset: offset) }
         }
-        router.get("/api/roster/due") { _, _ in try await off { try due() } }
+        router.get("/api/roster/due") { request, _ in
+            let (limit, offset) = Self.window(request)
+            return try await off { try due(limit: limit, offset: offset) }
+        }
         router.get("/api/roster/org/:uscc") { _, context in
             let uscc = try context.parameters.require("uscc")
             return try await off { try card(uscc) }
@@ -128,10 +134,20 @@ struct RosterRoutes: Sendable {
     struct ListView: Encodable {
         var total: Int
         var days: Int?
+        /// Where this page starts in the whole list.
+        var offset: Int
         var entries: [EntryView]
     }
 
-    func entryViews(_ entries: ArraySlice<RosterEntry>) -> [EntryView] {
+    /// `limit` and `offset` of a list request: a page of `listLimit` from the start unless asked.
+    static func window(_ request: Request) -> (limit: Int, offset: Int) {
+        let q = request.uri.queryParameters
+        let limit = q["limit"].flatMap { Int(String($0)) }.map { min(max($0, 1), maxLimit) } ?? listLimit
+        let offset = q["offset"].flatMap { Int(String($0)) }.map { max($0, 0) } ?? 0
+        return (limit, offset)
+    }
+
+    func entryViews(_ entries: [RosterEntry]) -> [EntryView] {
         let today = self.today
         return entries.map { e in
             EntryView(uscc: e.uscc, name: e.name, legalRepresentative: e.legalRepresentative, certificate: e.certificate.map { c in
@@ -147,14 +163,14 @@ struct RosterRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    func list(search: String) throws -> Response {
-        let all = try roster.list(search: search.isEmpty ? nil : search, today: today)
-        return try encoded(ListView(total: all.count, days: nil, entries: entryViews(all.prefix(Self.listLimit))))
+    func list(search: String, limit: Int = listLimit, offset: Int = 0) throws -> Response {
+        let page = try roster.page(search: search.isEmpty ? nil : search, limit: limit, offset: offset, today: today)
+        return try encoded(ListView(total: page.total, days: nil, offset: offset, entries: entryViews(page.entries)))
     }
 
-    func due() throws -> Response {
-        let all = try roster.list(dueWithin: Self.dueDays, today: today)
-        return try encoded(ListView(total: all.count, days: Self.dueDays, entries: entryViews(all[...])))
+    func due(limit: Int = listLimit, offset: Int = 0) throws -> Response {
+        let page = try roster.page(dueWithin: Self.dueDays, limit: limit, offset: offset, today: today)
+        return try encoded(ListView(total: page.total, days: Self.dueDays, offset: offset, entries: entryViews(page.entries)))
     }
 
     /// 138****6789: a list shows enough of a mobile to tell two apart.

@@ -96,27 +96,49 @@ struct RosterList: ParsableCommand {
     func run() throws {
         let store = try roster.open()
         let day = try CLI.parseDate(today) ?? CLI.today()
-        let entries = try store.list(dueWithin: due, search: search, today: day)
+        // Streamed: each line is written as SQLite reads its row, nothing is gathered but the JSON.
+        var out = BufferedOutput()
+        var count = 0
         switch format {
         case .json:
-            let rows = entries.map { RosterListing.row($0, today: day) }
+            var rows: [[String: Any]] = []
+            try store.forEachEntry(dueWithin: due, search: search, today: day) { rows.append(RosterListing.row($0, today: day)) }
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            out.write(String(decoding: data, as: UTF8.self) + "\n")
         case .csv:
-            var out = "\u{FEFF}" + RosterListing.columns.map(\.header).joined(separator: ",") + "\r\n"
-            for e in entries {
+            out.write("\u{FEFF}" + RosterListing.columns.map(\.header).joined(separator: ",") + "\r\n")
+            try store.forEachEntry(dueWithin: due, search: search, today: day) { e in
                 let row = RosterListing.row(e, today: day)
-                out += RosterListing.columns.map { CSVReader.escape(row[$0.key].map { "\($0)" } ?? "") }.joined(separator: ",") + "\r\n"
+                out.write(RosterListing.columns.map { CSVReader.escape(row[$0.key].map { "\($0)" } ?? "") }.joined(separator: ",") + "\r\n")
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
         case .text:
-            if entries.isEmpty {
-                print(due.map { "没有 \($0) 天内到期的证书" } ?? (search == nil ? "机构库中还没有单位：用 certpack roster import 导入" : "没有找到「\(search!)」"))
-                return
+            try store.forEachEntry(dueWithin: due, search: search, today: day) { e in
+                count += 1
+                out.write(RosterListing.line(e, today: day) + "\n")
             }
-            for e in entries { print(RosterListing.line(e, today: day)) }
-            print(due.map { "共 \(entries.count) 张证书 \($0) 天内到期（续期：certpack roster renew --due \($0) -o 目录）" } ?? "共 \(entries.count) 家单位")
+            if count == 0 {
+                out.write((due.map { "没有 \($0) 天内到期的证书" } ?? (search == nil ? "机构库中还没有单位：用 certpack roster import 导入" : "没有找到「\(search!)」")) + "\n")
+            } else {
+                out.write((due.map { "共 \(count) 张证书 \($0) 天内到期（续期：certpack roster renew --due \($0) -o 目录）" } ?? "共 \(count) 家单位") + "\n")
+            }
         }
+        out.flush()
+    }
+}
+
+/// Standard output in 64 KB writes: a list of 20 000 lines is not 20 000 system calls.
+struct BufferedOutput {
+    private var buffer = Data()
+
+    mutating func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 65_536 { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 

@@ -25,6 +25,46 @@ struct RosterRouteTests {
         return (url, app)
     }
 
+    @Test("lists come a page at a time: `total` counts the whole list, `limit` and `offset` choose the page, 100 unless asked")
+    func listPages() async throws {
+        let (url, app) = try Self.roster()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        // 120 more organisations (the example's name with a number), none with a certificate.
+        let store = try Roster.open(at: url)
+        let more = (1...120).map { n -> ImportItem in
+            var a = app
+            let code17 = String(format: "91440300MA5%06d", n)
+            a.organization.uscc = code17 + String(CheckDigits.usccCheckCharacter(code17)!)
+            a.organization.name = "深圳市测试第\(n)号诊所"
+            return ImportItem(place: "\(n)", application: a)
+        }
+        _ = try store.importItems(more, today: CivilDate("2025-12-10")!)
+        let server = try await makeServer(roster: url)
+        defer { server.removeAllJobs() }
+        try await server.application().test(.router) { client in
+            try await client.execute(uri: "/api/roster?q=", method: .get) { r in
+                let j = try json(r.body)
+                #expect(j["total"] as? Int == 121)
+                #expect((j["entries"] as? [[String: Any]])?.count == 100)
+                // the organisation with a certificate first (fewest days left)
+                #expect((j["entries"] as? [[String: Any]])?.first?["uscc"] as? String == Self.uscc)
+            }
+            try await client.execute(uri: "/api/roster?q=&offset=100", method: .get) { r in
+                let j = try json(r.body)
+                #expect(j["total"] as? Int == 121 && j["offset"] as? Int == 100)
+                #expect((j["entries"] as? [[String: Any]])?.count == 21)
+            }
+            try await client.execute(uri: "/api/roster?q=%E6%B5%8B%E8%AF%95&limit=5", method: .get) { r in
+                let j = try json(r.body)
+                #expect(j["total"] as? Int == 120 && (j["entries"] as? [[String: Any]])?.count == 5)
+            }
+            try await client.execute(uri: "/api/roster/due?limit=1", method: .get) { r in
+                let j = try json(r.body)
+                #expect(j["total"] as? Int == 1 && (j["entries"] as? [[String: Any]])?.count == 1)
+            }
+        }
+    }
+
     @Test("the due board gives days left; lists and the card mask every ID number")
     func dueBoardAndCard() async throws {
         let (url, app) = try Self.roster()

@@ -166,6 +166,11 @@ public enum Normaliser {
 
     /// Without invisible characters, and without spaces at either end.
     public static func trimmed(_ s: String) -> String {
+        // Most values need nothing: nothing invisible (all at U+00AD or above), no space at either end.
+        if s.unicodeScalars.allSatisfy({ $0.value < 0xAD || !invisible.contains($0) }),
+           let first = s.unicodeScalars.first, let last = s.unicodeScalars.last,
+           !edgeSpace.contains(first), !edgeSpace.contains(last) { return s }
+        if s.isEmpty { return s }
         let scalars = Array(s.unicodeScalars.filter { !invisible.contains($0) })
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, edgeSpace.contains(scalars[start]) { start += 1 }
@@ -174,7 +179,14 @@ public enum Normaliser {
     }
 
     /// Full-width → half-width (and other compatibility forms) by NFKC.
-    static func nfkc(_ s: String) -> String { s.precomposedStringWithCompatibilityMapping }
+    ///
+    /// ASCII and CJK Unified Ideographs (U+4E00–U+9FFF) are NFKC already, whatever follows them
+    /// (NFKC_Quick_Check = Yes, combining class 0): such a value — most codes, dates and words —
+    /// is returned as it is, without the (slow on Linux) Foundation call.
+    static func nfkc(_ s: String) -> String {
+        if s.unicodeScalars.allSatisfy({ $0.value < 0x80 || (0x4E00...0x9FFF).contains($0.value) }) { return s }
+        return s.precomposedStringWithCompatibilityMapping
+    }
 
     /// Line breaks and TABs inside a value joined: nothing between Chinese characters, one space
     /// between Latin letters or digits.
@@ -194,7 +206,11 @@ public enum Normaliser {
     /// (one digit, optional decimals, E, a sign, the exponent). A valid code such as
     /// `91440305E500000000` is not scientific notation.
     public static func isScientificNotation(_ s: String) -> Bool {
-        s.range(of: #"^[0-9](\.[0-9]+)?[eE][+-][0-9]{1,3}$"#, options: .regularExpression) != nil
+        // Most values are not: a digit first and an E, checked before the (slow on Linux) regular expression.
+        let u = s.utf8
+        guard let first = u.first, (0x30...0x39).contains(first),
+              u.contains(where: { $0 == 0x45 || $0 == 0x65 }) else { return false }
+        return s.range(of: #"^[0-9](\.[0-9]+)?[eE][+-][0-9]{1,3}$"#, options: .regularExpression) != nil
     }
 
     /// A value as it may be quoted in a message: control characters named (never sent raw to a

@@ -71,10 +71,25 @@ function applyHref(uscc, service) { return `/?roster=${encodeURIComponent(uscc)}
 
 // ---- lists -------------------------------------------------------------------------------
 
-async function loadDue() {
-  const j = await getJSON("/api/roster/due");
+// Lists come a page at a time (the server says how many there are in all); 「显示更多」 appends the next page.
+let dueShown = 0, listShown = 0, lastQuery = "";
+
+function moreLine(where, shown, total, [whole, counter], onMore) {
+  const p = $(where);
+  p.innerHTML = "";
+  if (total <= shown) { p.hidden = true; return; }
+  p.hidden = false;
+  p.append(el("span", "", `共 ${total} ${whole}，显示前 ${shown} ${counter}。`));
+  const b = el("button", "small", "显示更多");
+  b.type = "button";
+  b.addEventListener("click", onMore);
+  p.append(b);
+}
+
+async function loadDue(more) {
+  const j = await getJSON("/api/roster/due" + (more ? `?offset=${dueShown}` : ""));
   const body = $("#due tbody");
-  body.innerHTML = "";
+  if (!more) { body.innerHTML = ""; dueShown = 0; }
   for (const e of j.entries) {
     const tr = el("tr");
     tr.append(daysCell(e.certificate));
@@ -90,15 +105,18 @@ async function loadDue() {
     tr.append(act);
     body.append(tr);
   }
-  $("#due").hidden = j.entries.length === 0;
-  $("#renew-all").hidden = j.entries.length === 0;
-  $("#due-empty").hidden = j.entries.length !== 0;
+  dueShown += j.entries.length;
+  $("#due").hidden = j.total === 0;
+  $("#renew-all").hidden = j.total === 0;
+  $("#due-empty").hidden = j.total !== 0;
+  moreLine("#due-more", dueShown, j.total, ["张证书", "张"], () => loadDue(true));
 }
 
-async function search(q) {
-  const j = await getJSON("/api/roster?q=" + encodeURIComponent(q || ""));
+async function search(q, more) {
+  if (!more) { lastQuery = q || ""; listShown = 0; }
+  const j = await getJSON("/api/roster?q=" + encodeURIComponent(lastQuery) + (more ? `&offset=${listShown}` : ""));
   const body = $("#results tbody");
-  body.innerHTML = "";
+  if (!more) body.innerHTML = "";
   for (const e of j.entries) {
     const tr = el("tr");
     const org = el("td"); org.append(orgLink(e.uscc, e.name)); tr.append(org);
@@ -112,8 +130,10 @@ async function search(q) {
     tr.append(c);
     body.append(tr);
   }
+  listShown += j.entries.length;
   $("#results-card").hidden = false;
-  status(j.entries.length ? `找到 ${j.entries.length} 家单位。` : "没有找到。");
+  moreLine("#results-more", listShown, j.total, ["家单位", "家"], () => search(lastQuery, true));
+  if (!more) status(j.total ? (j.total > listShown ? `共 ${j.total} 家单位，显示前 ${listShown} 家；可查找名称、代码或人员缩小范围。` : `找到 ${j.total} 家单位。`) : "没有找到。");
 }
 
 async function loadDrafts() {
