@@ -16,7 +16,7 @@ HOST       ?= 127.0.0.1
 PORT       ?= 8080
 BIN         = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: all deps test-deps swift-test-deps build demo test test-swift browser-test serve bench install install-test clean
+.PHONY: all deps test-deps swift-test-deps build demo test test-swift browser-test lint format serve bench install install-test clean
 
 all: build
 
@@ -52,6 +52,15 @@ test: test-deps
 test-swift: swift-test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The code's format (.swift-format; swift-format ships with the toolchain): `make format` rewrites,
+# `make lint` (run by CI before the tests) fails on any difference.
+FORMAT_PATHS := Package.swift Sources Tests
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(FORMAT_PATHS)
 
 # A real browser on the web page: chromium headless, driven by selenium, against `certpack serve`
 # on a free loopback port (the debug build made above). Screenshots land in Output/browser/.

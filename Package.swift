@@ -53,28 +53,35 @@ let package = Package(
         .target(name: "Images", dependencies: ["Rules", "Typeset", "CTurboJPEG", "CCairo"]),
         // The roster (机构库): organisations, people, certificates, applications in one SQLite file
         // through GRDB. Rules knows nothing of SQL; everything SQL lives here.
-        .target(name: "Roster", dependencies: ["Rules", "Input", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Roster", dependencies: ["Rules", "Input", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
         // Form templates bound to applications, laid out through Typeset; packs.
         .target(name: "Forms", dependencies: ["Rules", "Typeset", "FileOutput", "Images", .product(name: "Yams", package: "Yams")]),
         // The batch engine: coordinator, worker processes, summaries, the one finishing step.
         .target(name: "Batch", dependencies: ["Rules", "Input", "Forms", "Typeset", "PDF", "FileOutput"]),
         // certpack serve: the web page — routes, jobs, HTML from Templates/web/.
-        .target(name: "Web", dependencies: [
-            "Rules", "Input", "Forms", "Typeset", "Batch", "Roster",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Rules", "Input", "Forms", "Typeset", "Batch", "Roster",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "certpack",
-            dependencies: ["Rules", "Input", "Forms", "Typeset", "Batch", "FileOutput", "Web", "Roster", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Rules", "Input", "Forms", "Typeset", "Batch", "FileOutput", "Web", "Roster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(name: "certpack-bench", dependencies: ["Rules", "Input", "Forms", "Typeset", "PDF", "Images", "Roster"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules"]),
-        .testTarget(name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "InputTests", dependencies: ["Input", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Typeset", "CTurboJPEG", "CCairo"]),
         .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset", "Images"]),
@@ -83,11 +90,13 @@ let package = Package(
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Forms", "Input", "Rules", "certpack"]),
         .testTarget(name: "CLITests", dependencies: ["certpack"]),
         .testTarget(name: "RosterTests", dependencies: ["Roster", "Rules", "Input"]),
-        .testTarget(name: "WebTests", dependencies: [
-            "Web", "Rules", "Roster",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Rules", "Roster",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
     ]
 )

@@ -2,8 +2,9 @@ import FileOutput
 import Forms
 import Foundation
 import Input
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a finished batch left in its folder (`BatchRun.finish`): the summary, and which of
@@ -38,13 +39,16 @@ extension BatchRun {
         let files = Self.summaryNames.map { output.appendingPathComponent($0) }
         var summaryError: Error?
         do {
-            try AtomicFile.write([(files[0], Data(summary.csv.utf8)), (files[1], Data(summary.markdown.utf8)),
-                                  (files[2], try summary.xlsx.data())])
+            try AtomicFile.write([
+                (files[0], Data(summary.csv.utf8)), (files[1], Data(summary.markdown.utf8)),
+                (files[2], try summary.xlsx.data()),
+            ])
         } catch {
             summaryError = error
             for f in files { unlink(f.path) }
         }
-        return BatchOutcome(results: made.results, summary: summary, printAllPages: made.printAllError == nil ? made.printAllPages : 0,
-                            printAllError: made.printAllError, summaryError: summaryError)
+        return BatchOutcome(
+            results: made.results, summary: summary, printAllPages: made.printAllError == nil ? made.printAllPages : 0,
+            printAllError: made.printAllError, summaryError: summaryError)
     }
 }

@@ -11,8 +11,10 @@ extension Preflight {
     /// What `BatchRun` refuses to write beyond a record's own data problems, by record index: a second
     /// record that would write the same pack folder, then whatever `run` finds (the layout above all).
     /// Records with data problems are left out: the batch reports those already.
-    public static func batch(_ records: [BatchRecord], catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                             workers: Int) -> [Int: [String]] {
+    public static func batch(
+        _ records: [BatchRecord], catalog: Catalog, fonts: FontBook, library: FormLibrary,
+        workers: Int
+    ) -> [Int: [String]] {
         var refused: [Int: [String]] = [:]
         for (i, first) in sameFolder(records) {
             refused[i] = [sameFolderMessage(firstLine: records[first].line)]
@@ -50,13 +52,15 @@ extension Preflight {
     static func unprintableIssue(field: String, value: String, scalar: Unicode.Scalar, line: Int, unit: String) -> BatchIssue {
         let column = unit == "项" ? field : BatchSchema.header(forField: field)
         let text = "\(TypesetError.missingGlyph(scalar: scalar, text: value, owner: column))"
-        return BatchIssue(line: line, column: column, message: text.hasPrefix(column + "：") ? String(text.dropFirst(column.count + 1)) : text,
-                          unit: unit)
+        return BatchIssue(
+            line: line, column: column, message: text.hasPrefix(column + "：") ? String(text.dropFirst(column.count + 1)) : text,
+            unit: unit)
     }
 
     /// Later records whose pack would go to the same folder as an earlier one: index → the earlier index.
     public static func sameFolder(_ records: [BatchRecord]) -> [Int: Int] {
-        var firstByFolder: [String: Int] = [:], clash: [Int: Int] = [:]
+        var firstByFolder: [String: Int] = [:]
+        var clash: [Int: Int] = [:]
         for (i, r) in records.enumerated() {
             guard let app = r.application, r.issues.isEmpty else { continue }
             let folder = Pack.folderName(for: app.organization)
@@ -75,6 +79,14 @@ extension Preflight {
 private final class Found: @unchecked Sendable {
     private let lock = NSLock()
     private var found: [Int: [String]] = [:]
-    func add(_ i: Int, _ messages: [String]) { lock.lock(); found[i] = messages; lock.unlock() }
-    var all: [Int: [String]] { lock.lock(); defer { lock.unlock() }; return found }
+    func add(_ i: Int, _ messages: [String]) {
+        lock.lock()
+        found[i] = messages
+        lock.unlock()
+    }
+    var all: [Int: [String]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return found
+    }
 }

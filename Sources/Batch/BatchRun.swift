@@ -71,10 +71,17 @@ public struct BatchRun: Sendable {
     public static let printAllName = "全部打印.pdf"
     static let printAllMetadata = PDFMetadata(title: "全部打印 — 深圳医保在线签约数字证书申请材料", author: "CertPack")
 
-    public init(catalog: Catalog, fonts: FontBook, library: FormLibrary, output: URL, overwrite: Bool,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount, workerCommand: [String]? = nil) {
-        self.catalog = catalog; self.fonts = fonts; self.library = library; self.output = output
-        self.overwrite = overwrite; self.workers = max(1, workers); self.workerCommand = workerCommand
+    public init(
+        catalog: Catalog, fonts: FontBook, library: FormLibrary, output: URL, overwrite: Bool,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, workerCommand: [String]? = nil
+    ) {
+        self.catalog = catalog
+        self.fonts = fonts
+        self.library = library
+        self.output = output
+        self.overwrite = overwrite
+        self.workers = max(1, workers)
+        self.workerCommand = workerCommand
     }
 
     /// The files this batch would replace (without `overwrite`, the run refuses when there are any).
@@ -97,9 +104,11 @@ public struct BatchRun: Sendable {
     /// could not be written (disk full…) — then it is not there, and the packs still are.
     /// 全部打印.pdf holds only packs that are on disk: when a pack's files cannot be put in place, it is not written.
     /// Every caller then hands the answer to `finish` (汇总, and what 全部打印.pdf must not leave behind).
-    public func run(_ records: [BatchRecord],
-                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
-                    stalled: @escaping @Sendable (Int, Int, Int) -> Void = { _, _, _ in }) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {
+    public func run(
+        _ records: [BatchRecord],
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+        stalled: @escaping @Sendable (Int, Int, Int) -> Void = { _, _, _ in }
+    ) throws -> (results: [BatchResult], printAllPages: Int, printAllError: Error?) {
         // A character no font has is the row's data problem, under its column (as --check says it).
         let records = Preflight.unprintable(records, fonts: fonts)
         let fm = FileManager.default
@@ -109,7 +118,9 @@ public struct BatchRun: Sendable {
         let parts = output.appendingPathComponent(Self.partsPrefix + "\(getpid())", isDirectory: true)
         try? fm.removeItem(at: parts)
         try fm.createDirectory(at: parts, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        Self.partsLock.lock(); Self.currentParts.insert(parts.path); Self.partsLock.unlock()
+        Self.partsLock.lock()
+        Self.currentParts.insert(parts.path)
+        Self.partsLock.unlock()
         defer { Self.removeParts(parts.path) }
         let setup = WorkerSetup(output: output.path, parts: parts.path, overwrite: overwrite, resume: resume)
         let chunks = plan.chunks.enumerated().map { n, indices in
@@ -147,8 +158,10 @@ public struct BatchRun: Sendable {
                 let reply = replies.packs[i]
                 if let pages = reply?.pages {
                     let folder = output.appendingPathComponent(Pack.folderName(for: app.organization), isDirectory: true)
-                    status = .written(PackFiles(folder: folder, pdf: folder.appendingPathComponent("申请材料.pdf"),
-                                                checklist: folder.appendingPathComponent("清单.md"), pageCount: pages))
+                    status = .written(
+                        PackFiles(
+                            folder: folder, pdf: folder.appendingPathComponent("申请材料.pdf"),
+                            checklist: folder.appendingPathComponent("清单.md"), pageCount: pages))
                     figures = reply?.figures
                 } else {
                     status = .failed(reply?.error ?? "生成进程没有回应，未生成")
@@ -187,13 +200,18 @@ public struct BatchRun: Sendable {
     /// Removes the parts folders of the runs in progress (for a SIGINT/SIGTERM handler, after the
     /// workers are stopped).
     public static func removeParts() {
-        partsLock.lock(); let paths = currentParts; currentParts = []; partsLock.unlock()
+        partsLock.lock()
+        let paths = currentParts
+        currentParts = []
+        partsLock.unlock()
         for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// Removes the parts folder of one run, at its end.
     private static func removeParts(_ path: String) {
-        partsLock.lock(); currentParts.remove(path); partsLock.unlock()
+        partsLock.lock()
+        currentParts.remove(path)
+        partsLock.unlock()
         try? FileManager.default.removeItem(atPath: path)
     }
 
@@ -226,7 +244,10 @@ private struct BatchPlan {
         for (i, r) in records.enumerated() {
             guard let app = r.application, r.issues.isEmpty else { continue }
             let folder = Pack.folderName(for: app.organization)
-            if let first = firstByFolder[folder] { sameFolderAs[i] = records[first].line; continue }
+            if let first = firstByFolder[folder] {
+                sameFolderAs[i] = records[first].line
+                continue
+            }
             firstByFolder[folder] = i
             jobs.append(i)
         }
@@ -243,7 +264,8 @@ private final class Replies: @unchecked Sendable {
     private(set) var chunks: [Int: WorkerReply] = [:]
 
     func add(_ reply: WorkerReply) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let i = reply.index { packs[i] = reply }
         if let c = reply.chunk { chunks[c] = reply }
     }
@@ -258,8 +280,10 @@ private final class ProgressWatch: @unchecked Sendable {
     private let progress: @Sendable (Int, Int) -> Void
     private let timer: DispatchSourceTimer
 
-    init(total: Int, stallSeconds: Double, progress: @escaping @Sendable (Int, Int) -> Void,
-         stalled: @escaping @Sendable (Int, Int, Int) -> Void) {
+    init(
+        total: Int, stallSeconds: Double, progress: @escaping @Sendable (Int, Int) -> Void,
+        stalled: @escaping @Sendable (Int, Int, Int) -> Void
+    ) {
         self.total = total
         self.progress = progress
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "certpack.batch.watch"))
@@ -268,7 +292,8 @@ private final class ProgressWatch: @unchecked Sendable {
         var warnedAt = Date.distantPast
         timer.setEventHandler { [unowned self] in
             lock.lock()
-            let quiet = Date().timeIntervalSince(lastChange), done = finished
+            let quiet = Date().timeIntervalSince(lastChange)
+            let done = finished
             lock.unlock()
             if quiet >= stallSeconds && Date().timeIntervalSince(warnedAt) >= stallSeconds && done < total {
                 warnedAt = Date()

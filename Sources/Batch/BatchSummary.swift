@@ -62,13 +62,17 @@ public struct BatchSummary: Sendable {
 
     public init(_ results: [BatchResult]) {
         var lines: [Line] = []
-        var feeTotal = 0, unpublished = 0, ukeys = 0, written = 0
+        var feeTotal = 0
+        var unpublished = 0
+        var ukeys = 0
+        var written = 0
         var visitCounts: [String: (office: String, date: String, count: Int)] = [:]
         for r in results {
             let app = r.record.application
-            var line = Line(line: r.record.line, name: r.record.name, uscc: r.record.uscc,
-                            service: app?.service.label ?? "", certificates: app.map(Self.certificates) ?? "",
-                            fee: "", office: "", date: "", status: "", problems: "")
+            var line = Line(
+                line: r.record.line, name: r.record.name, uscc: r.record.uscc,
+                service: app?.service.label ?? "", certificates: app.map(Self.certificates) ?? "",
+                fee: "", office: "", date: "", status: "", problems: "")
             switch r.status {
             case let .written(files):
                 written += 1
@@ -83,9 +87,17 @@ public struct BatchSummary: Sendable {
             // The summary is read casually and passed around: a problem that quotes an ID number shows it masked.
             line.problems = maskIDNumbers(in: line.problems)
             if let f = r.figures, r.succeeded {
-                if let total = f.fee { line.fee = "\(total)"; feeTotal += total } else { line.fee = "未公布"; unpublished += 1 }
+                if let total = f.fee {
+                    line.fee = "\(total)"
+                    feeTotal += total
+                } else {
+                    line.fee = "未公布"
+                    unpublished += 1
+                }
                 ukeys += f.ukeys
-                line.office = f.office; line.date = f.date; line.certificates = f.certificates
+                line.office = f.office
+                line.date = f.date
+                line.certificates = f.certificates
                 visitCounts[f.office + "|" + f.date, default: (f.office, f.date, 0)].count += 1
             }
             lines.append(line)
@@ -109,7 +121,8 @@ public struct BatchSummary: Sendable {
     /// The certificates as the checklist applies for them: the personal kind once per service part when split.
     static func certificates(_ applied: [AppliedCertificate], split: Bool) -> String {
         applied.map { a in
-            a.kind == .odc ? "机构证书 \(a.years)年"
+            a.kind == .odc
+                ? "机构证书 \(a.years)年"
                 : "法人证书" + (split ? "（\(a.service.label)）" : "") + " \(a.years)年×\(a.holders.count)人"
         }.joined(separator: "；")
     }
@@ -134,7 +147,9 @@ public struct BatchSummary: Sendable {
         out += "| " + Self.headers.dropLast().joined(separator: " | ") + " |\n"
         out += "|" + String(repeating: " --- |", count: Self.headers.count - 1) + "\n"
         for l in lines {
-            out += "| " + ["\(l.line)", l.name, l.uscc, l.service, l.certificates, l.fee, l.office, l.date, l.status].map(cell).joined(separator: " | ") + " |\n"
+            out +=
+                "| " + ["\(l.line)", l.name, l.uscc, l.service, l.certificates, l.fee, l.office, l.date, l.status].map(cell).joined(separator: " | ")
+                + " |\n"
         }
         out += "\n## 合计\n\n"
         out += "- 费用合计：\(feeTotal) 元" + (unpublishedFees > 0 ? "（另有 \(unpublishedFees) 家吊销，收费标准未公布，请向深圳CA确认）" : "") + "\n"

@@ -10,14 +10,19 @@ extension BatchSummary {
         var rows: [[V?]] = [Self.headers.map { .text($0) }]
         for l in lines {
             let fee: V? = Int(l.fee).map { .number(Double($0)) } ?? (l.fee.isEmpty ? nil : .text(l.fee))
-            rows.append([.number(Double(l.line)), .text(l.name), .text(l.uscc), .text(l.service), .text(l.certificates), fee,
-                         .text(l.office), .text(l.date), .text(l.status), .text(l.problems)].map { v in
-                if case let .text(t)? = v, t.isEmpty { return nil }
-                return v
-            })
+            rows.append(
+                [
+                    .number(Double(l.line)), .text(l.name), .text(l.uscc), .text(l.service), .text(l.certificates), fee,
+                    .text(l.office), .text(l.date), .text(l.status), .text(l.problems),
+                ].map { v in
+                    if case let .text(t)? = v, t.isEmpty { return nil }
+                    return v
+                })
         }
-        rows.append([nil, .text("合计"), nil, nil, nil, .number(Double(feeTotal)), nil, nil,
-                     .text("已生成 \(written)，未生成 \(failed)"), .text("Ukey \(ukeys) 个")])
+        rows.append([
+            nil, .text("合计"), nil, nil, nil, .number(Double(feeTotal)), nil, nil,
+            .text("已生成 \(written)，未生成 \(failed)"), .text("Ukey \(ukeys) 个"),
+        ])
         var table = XLSXWorkbook.Sheet(name: "汇总", rows: rows)
         table.boldRows = [1, rows.count]
         table.frozenRows = 1

@@ -2,16 +2,20 @@ import Forms
 import Foundation
 import Rules
 import Typeset
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker's side: reads chunks from `input` until it closes, makes them, answers on `output`.
 public enum BatchWorker {
-    public static func serve(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
-                             catalog: Catalog, fonts: FontBook, library: FormLibrary) throws {
+    public static func serve(
+        input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
+        catalog: Catalog, fonts: FontBook, library: FormLibrary
+    ) throws {
         let reader = LineReader(fd: input)
-        let decoder = JSONDecoder(), encoder = JSONEncoder()
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
         guard let first = reader.next() else { return }
         let maker = PackMaker(setup: try decoder.decode(WorkerSetup.self, from: first), catalog: catalog, fonts: fonts, library: library)
         var coordinatorGone = false

@@ -13,7 +13,11 @@ final class PackCommitter: @unchecked Sendable {
     private var answers: [WorkerReply] = []
     private var failed = 0
     /// Packs whose files could not be put in place.
-    var failures: Int { lock.lock(); defer { lock.unlock() }; return failed }
+    var failures: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return failed
+    }
 
     init(backlog: Int = 8) { slots = DispatchSemaphore(value: backlog) }
 
@@ -37,7 +41,11 @@ final class PackCommitter: @unchecked Sendable {
 
     /// The answers of the packs committed since the last call.
     func take() -> [WorkerReply] {
-        lock.lock(); defer { answers = []; lock.unlock() }
+        lock.lock()
+        defer {
+            answers = []
+            lock.unlock()
+        }
         return answers
     }
 

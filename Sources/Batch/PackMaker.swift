@@ -3,8 +3,9 @@ import Foundation
 import PDF
 import Rules
 import Typeset
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Makes chunks of packs in this process, on the calling thread (see `PreparedFaces` for why one).
@@ -15,7 +16,10 @@ final class PackMaker {
     let library: FormLibrary
 
     init(setup: WorkerSetup, catalog: Catalog, fonts: FontBook, library: FormLibrary) {
-        self.setup = setup; self.catalog = catalog; self.fonts = fonts; self.library = library
+        self.setup = setup
+        self.catalog = catalog
+        self.fonts = fonts
+        self.library = library
     }
 
     /// For the engine's own tests: a worker that is slow (`CERTPACK_TEST_WORKER_DELAY` seconds before
@@ -46,7 +50,8 @@ final class PackMaker {
         // each pack costs. The chunk's glyphs are known once it is laid out; the cut depends on the
         // chunk's records only, so the bytes do not depend on which process makes them.
         let faces = fonts.prepareFaces(for: built.compactMap { try? $0.pack.get().pages }.flatMap { $0 })
-        var part: PrintAllPart?, partError: String?
+        var part: PrintAllPart?
+        var partError: String?
         do {
             part = try PrintAllPart(url: URL(fileURLWithPath: Self.partPath(setup, chunk.number)), faces: faces)
         } catch {
@@ -57,23 +62,33 @@ final class PackMaker {
         let committer = PackCommitter()
         func answerCommitted() { for a in committer.take() { reply(a) } }
         for (job, result) in built {
-            if stop() { committer.wait(); return }  // the part is dropped unfinished: its temporary goes with it
+            if stop() {
+                committer.wait()
+                return
+            }  // the part is dropped unfinished: its temporary goes with it
             answerCommitted()
             do {
                 let pack = try result.get()
                 if setup.resume && pack.isComplete(in: root) {
                     let pdf = root.appendingPathComponent(pack.folderName, isDirectory: true).appendingPathComponent("申请材料.pdf")
                     if partError == nil {
-                        do { try part?.add(pack: pdf, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
+                        do { try part?.add(pack: pdf, pages: pack.pages) } catch {
+                            partError = "\(error)"
+                            part = nil
+                        }
                     }
                     reply(WorkerReply(index: job.index, pages: pack.pages.count, figures: PackFigures(pack.checklist)))
                 } else {
-                    let files = try pack.prepare(into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces,
-                                                 keepingBytes: partError == nil)
+                    let files = try pack.prepare(
+                        into: root, fonts: fonts, overwrite: setup.overwrite || setup.resume, faces: faces,
+                        keepingBytes: partError == nil)
                     // The pack's pages, as written, go into the part (see `PrintAllPart`); should its
                     // files then fail to be put in place, the part is not used.
                     if partError == nil, let bytes = files.pdfBytes {
-                        do { try part?.add(pdf: bytes, of: files.folder, pages: pack.pages) } catch { partError = "\(error)"; part = nil }
+                        do { try part?.add(pdf: bytes, of: files.folder, pages: pack.pages) } catch {
+                            partError = "\(error)"
+                            part = nil
+                        }
                     }
                     committer.submit(job.index, files, figures: PackFigures(pack.checklist))
                 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The coordinator's side: `count` worker processes fed from one queue of chunks, in input order.
@@ -30,8 +31,10 @@ final class WorkerPool: @unchecked Sendable {
     nonisolated(unsafe) static var stopping = false
     static let pidLock = NSLock()
 
-    init(command: [String], count: Int, setup: WorkerSetup, chunks: [WorkerChunk],
-         onReply: @escaping @Sendable (WorkerReply) -> Void) throws {
+    init(
+        command: [String], count: Int, setup: WorkerSetup, chunks: [WorkerChunk],
+        onReply: @escaping @Sendable (WorkerReply) -> Void
+    ) throws {
         signal(SIGPIPE, SIG_IGN)  // a worker that died is noticed by its closed output, not by a signal
         self.queue = chunks
         self.open = chunks.count
@@ -53,11 +56,14 @@ final class WorkerPool: @unchecked Sendable {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: command[0])
             process.arguments = Array(command.dropFirst())
-            let toWorker = Pipe(), fromWorker = Pipe()
+            let toWorker = Pipe()
+            let fromWorker = Pipe()
             process.standardInput = toWorker
             process.standardOutput = fromWorker
             try process.run()
-            Self.pidLock.lock(); Self.livePIDs.insert(process.processIdentifier); Self.pidLock.unlock()
+            Self.pidLock.lock()
+            Self.livePIDs.insert(process.processIdentifier)
+            Self.pidLock.unlock()
             // Process closes our copies of the ends the worker uses, so its input ends when we close ours.
             let input = toWorker.fileHandleForWriting
             workers.append(Worker(process: process, input: input))
@@ -73,7 +79,10 @@ final class WorkerPool: @unchecked Sendable {
     /// Sends worker `n` the next chunk, or closes its input when there is none. Called with the lock held.
     private func feed(_ n: Int) {
         guard workers[n].alive, workers[n].chunk == nil else { return }
-        guard nextChunk < queue.count else { closeInput(n); return }
+        guard nextChunk < queue.count else {
+            closeInput(n)
+            return
+        }
         let chunk = queue[nextChunk]
         nextChunk += 1
         workers[n].chunk = chunk
@@ -106,11 +115,14 @@ final class WorkerPool: @unchecked Sendable {
         }
         // The worker's output ended: it finished, or it died in the middle of a chunk.
         process.waitUntilExit()
-        Self.pidLock.lock(); Self.livePIDs.remove(process.processIdentifier); Self.pidLock.unlock()
+        Self.pidLock.lock()
+        Self.livePIDs.remove(process.processIdentifier)
+        Self.pidLock.unlock()
         condition.lock()
         workers[n].alive = false
         closeInput(n)
-        let reason = process.terminationReason == .uncaughtSignal
+        let reason =
+            process.terminationReason == .uncaughtSignal
             ? "信号 \(process.terminationStatus)" : "退出码 \(process.terminationStatus)"
         let message = "生成进程意外结束（\(reason)），未生成"
         // Its chunk is not tried again (it may be what killed it); the others go on with the queue,
@@ -166,7 +178,8 @@ extension BatchRun {
 
     private static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
+            let close = stat.lastIndex(of: ")")
+        else { return true }
         return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Rules
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The batch's worker processes: how the coordinator (`BatchRun`) and a worker (`certpack batch-worker`)
@@ -59,14 +60,20 @@ final class LineReader {
             if let nl = buffer[start...].firstIndex(of: 0x0A) {
                 let line = Data(buffer[start..<nl])
                 start = nl + 1
-                if start > 65536 { buffer.removeFirst(start); start = 0 }
+                if start > 65536 {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
                 return line
             }
             if ended { return nil }
             var block = [UInt8](repeating: 0, count: 65536)
             let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { ended = true; continue }
+            if n <= 0 {
+                ended = true
+                continue
+            }
             buffer.append(contentsOf: block[0..<n])
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file system error in words a user can act on: the path, what went wrong in plain Chinese
@@ -13,7 +14,9 @@ public struct OutputError: Error, CustomStringConvertible, Equatable, Sendable {
     public var detail: String
 
     public init(path: String, code: Int32, detail: String = "") {
-        self.path = path; self.code = code; self.detail = detail
+        self.path = path
+        self.code = code
+        self.detail = detail
     }
 
     /// True when the disk (or the user's quota) is full.
@@ -82,7 +85,9 @@ public final class AtomicFile: @unchecked Sendable {
             let e = errno
             throw OutputError(path: folderPath, code: e == ENOTDIR && Self.isSymlink(folderPath) ? ELOOP : e)
         }
-        var name = "", fd: Int32 = -1, e: Int32 = 0
+        var name = ""
+        var fd: Int32 = -1
+        var e: Int32 = 0
         // Created and listed under the lock, so a signal handler's sweep sees every temporary that
         // exists; after the sweep (the process is exiting) none is created.
         AtomicFile.lock.lock()
@@ -99,7 +104,8 @@ public final class AtomicFile: @unchecked Sendable {
         }
         AtomicFile.lock.unlock()
         guard fd >= 0 else {
-            close(folder); folder = -1
+            close(folder)
+            folder = -1
             throw OutputError(path: url.path, code: e)
         }
         self.fd = fd
@@ -156,7 +162,10 @@ public final class AtomicFile: @unchecked Sendable {
         while done < length {
             let n = Glibc.write(fd, data + done, length - done)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { writeError = n < 0 ? errno : EIO; return false }
+            if n <= 0 {
+                writeError = n < 0 ? errno : EIO
+                return false
+            }
             done += n
         }
         return true
@@ -197,14 +206,22 @@ public final class AtomicFile: @unchecked Sendable {
         committed = true
         AtomicFile.unregister(temporaryPath)
         if syncingFolder { _ = fsync(folder) }  // best effort: some file systems do not sync folders
-        close(folder); folder = -1
+        close(folder)
+        folder = -1
     }
 
     /// Drops the temporary now — closed and removed, as being freed uncommitted does. Nothing once committed.
     public func discard() {
         guard !committed else { return }
-        if fd >= 0 { close(fd); fd = -1 }
-        if folder >= 0 { unlinkat(folder, temporaryName, 0); close(folder); folder = -1 }
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+        if folder >= 0 {
+            unlinkat(folder, temporaryName, 0)
+            close(folder)
+            folder = -1
+        }
         AtomicFile.unregister(temporaryPath)
     }
 
@@ -250,10 +267,18 @@ public final class AtomicFile: @unchecked Sendable {
     nonisolated(unsafe) private static var swept = false
     private static let lock = NSLock()
 
-    private static func unregister(_ p: String) { lock.lock(); pendingPaths.remove(p); lock.unlock() }
+    private static func unregister(_ p: String) {
+        lock.lock()
+        pendingPaths.remove(p)
+        lock.unlock()
+    }
 
     /// Temporaries not yet committed.
-    public static var pending: [String] { lock.lock(); defer { lock.unlock() }; return Array(pendingPaths) }
+    public static var pending: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(pendingPaths)
+    }
 
     /// Removes every uncommitted temporary (for SIGINT/SIGTERM handlers before exiting). Files opened
     /// afterwards are removed as they are created (their commit then fails): call it only on the way out.

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The folder a run writes into, held for the whole run: one run per folder.
@@ -59,7 +60,8 @@ public final class OutputFolder: @unchecked Sendable {
         guard lockFD >= 0 else { throw Failure.unusable(OutputError(path: lockPath, code: errno)) }
         if flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
             let e = errno
-            close(lockFD); lockFD = -1
+            close(lockFD)
+            lockFD = -1
             if e == EWOULDBLOCK { throw Failure.busy(path) }
             throw Failure.unusable(OutputError(path: lockPath, code: e))
         }
@@ -118,7 +120,8 @@ public final class OutputFolder: @unchecked Sendable {
             let path = name.isEmpty ? url.path : url.appendingPathComponent(name).path
             var st = stat()
             guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR,
-                  let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
+                let entries = try? FileManager.default.contentsOfDirectory(atPath: path)
+            else { continue }
             var stale = 0
             for entry in entries where AtomicFile.temporaryOwner(entry) != nil {
                 if unlink(path + "/" + entry) == 0 { stale += 1 }

@@ -34,8 +34,9 @@ public enum CopyPages {
 
     static let cardTarget = CopyPicture.Target(width: cardWidth, height: cardHeight, dpi: 300, exact: true, passthroughBytes: 700_000)
     static let licenceBox = Rect(x: mm(20), y: mm(34), width: mm(170), height: mm(218))
-    static let licenceTarget = CopyPicture.Target(width: licenceBox.width, height: licenceBox.height, dpi: 200, exact: false,
-                                                  passthroughBytes: 1_500_000)
+    static let licenceTarget = CopyPicture.Target(
+        width: licenceBox.width, height: licenceBox.height, dpi: 200, exact: false,
+        passthroughBytes: 1_500_000)
     /// A licence is printed no larger than this resolution allows (never blown up past its pixels).
     static let licenceMinimumDPI = 150.0
 
@@ -71,7 +72,8 @@ public enum CopyPages {
                 page = try licencePage(these[0].image, title: item.title, app: app, mark: mark, fonts: fonts)
             } else {
                 let person = item.id == "legalRepID" ? app.legalRepresentative : app.handler
-                page = try cardPage(front: these[0].image, back: these[1].image, title: item.title, person: person, app: app, mark: mark, fonts: fonts)
+                page = try cardPage(
+                    front: these[0].image, back: these[1].image, title: item.title, person: person, app: app, mark: mark, fonts: fonts)
             }
             out.append(CopyDocument(title: item.title, id: item.id, pages: [page], passthrough: these.map(\.passthrough)))
         }
@@ -115,14 +117,18 @@ public enum CopyPages {
             do { r = .success(try CopyPicture.load(picture, for: target)) } catch let e as PictureRefusal {
                 r = .failure(CopyPictureError(field: field, refusal: e))
             } catch { r = .failure(error) }
-            results.lock.lock(); results.values[k] = r; results.lock.unlock()
+            results.lock.lock()
+            results.values[k] = r
+            results.lock.unlock()
         }
         return try results.values.map { try $0!.get() }
     }
 
     /// 正面 above 反面, each at true size, centred.
-    static func cardPage(front: PageImage, back: PageImage, title: String, person: Person, app: Application, mark: String,
-                         fonts: FontBook) throws -> Page {
+    static func cardPage(
+        front: PageImage, back: PageImage, title: String, person: Person, app: Application, mark: String,
+        fonts: FontBook
+    ) throws -> Page {
         var b = PageBuilder(fonts: fonts)
         let owner = "复印件 › \(title)"
         let width = Size.a4.width
@@ -130,8 +136,9 @@ public enum CopyPages {
         let x = (width - cardWidth) / 2
         for (n, (image, side)) in [(front, "正面"), (back, "反面")].enumerated() {
             let top = mm(48) + Double(n) * mm(54 + 30)
-            try b.text(side, in: Rect(x: x, y: top - mm(6.5), width: cardWidth, height: mm(5.5)),
-                       style: TextStyle(role: .sans, size: 9, gray: 0.35), owner: owner)
+            try b.text(
+                side, in: Rect(x: x, y: top - mm(6.5), width: cardWidth, height: mm(5.5)),
+                style: TextStyle(role: .sans, size: 9, gray: 0.35), owner: owner)
             let card = Rect(x: x, y: top, width: cardWidth, height: cardHeight)
             try picture(&b, image, in: card, mark: mark, markSize: 7, owner: owner)
             // The line to cut along, just outside the picture.
@@ -161,10 +168,12 @@ public enum CopyPages {
 
     static func heading(_ b: inout PageBuilder, title: String, subtitle: String, owner: String) throws {
         let width = Size.a4.width
-        try b.text(title, in: Rect(x: mm(20), y: mm(16), width: width - mm(40), height: mm(9)),
-                   style: TextStyle(role: .sans, size: 16, align: .center), owner: owner)
-        try b.text(subtitle, in: Rect(x: mm(20), y: mm(25), width: width - mm(40), height: mm(6)),
-                   style: TextStyle(role: .serif, size: 10.5, align: .center), owner: owner)
+        try b.text(
+            title, in: Rect(x: mm(20), y: mm(16), width: width - mm(40), height: mm(9)),
+            style: TextStyle(role: .sans, size: 16, align: .center), owner: owner)
+        try b.text(
+            subtitle, in: Rect(x: mm(20), y: mm(25), width: width - mm(40), height: mm(6)),
+            style: TextStyle(role: .serif, size: 10.5, align: .center), owner: owner)
     }
 
     /// The picture with the restriction across it.
@@ -175,15 +184,17 @@ public enum CopyPages {
 
     /// The restriction once more, plainly, under the picture.
     static func caption(_ b: inout PageBuilder, _ mark: String, under r: Rect, owner: String) throws {
-        try b.text(mark, in: Rect(x: mm(20), y: r.maxY + mm(1.5), width: Size.a4.width - mm(40), height: mm(5)),
-                   style: TextStyle(role: .serif, size: 8, minSize: 7, align: .center, gray: 0.25), owner: owner)
+        try b.text(
+            mark, in: Rect(x: mm(20), y: r.maxY + mm(1.5), width: Size.a4.width - mm(40), height: mm(5)),
+            style: TextStyle(role: .serif, size: 8, minSize: 7, align: .center, gray: 0.25), owner: owner)
     }
 
     /// Where the seal goes: 「单位（盖章）」 and the organisation, on the right.
     static func sealPlace(_ b: inout PageBuilder, top: Double, app: Application, owner: String) throws {
         let box = Rect(x: Size.a4.width - mm(20) - mm(80), y: min(top, Size.a4.height - mm(30)), width: mm(80), height: mm(7))
         try b.text("单位（盖章）：", in: box, style: TextStyle(role: .serif, size: 10.5), owner: owner)
-        try b.text(app.organization.name, in: Rect(x: box.x, y: box.maxY, width: box.width, height: mm(7)),
-                   style: TextStyle(role: .serif, size: 9, minSize: 7, gray: 0.3), owner: owner)
+        try b.text(
+            app.organization.name, in: Rect(x: box.x, y: box.maxY, width: box.width, height: mm(7)),
+            style: TextStyle(role: .serif, size: 9, minSize: 7, gray: 0.3), owner: owner)
     }
 }

@@ -34,7 +34,9 @@ public struct FieldContext: Sendable {
     public var pageCount: Int = 0
 
     public init(application: Application, checklist: Checklist, request: FormRequest? = nil) {
-        self.application = application; self.checklist = checklist; self.request = request
+        self.application = application
+        self.checklist = checklist
+        self.request = request
     }
 
     /// The service ticked on this form: the request's (新办 for the personal part of a 变更 with a new
@@ -87,7 +89,13 @@ public enum Fields {
             app("legalRepresentative.\(key)") { read($0.application.legalRepresentative) }
             app("handler.\(key)") { read($0.application.handler) }
             r["person.\(key)"] = (.person, { c in c.request?.person.flatMap(read) })
-            r["holder.\(key)"] = (.holder, { c in if case let .holder(p)? = c.row { return read(p) }; return nil })
+            r["holder.\(key)"] = (
+                .holder,
+                { c in
+                    if case let .holder(p)? = c.row { return read(p) }
+                    return nil
+                }
+            )
         }
         r["person.roles"] = (.person, { $0.request?.roles.joined(separator: "、") })
         app("service") { $0.service.label }
@@ -105,8 +113,9 @@ public enum Fields {
             var parts: [String] = []
             if a.certificates.odc != nil { parts.append(CertKind.odc.label + (c.checklist.years[.odc].map { " \($0) 年" } ?? "")) }
             if a.certificates.personal != nil {
-                parts.append(CertKind.personal.label + (c.checklist.years[.personal].map { " \($0) 年 ×" } ?? "")
-                             + " \(c.holders.count) 人（\(holderNames(c.holders))）")
+                parts.append(
+                    CertKind.personal.label + (c.checklist.years[.personal].map { " \($0) 年 ×" } ?? "")
+                        + " \(c.holders.count) 人（\(holderNames(c.holders))）")
             }
             return parts.joined(separator: "；")
         }
@@ -153,11 +162,35 @@ public enum Fields {
         app("collection") { $0.checklist.collection }
         app("warnings") { $0.checklist.warnings.joined(separator: "；") }
         app("form.copyMark") { $0.copyMark }
-        r["changeItem.item"] = (.changeItem, { c in if case let .changeItem(i)? = c.row { return i.item }; return nil })
-        r["changeItem.from"] = (.changeItem, { c in if case let .changeItem(i)? = c.row { return i.from }; return nil })
-        r["changeItem.to"] = (.changeItem, { c in if case let .changeItem(i)? = c.row { return i.to }; return nil })
+        r["changeItem.item"] = (
+            .changeItem,
+            { c in
+                if case let .changeItem(i)? = c.row { return i.item }
+                return nil
+            }
+        )
+        r["changeItem.from"] = (
+            .changeItem,
+            { c in
+                if case let .changeItem(i)? = c.row { return i.from }
+                return nil
+            }
+        )
+        r["changeItem.to"] = (
+            .changeItem,
+            { c in
+                if case let .changeItem(i)? = c.row { return i.to }
+                return nil
+            }
+        )
         func doc(_ key: String, _ f: @escaping @Sendable (ChecklistItem) -> String?) {
-            r["document.\(key)"] = (.document, { c in if case let .document(d)? = c.row { return f(d) }; return nil })
+            r["document.\(key)"] = (
+                .document,
+                { c in
+                    if case let .document(d)? = c.row { return f(d) }
+                    return nil
+                }
+            )
         }
         doc("title") { $0.title }
         doc("count") { d in d.kind == .payment ? "" : "\(d.count)" + (d.kind == .ukey ? " 个" : " 份") }
@@ -177,8 +210,20 @@ public enum Fields {
             if let s = d.seal { parts.append("盖章：\(s)") } else if d.stamp { parts.append("加盖单位公章") }
             return parts.joined(separator: "；")
         }
-        r["fee.label"] = (.fee, { c in if case let .fee(f)? = c.row { return f.label }; return nil })
-        r["fee.amount"] = (.fee, { c in if case let .fee(f)? = c.row { return f.amount.map { "\($0) 元" } ?? "未公布" }; return nil })
+        r["fee.label"] = (
+            .fee,
+            { c in
+                if case let .fee(f)? = c.row { return f.label }
+                return nil
+            }
+        )
+        r["fee.amount"] = (
+            .fee,
+            { c in
+                if case let .fee(f)? = c.row { return f.amount.map { "\($0) 元" } ?? "未公布" }
+                return nil
+            }
+        )
         r["row.number"] = (.row, { c in c.rowNumber > 0 ? "\(c.rowNumber)" : nil })
         r["page.number"] = (.page, { "\($0.pageNumber)" })
         r["page.count"] = (.page, { "\($0.pageCount)" })

@@ -26,7 +26,8 @@ extension BodyLayout {
                 let height = growth.height
                 guard flow.make(room: height) else {
                     try growth.refuse(room: flow.bottom - flow.bodyTop)
-                    throw LayoutError(file: template.file, line: row.line, message: "row of height \(Int(height / 72 * 25.4)) mm does not fit on a page")
+                    throw LayoutError(
+                        file: template.file, line: row.line, message: "row of height \(Int(height / 72 * 25.4)) mm does not fit on a page")
                 }
                 let y = flow.y
                 extend(&frames, y: y, height: height)
@@ -69,9 +70,10 @@ extension BodyLayout {
         let step = min(size * 1.25, (box.height - 5) / Double(lines.count))
         var y = box.midY - step * Double(lines.count) / 2
         for line in lines {
-            try flow.builders[page].text(line, in: Rect(x: box.x, y: y, width: box.width, height: step),
-                                         style: TextStyle(role: .serif, size: size, minSize: size, align: .center, wraps: false),
-                                         owner: "\(formName) › heading \(text)")
+            try flow.builders[page].text(
+                line, in: Rect(x: box.x, y: y, width: box.width, height: step),
+                style: TextStyle(role: .serif, size: size, minSize: size, align: .center, wraps: false),
+                owner: "\(formName) › heading \(text)")
             y += step
         }
     }
@@ -97,7 +99,8 @@ extension BodyLayout {
         var col = firstColumn
         for cell in row.cells {
             defer { col += cell.span }
-            let text: String, o: String
+            let text: String
+            let o: String
             switch cell.content {
             case let .value(path, _):
                 (text, o) = (Fields.value(path, in: context), owner(path))
@@ -109,10 +112,12 @@ extension BodyLayout {
             guard !text.isBlank else { continue }
             let style = valueStyle(size: cell.size ?? Look.textSize, minSize: cell.minSize, align: cell.align ?? .left)
             let scratch = PageBuilder(fonts: fonts)
-            let needed = try scratch.heightNeeded(text, width: xs[col + cell.span] - xs[col], height: row.height - 2 * Look.valuePad,
-                                                  style: style, owner: o)
+            let needed = try scratch.heightNeeded(
+                text, width: xs[col + cell.span] - xs[col], height: row.height - 2 * Look.valuePad,
+                style: style, owner: o)
             if needed > row.height - 2 * Look.valuePad {
-                height.grow(to: needed + 2 * Look.valuePad + Look.growPad, owner: o, text: text, width: xs[col + cell.span] - xs[col], floor: style.minSize)
+                height.grow(
+                    to: needed + 2 * Look.valuePad + Look.growPad, owner: o, text: text, width: xs[col + cell.span] - xs[col], floor: style.minSize)
             }
         }
         return height
@@ -135,12 +140,15 @@ extension BodyLayout {
         case let .value(path, placeholder):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             let value = Fields.value(path, in: context)
-            try setValue(value, placeholder: placeholder, in: box, pad: pad, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(path))
+            try setValue(
+                value, placeholder: placeholder, in: box, pad: pad, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(path))
         case let .text(interp, placeholder):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             let fields = interp.fields
             let name = fields.count == 1 ? fields[0] : "text"
-            try setValue(interp.render(context), placeholder: placeholder, in: box, pad: pad, size: size, minSize: cell.minSize, align: cell.align ?? .left, owner: owner(name, fieldPath: name))
+            try setValue(
+                interp.render(context), placeholder: placeholder, in: box, pad: pad, size: size, minSize: cell.minSize, align: cell.align ?? .left,
+                owner: owner(name, fieldPath: name))
         case let .ticks(path, options):
             flow.draw { $0.rect(box, width: Look.cellLine) }
             try ticks(path: path, options: options, in: box, size: size, line: cell.line)
@@ -154,17 +162,23 @@ extension BodyLayout {
                 ns.align = .right
                 let text = note.render(context)
                 let noteOwner = owner(note.fields.first ?? "note")
-                try flow.draw { _ = try $0.text(text, in: Rect(x: box.x, y: box.maxY - size * 1.3 - 6, width: box.width, height: size * 1.3), style: ns, owner: noteOwner) }
+                try flow.draw {
+                    _ = try $0.text(
+                        text, in: Rect(x: box.x, y: box.maxY - size * 1.3 - 6, width: box.width, height: size * 1.3), style: ns, owner: noteOwner)
+                }
             }
         case .blank:
             flow.draw { $0.rect(box, width: Look.cellLine) }
         }
     }
 
-    mutating func setValue(_ value: String, placeholder: String?, in box: Rect, pad: Double, size: Double, minSize: Double?, align: TextStyle.HAlign, owner: String) throws {
+    mutating func setValue(
+        _ value: String, placeholder: String?, in box: Rect, pad: Double, size: Double, minSize: Double?, align: TextStyle.HAlign, owner: String
+    ) throws {
         if value.isBlank {
             guard let placeholder, !placeholder.isEmpty else { return }
-            let style = TextStyle(role: .serif, size: size, align: align == .left ? .right : align, inset: Look.valueInset * 2, gray: Look.placeholderGray)
+            let style = TextStyle(
+                role: .serif, size: size, align: align == .left ? .right : align, inset: Look.valueInset * 2, gray: Look.placeholderGray)
             try flow.draw { _ = try $0.text(placeholder, in: box, style: style, owner: owner) }
             return
         }
@@ -183,7 +197,10 @@ extension BodyLayout {
         let inner = box.width - 2 * Look.valueInset * 2
         let gap = options.count > 1 ? min(16, (inner - content) / Double(options.count - 1)) : 0
         guard gap >= 4 else {
-            throw LayoutError(file: template.file, line: line, message: "the tick row for \(path) needs \(Int(content + 4 * Double(options.count - 1))) pt but its cell is \(Int(box.width)) pt wide")
+            throw LayoutError(
+                file: template.file, line: line,
+                message: "the tick row for \(path) needs \(Int(content + 4 * Double(options.count - 1))) pt but its cell is \(Int(box.width)) pt wide"
+            )
         }
         var x = box.x + Look.valueInset * 2
         for (o, w) in zip(options, widths) {

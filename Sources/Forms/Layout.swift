@@ -60,13 +60,16 @@ struct FormRenderer {
     /// Project line, title, copy mark and footer.
     private func decorate(_ b: inout PageBuilder, context ctx: FieldContext) throws {
         let m = template.margins
-        let left = m.left, width = b.page.size.width - m.left - m.right
+        let left = m.left
+        let width = b.page.size.width - m.left - m.right
         let top = m.top
-        try b.text(template.project, in: Rect(x: left, y: top, width: width, height: 14),
-                   style: TextStyle(role: .serif, size: 10, align: .center, gray: 0.2), owner: "\(formName) › project")
+        try b.text(
+            template.project, in: Rect(x: left, y: top, width: width, height: 14),
+            style: TextStyle(role: .serif, size: 10, align: .center, gray: 0.2), owner: "\(formName) › project")
         let title = ctx.pageNumber > 1 ? template.title + template.continuation : template.title
-        try b.text(title, in: Rect(x: left + 90, y: top + 15, width: width - 180, height: 26),
-                   style: TextStyle(role: .sans, size: 18, minSize: 12, align: .center, wraps: false), owner: "\(formName) › title")
+        try b.text(
+            title, in: Rect(x: left + 90, y: top + 15, width: width - 180, height: 26),
+            style: TextStyle(role: .sans, size: 18, minSize: 12, align: .center, wraps: false), owner: "\(formName) › title")
         if !ctx.copyMark.isEmpty {
             let style = TextStyle(role: .serif, size: 9.5, align: .center)
             let w = try b.measure(ctx.copyMark, style: style, owner: "\(formName) › copy mark") + 10
@@ -80,18 +83,22 @@ struct FormRenderer {
         var rightStyle = small
         rightStyle.align = .right
         let leftText = try Self.elided(template.footerLeft, context: ctx, width: width * 0.72, style: small, builder: b)
-        try b.text(leftText, in: Rect(x: left, y: fy, width: width * 0.72, height: 12),
-                   style: small, owner: "\(formName) › footer (\(ctx.application.organization.name))")
+        try b.text(
+            leftText, in: Rect(x: left, y: fy, width: width * 0.72, height: 12),
+            style: small, owner: "\(formName) › footer (\(ctx.application.organization.name))")
         let rightText = try Self.elided(template.footerRight, context: ctx, width: width * 0.28, style: rightStyle, builder: b)
-        try b.text(rightText, in: Rect(x: left + width * 0.72, y: fy, width: width * 0.28, height: 12),
-                   style: rightStyle, owner: "\(formName) › footer")
+        try b.text(
+            rightText, in: Rect(x: left + width * 0.72, y: fy, width: width * 0.28, height: 12),
+            style: rightStyle, owner: "\(formName) › footer")
     }
 
     /// A footer is one line that only helps to re-sort loose pages: rather than refuse a long value, it
     /// shrinks to its floor and then shortens its longest field values in the middle (深圳市南山区…分公司)
     /// until the line fits `width`. The forms themselves carry every value in full.
-    static func elided(_ interp: Interpolation, context ctx: FieldContext, width: Double, style: TextStyle,
-                       builder b: PageBuilder) throws -> String {
+    static func elided(
+        _ interp: Interpolation, context ctx: FieldContext, width: Double, style: TextStyle,
+        builder b: PageBuilder
+    ) throws -> String {
         var values: [Int: [Character]] = [:]
         for (i, part) in interp.parts.enumerated() {
             if case let .field(f) = part { values[i] = Array(Fields.value(f, in: ctx)) }
@@ -102,7 +109,8 @@ struct FormRenderer {
                 switch part {
                 case let .literal(s): return s
                 case .field:
-                    let chars = values[i]!, k = keep[i]!
+                    let chars = values[i]!
+                    let k = keep[i]!
                     guard k < chars.count else { return String(chars) }
                     let head = (k + 1) / 2
                     return String(chars[..<head]) + "…" + String(chars[(chars.count - (k - head))...])
@@ -177,7 +185,8 @@ struct Growth {
     /// A value so long that its row is taller than a page: the same error as a value too long for a fixed cell.
     func refuse(room: Double) throws {
         guard !owner.isEmpty else { return }
-        throw TypesetError.overflow(owner: owner, text: text, overflow: height - room, box: Rect(x: 0, y: 0, width: width, height: room), floorSize: floor)
+        throw TypesetError.overflow(
+            owner: owner, text: text, overflow: height - room, box: Rect(x: 0, y: 0, width: width, height: room), floorSize: floor)
     }
 }
 

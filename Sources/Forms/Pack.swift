@@ -34,8 +34,10 @@ public struct Pack: Sendable {
     /// surface here, before any file is opened.
     /// - Parameter date: the visit date for the checklist; defaults to the application's `visit.date`
     ///   (never "today", so the same input gives the same pack).
-    public static func build(application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                             date: CivilDate? = nil, time: String? = nil, office: String? = nil) throws -> Pack {
+    public static func build(
+        application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
+        date: CivilDate? = nil, time: String? = nil, office: String? = nil
+    ) throws -> Pack {
         let checklist = try Checklist.make(for: application, catalog: catalog, date: date, time: time, office: office)
         return try build(checklist: checklist, fonts: fonts, library: library)
     }
@@ -47,8 +49,10 @@ public struct Pack: Sendable {
         var documents: [PackDocument] = []
         let base = FieldContext(application: app, checklist: checklist, request: nil)
         let cover = library.template(.cover)
-        documents.append(PackDocument(title: cover.title, kind: .cover, person: nil,
-                                      pages: try FormRenderer(template: cover, fonts: fonts, context: base).render()))
+        documents.append(
+            PackDocument(
+                title: cover.title, kind: .cover, person: nil,
+                pages: try FormRenderer(template: cover, fonts: fonts, context: base).render()))
         for request in checklist.forms {
             guard let kind = FormTemplate.Kind.allCases.first(where: { $0.formKind == request.form }) else { continue }
             let template = library.template(kind)
@@ -63,13 +67,18 @@ public struct Pack: Sendable {
             // The cover names the copy pages by number: laid out again once the pages before them are counted.
             for _ in 0..<2 {
                 listed = CopyPages.numbering(checklist, copies: copies, firstPage: documents.reduce(1) { $0 + $1.pages.count })
-                let pages = try FormRenderer(template: cover, fonts: fonts, context: FieldContext(application: app, checklist: listed, request: nil)).render()
-                if pages.count == documents[0].pages.count { documents[0].pages = pages; break }
+                let pages = try FormRenderer(template: cover, fonts: fonts, context: FieldContext(application: app, checklist: listed, request: nil))
+                    .render()
+                if pages.count == documents[0].pages.count {
+                    documents[0].pages = pages
+                    break
+                }
                 documents[0].pages = pages
             }
         }
-        return Pack(application: app, checklist: listed, documents: documents,
-                    markdown: ChecklistText.render(listed, style: .markdown), copies: copies)
+        return Pack(
+            application: app, checklist: listed, documents: documents,
+            markdown: ChecklistText.render(listed, style: .markdown), copies: copies)
     }
 
     /// One document of the pack alone (the first the checklist asks for of `kind`), laid out as
@@ -88,16 +97,16 @@ public struct Pack: Sendable {
 
     public static func sanitize(_ name: String) -> String {
         let forbidden = Set("/\\:*?\"<>|")
-        var out = String(name.unicodeScalars.map { s -> Character in
-            if s.properties.generalCategory == .control || s.properties.generalCategory == .format { return "_" }
-            if forbidden.contains(Character(s)) { return "_" }
-            if s.properties.isWhitespace { return "_" }
-            return Character(s)
-        })
+        var out = String(
+            name.unicodeScalars.map { s -> Character in
+                if s.properties.generalCategory == .control || s.properties.generalCategory == .format { return "_" }
+                if forbidden.contains(Character(s)) { return "_" }
+                if s.properties.isWhitespace { return "_" }
+                return Character(s)
+            })
         while out.hasPrefix(".") { out.removeFirst() }
         out = String(out.prefix(80))
         while out.hasSuffix(".") || out.hasSuffix("_") { out.removeLast() }
         return out.isEmpty ? "pack" : out
     }
 }
-

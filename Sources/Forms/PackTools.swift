@@ -14,7 +14,10 @@ public struct PackTools: Sendable {
     public var library: FormLibrary
 
     public init(templates: URL, catalog: Catalog, fonts: FontBook, library: FormLibrary) {
-        self.templates = templates; self.catalog = catalog; self.fonts = fonts; self.library = library
+        self.templates = templates
+        self.catalog = catalog
+        self.fonts = fonts
+        self.library = library
     }
 
     /// Loads the catalog, the form templates and the fonts for `templates` (a `Templates/` folder).

@@ -2,8 +2,9 @@ import FileOutput
 import Foundation
 import Rules
 import Typeset
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Writing a pack laid out by `Pack.build`: its folder, its three files (申请材料.pdf, 清单.md, the row
@@ -34,15 +35,20 @@ public struct PackFiles: Sendable {
     public var pageCount: Int
 
     public init(folder: URL, pdf: URL, checklist: URL, pageCount: Int) {
-        self.folder = folder; self.pdf = pdf; self.checklist = checklist; self.pageCount = pageCount
+        self.folder = folder
+        self.pdf = pdf
+        self.checklist = checklist
+        self.pageCount = pageCount
     }
 }
 
 extension Pack {
     /// Builds the pack and writes it: nothing is written (not even the folder) when layout fails.
     @discardableResult
-    public static func fill(application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                            into root: URL, overwrite: Bool, date: CivilDate? = nil) throws -> PackFiles {
+    public static func fill(
+        application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
+        into root: URL, overwrite: Bool, date: CivilDate? = nil
+    ) throws -> PackFiles {
         try build(application: application, catalog: catalog, fonts: fonts, library: library, date: date)
             .write(into: root, fonts: fonts, overwrite: overwrite)
     }
@@ -67,8 +73,10 @@ extension Pack {
     /// leaves syncing and renaming them to `PendingPackFiles.commit()` — which a batch runs on another
     /// thread while this one draws the next pack (a sync waits for the disk; drawing needs the core).
     /// - Parameter keepingBytes: keep the PDF's bytes (`PendingPackFiles.pdfBytes`) for 全部打印.pdf.
-    public func prepare(into root: URL, fonts: FontBook, overwrite: Bool, faces: PreparedFaces? = nil,
-                        keepingBytes: Bool = false) throws -> PendingPackFiles {
+    public func prepare(
+        into root: URL, fonts: FontBook, overwrite: Bool, faces: PreparedFaces? = nil,
+        keepingBytes: Bool = false
+    ) throws -> PendingPackFiles {
         let folder = root.appendingPathComponent(folderName, isDirectory: true)
         let pdf = folder.appendingPathComponent("申请材料.pdf")
         let md = folder.appendingPathComponent("清单.md")
@@ -88,8 +96,9 @@ extension Pack {
         }
         do {
             let files = try writeFiles(fonts: fonts, faces: faces, pdf: pdf, md: md, digest: digest, keepingBytes: keepingBytes)
-            return PendingPackFiles(folder: folder, pdf: files.pdf, checklist: files.checklist, digest: files.digest,
-                                    existed: existed, pageCount: files.pageCount)
+            return PendingPackFiles(
+                folder: folder, pdf: files.pdf, checklist: files.checklist, digest: files.digest,
+                existed: existed, pageCount: files.pageCount)
         } catch {
             // The temporaries are gone with their files (dropped uncommitted); a folder made here goes too.
             if !existed { rmdir(folder.path) }
@@ -97,11 +106,15 @@ extension Pack {
         }
     }
 
-    private func writeFiles(fonts: FontBook, faces: PreparedFaces?, pdf: URL, md: URL, digest: URL,
-                            keepingBytes: Bool) throws -> (pdf: AtomicFile, checklist: AtomicFile, digest: AtomicFile, pageCount: Int) {
+    private func writeFiles(
+        fonts: FontBook, faces: PreparedFaces?, pdf: URL, md: URL, digest: URL,
+        keepingBytes: Bool
+    ) throws -> (pdf: AtomicFile, checklist: AtomicFile, digest: AtomicFile, pageCount: Int) {
         let org = application.organization
-        let writer = try PDFWriter(url: pdf, metadata: PDFMetadata(
-            title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts,
+        let writer = try PDFWriter(
+            url: pdf,
+            metadata: PDFMetadata(
+                title: "申请材料 — \(org.name)", author: "CertPack", subject: "深圳医保在线签约数字证书 \(application.service.label)"), fonts: fonts,
             embedding: faces.map { .prepared($0) } ?? .subsets(for: pages), keepingBytes: keepingBytes)
         try writer.add(contentsOf: pages)
         let pdfFile = try writer.finishUncommitted()
@@ -118,18 +131,19 @@ extension Pack {
     public func isComplete(in root: URL) -> Bool {
         let folder = root.appendingPathComponent(folderName, isDirectory: true)
         guard Self.kind(of: folder.path) == S_IFDIR else { return false }
-        let pdf = folder.appendingPathComponent("申请材料.pdf").path, md = folder.appendingPathComponent("清单.md").path
+        let pdf = folder.appendingPathComponent("申请材料.pdf").path
+        let md = folder.appendingPathComponent("清单.md").path
         guard Self.kind(of: pdf) == S_IFREG, Self.kind(of: md) == S_IFREG,
-              let digest = try? InputFile.readText(folder.appendingPathComponent(Self.digestName), limit: 1024),
-              digest.trimmingCharacters(in: .whitespacesAndNewlines) == RowDigest.of(application),
-              let handle = FileHandle(forReadingAtPath: pdf) else { return false }
+            let digest = try? InputFile.readText(folder.appendingPathComponent(Self.digestName), limit: 1024),
+            digest.trimmingCharacters(in: .whitespacesAndNewlines) == RowDigest.of(application),
+            let handle = FileHandle(forReadingAtPath: pdf)
+        else { return false }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
         try? handle.seek(toOffset: size > 32 ? size - 32 : 0)
         let end = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         return end.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("%%EOF")
     }
-
 
     /// The file type of `path` without following a symlink (`S_IFDIR`, `S_IFLNK`…), 0 when nothing is there.
     static func kind(of path: String) -> mode_t {
@@ -164,8 +178,12 @@ public final class PendingPackFiles: @unchecked Sendable {
     private var settled = false
 
     init(folder: URL, pdf: AtomicFile, checklist: AtomicFile, digest: AtomicFile, existed: Bool, pageCount: Int) {
-        self.folder = folder; self.pdf = pdf; self.checklist = checklist; self.digest = digest
-        self.existed = existed; self.pageCount = pageCount
+        self.folder = folder
+        self.pdf = pdf
+        self.checklist = checklist
+        self.digest = digest
+        self.existed = existed
+        self.pageCount = pageCount
     }
 
     /// The PDF's bytes, when prepared `keepingBytes`.

@@ -21,9 +21,11 @@ public struct Preflight: Sendable {
     ///   is 日期已过. `entry`: where the data was typed, for advice that fits it.
     ///   `layout`: false stops after the data checks and the checklist rules (the web page's quick check
     ///   as a field is left; the full check, with fonts and layout, runs before anything is made).
-    public static func run(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                           date: CivilDate? = nil, time: String? = nil, office: String? = nil, layout: Bool = true,
-                           today: CivilDate = .today(), entry: EntryPath = .file) -> Preflight {
+    public static func run(
+        _ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
+        date: CivilDate? = nil, time: String? = nil, office: String? = nil, layout: Bool = true,
+        today: CivilDate = .today(), entry: EntryPath = .file
+    ) -> Preflight {
         var problems = Validator.validate(application, catalog: catalog, today: today, entry: entry)
         if let d = date, d < today, application.visit?.date != d {
             problems.append(ValidationIssue(field: "visit.date", message: VisitPlanner.pastMessage(d, today: today)))
@@ -46,7 +48,8 @@ public struct Preflight: Sendable {
         // Every character no font has, field by field (the run stops at the first of these, same message).
         for (field, value) in Printable.texts(of: application) {
             if let scalar = fonts.firstMissing(in: value) {
-                problems.append(ValidationIssue(field: field, message: "\(TypesetError.missingGlyph(scalar: scalar, text: value, owner: "申请数据 › \(field)"))"))
+                problems.append(
+                    ValidationIssue(field: field, message: "\(TypesetError.missingGlyph(scalar: scalar, text: value, owner: "申请数据 › \(field)"))"))
             }
         }
         guard problems.isEmpty else { return Preflight(problems: problems, checklist: checklist) }
@@ -63,8 +66,10 @@ public struct Preflight: Sendable {
     }
 
     /// Only the problems of `run`.
-    public static func check(_ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
-                             date: CivilDate? = nil, today: CivilDate = .today(), entry: EntryPath = .file) -> [ValidationIssue] {
+    public static func check(
+        _ application: Application, catalog: Catalog, fonts: FontBook, library: FormLibrary,
+        date: CivilDate? = nil, today: CivilDate = .today(), entry: EntryPath = .file
+    ) -> [ValidationIssue] {
         run(application, catalog: catalog, fonts: fonts, library: library, date: date, today: today, entry: entry).problems
     }
 

@@ -22,8 +22,10 @@ enum Printable {
             ("visit.office", app.visit?.office),
         ]
         func person(_ p: Person, _ path: String) {
-            out += [("\(path).name", p.name), ("\(path).idNumber", p.idNumber), ("\(path).mobile", p.mobile),
-                    ("\(path).email", p.email), ("\(path).title", p.title)]
+            out += [
+                ("\(path).name", p.name), ("\(path).idNumber", p.idNumber), ("\(path).mobile", p.mobile),
+                ("\(path).email", p.email), ("\(path).title", p.title),
+            ]
         }
         person(app.legalRepresentative, "legalRepresentative")
         person(app.handler, "handler")

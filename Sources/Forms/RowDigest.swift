@@ -13,8 +13,10 @@ public enum RowDigest {
         encoder.outputFormatting = [.sortedKeys]
         var data = Array((try? encoder.encode(application)) ?? Data())
         if let copies = application.copies {
-            let files = [copies.businessLicence, copies.legalRepresentative?.front, copies.legalRepresentative?.back,
-                         copies.handler?.front, copies.handler?.back].compactMap { $0?.file }
+            let files = [
+                copies.businessLicence, copies.legalRepresentative?.front, copies.legalRepresentative?.back,
+                copies.handler?.front, copies.handler?.back,
+            ].compactMap { $0?.file }
             for path in files {
                 var st = stat()
                 let stamp = stat(path, &st) == 0 ? "\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)" : "missing"
@@ -65,7 +67,14 @@ public enum RowDigest {
                 let t2 = s0 &+ maj
                 (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
             }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+            h[0] &+= a
+            h[1] &+= b
+            h[2] &+= c
+            h[3] &+= d
+            h[4] &+= e
+            h[5] &+= f
+            h[6] &+= g
+            h[7] &+= hh
         }
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
     }

@@ -53,8 +53,9 @@ extension BodyLayout {
                     guard let text = texts[i], !text.isEmpty else { continue }
                     var scratch = PageBuilder(fonts: fonts)
                     let style = growStyle(col)
-                    let h = try scratch.text(text, in: Rect(x: 0, y: 0, width: col.width, height: 100_000), style: style,
-                                             owner: rowOwner(t, col, ctx))
+                    let h = try scratch.text(
+                        text, in: Rect(x: 0, y: 0, width: col.width, height: 100_000), style: style,
+                        owner: rowOwner(t, col, ctx))
                     height = max(height, h + 6)
                 }
             } else {
@@ -62,10 +63,12 @@ extension BodyLayout {
                 for (i, col) in t.columns.enumerated() {
                     guard let text = texts[i], !text.isEmpty else { continue }
                     let scratch = PageBuilder(fonts: fonts)
-                    let needed = try scratch.heightNeeded(text, width: col.width, height: t.rowHeight - 2, style: cellStyle(col),
-                                                          owner: rowOwner(t, col, ctx))
+                    let needed = try scratch.heightNeeded(
+                        text, width: col.width, height: t.rowHeight - 2, style: cellStyle(col),
+                        owner: rowOwner(t, col, ctx))
                     if needed > t.rowHeight - 2 {
-                        growth.grow(to: needed + 2 + Look.growPad, owner: rowOwner(t, col, ctx), text: text, width: col.width, floor: cellStyle(col).minSize)
+                        growth.grow(
+                            to: needed + 2 + Look.growPad, owner: rowOwner(t, col, ctx), text: text, width: col.width, floor: cellStyle(col).minSize)
                     }
                 }
                 height = growth.height
@@ -84,7 +87,10 @@ extension BodyLayout {
                 extend(&frames, y: y, height: t.headerHeight)
                 for (i, col) in t.columns.enumerated() {
                     let box = Rect(x: xs[i], y: y, width: col.width, height: t.headerHeight)
-                    flow.draw { $0.fill(box, gray: Look.labelFill); $0.rect(box, width: Look.cellLine) }
+                    flow.draw {
+                        $0.fill(box, gray: Look.labelFill)
+                        $0.rect(box, width: Look.cellLine)
+                    }
                     let style = TextStyle(role: .serif, size: min(col.size, Look.textSize), align: .center, inset: 2)
                     let o = owner("header \(col.header)")
                     try flow.draw { _ = try $0.text(col.header, in: box, style: style, owner: o) }
@@ -110,7 +116,10 @@ extension BodyLayout {
                     guard let text = texts[i], !text.isEmpty else { continue }
                     let style = t.grows ? growStyle(col) : cellStyle(col)
                     let o = rowOwner(t, col, ctx)
-                    try flow.draw { _ = try $0.text(text, in: box.insetBy(dx: 0, dy: t.grows ? 3 : height > t.rowHeight ? 1 + Look.growPad / 2 : 1), style: style, owner: o) }
+                    try flow.draw {
+                        _ = try $0.text(
+                            text, in: box.insetBy(dx: 0, dy: t.grows ? 3 : height > t.rowHeight ? 1 + Look.growPad / 2 : 1), style: style, owner: o)
+                    }
                 }
             }
             flow.y += height

@@ -8,7 +8,11 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable
     public var file: String
     public var line: Int?
     public var message: String
-    public init(file: String, line: Int?, message: String) { self.file = file; self.line = line; self.message = message }
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
     /// `Templates/forms/unit-application.yaml:42: unknown field 'organisation.name' …`
     public var description: String { file + (line.map { ":\($0)" } ?? "") + ": " + message }
 }
@@ -129,7 +133,9 @@ private struct Parser {
 
     func number(_ node: Node?, _ what: String, range: ClosedRange<Double> = 0...1000) throws -> Double {
         guard let node else { throw fail(nil, "\(what) is missing") }
-        guard let s = node.scalar?.string, let v = Double(s) else { throw fail(node, "\(what) must be a number, not '\(node.scalar?.string ?? "a collection")'") }
+        guard let s = node.scalar?.string, let v = Double(s) else {
+            throw fail(node, "\(what) must be a number, not '\(node.scalar?.string ?? "a collection")'")
+        }
         guard range.contains(v) else { throw fail(node, "\(what) must be between \(fmt(range.lowerBound)) and \(fmt(range.upperBound)), not \(s)") }
         return v
     }
@@ -203,7 +209,10 @@ private struct Parser {
             default: continue
             }
             if total > textWidth + 0.5 {
-                throw fail(node, "the columns add up to \(fmt((total * 25.4 / 72 * 10).rounded() / 10)) mm but the text block between the margins is \(fmt((textWidth * 25.4 / 72 * 10).rounded() / 10)) mm")
+                throw fail(
+                    node,
+                    "the columns add up to \(fmt((total * 25.4 / 72 * 10).rounded() / 10)) mm but the text block between the margins is \(fmt((textWidth * 25.4 / 72 * 10).rounded() / 10)) mm"
+                )
             }
         }
         return FormTemplate(
@@ -272,7 +281,10 @@ private struct Parser {
                     cells.append(cell)
                 }
                 if used != columns.count {
-                    throw fail(r, "row spans \(used) columns (\(firstColumn == 1 ? "1 for the heading + " : "")cells with their spans) but the grid has \(columns.count)")
+                    throw fail(
+                        r,
+                        "row spans \(used) columns (\(firstColumn == 1 ? "1 for the heading + " : "")cells with their spans) but the grid has \(columns.count)"
+                    )
                 }
                 rows.append(Row(height: height, cells: cells, when: try condition(rm["when"], scopes: scopes), line: r.mark?.line ?? 0))
             }
@@ -282,10 +294,15 @@ private struct Parser {
     }
 
     func cell(_ node: Node, scopes: Set<FieldScope>) throws -> Cell {
-        let m = try mapping(node, "cell", known: ["label", "value", "placeholder", "text", "ticks", "options", "box", "note", "blank", "span", "align", "size", "minSize"])
+        let m = try mapping(
+            node, "cell",
+            known: ["label", "value", "placeholder", "text", "ticks", "options", "box", "note", "blank", "span", "align", "size", "minSize"])
         let contentKeys = ["label", "value", "text", "ticks", "box", "blank"].filter { m[$0] != nil }
         guard contentKeys.count == 1 else {
-            throw fail(node, "a cell has exactly one of label, value, text, ticks, box, blank (found \(contentKeys.isEmpty ? "none" : contentKeys.joined(separator: ", ")))")
+            throw fail(
+                node,
+                "a cell has exactly one of label, value, text, ticks, box, blank (found \(contentKeys.isEmpty ? "none" : contentKeys.joined(separator: ", ")))"
+            )
         }
         let content: CellContent
         switch contentKeys[0] {
@@ -296,7 +313,8 @@ private struct Parser {
             try checkField(path, n, scopes)
             content = .value(path: path, placeholder: try m["placeholder"].map { try string($0, "placeholder") })
         case "text":
-            content = .text(try interpolation(m["text"]!, "text", allowed: scopes), placeholder: try m["placeholder"].map { try string($0, "placeholder") })
+            content = .text(
+                try interpolation(m["text"]!, "text", allowed: scopes), placeholder: try m["placeholder"].map { try string($0, "placeholder") })
         case "ticks":
             let n = m["ticks"]!
             let path = try string(n, "ticks")
@@ -314,15 +332,17 @@ private struct Parser {
             guard !options.isEmpty else { throw fail(n, "ticks: at least one option") }
             content = .ticks(path: path, options: options)
         case "box":
-            content = .box(caption: try string(try m.need("box"), "box"),
-                           note: try m["note"].map { try interpolation($0, "note", allowed: scopes) })
+            content = .box(
+                caption: try string(try m.need("box"), "box"),
+                note: try m["note"].map { try interpolation($0, "note", allowed: scopes) })
         default:
             content = .blank
         }
         let span = try m["span"].map { Int(try number($0, "span", range: 1...20)) } ?? 1
-        return Cell(content: content, span: span, align: try align(m["align"]),
-                    size: try m["size"].map { try number($0, "size", range: 5...40) },
-                    minSize: try m["minSize"].map { try number($0, "minSize", range: 5...40) }, line: node.mark?.line ?? 0)
+        return Cell(
+            content: content, span: span, align: try align(m["align"]),
+            size: try m["size"].map { try number($0, "size", range: 5...40) },
+            minSize: try m["minSize"].map { try number($0, "minSize", range: 5...40) }, line: node.mark?.line ?? 0)
     }
 
     func paragraph(_ node: Node, scopes: Set<FieldScope>) throws -> Paragraph {

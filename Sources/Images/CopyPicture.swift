@@ -6,7 +6,10 @@ import Typeset
 public struct PictureRefusal: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String
     public var reason: String
-    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "\(path)：\(reason)" }
 }
 
@@ -45,7 +48,11 @@ public enum CopyPicture {
         /// A JPEG bigger than this is encoded again, whatever its pixel size.
         public var passthroughBytes: Int
         public init(width: Double, height: Double, dpi: Double, exact: Bool, passthroughBytes: Int) {
-            self.width = width; self.height = height; self.dpi = dpi; self.exact = exact; self.passthroughBytes = passthroughBytes
+            self.width = width
+            self.height = height
+            self.dpi = dpi
+            self.exact = exact
+            self.passthroughBytes = passthroughBytes
         }
         var pixelWidth: Int { Int((width / 72 * dpi).rounded()) }
         var pixelHeight: Int { Int((height / 72 * dpi).rounded()) }
@@ -68,7 +75,9 @@ public enum CopyPicture {
         var jpegInfo: JPEGInfo?
         switch format {
         case .jpeg:
-            do { jpegInfo = try JPEG.info(data) } catch let JPEG.Problem.malformed(why) { throw refuse("JPEG 图片已损坏（\(why)）；请重新导出或重新拍摄") } catch { throw refuse("JPEG 图片已损坏") }
+            do { jpegInfo = try JPEG.info(data) } catch let JPEG.Problem.malformed(why) { throw refuse("JPEG 图片已损坏（\(why)）；请重新导出或重新拍摄") } catch {
+                throw refuse("JPEG 图片已损坏")
+            }
             stored = (jpegInfo!.width, jpegInfo!.height)
             orientation = jpegInfo!.orientation
         case .png:
@@ -91,14 +100,18 @@ public enum CopyPicture {
         let (outW, outH) = outputSize(upright: upright, corners: corners, target: target)
 
         if format == .jpeg, let info = jpegInfo, corners == nil, orientation == .up, info.isCommon, info.components == 1 || info.components == 3,
-           Double(upright.width) <= 1.5 * Double(outW), data.count <= target.passthroughBytes {
+            Double(upright.width) <= 1.5 * Double(outW), data.count <= target.passthroughBytes
+        {
             // Checked whole (a corrupt scan is refused here too), cheaply at 1/8 scale, then embedded as it is.
             do { _ = try JPEG.decode(data, minimumSide: 1) } catch { throw refuse(corrupt(error)) }
             let clean: [UInt8]
             do { clean = try JPEG.stripped(data) } catch { throw refuse(corrupt(error)) }
-            return PreparedPicture(image: PageImage(width: info.width, height: info.height, jpeg: clean, pixels: {
-                try? JPEG.decode(clean).pixels
-            }), passthrough: true)
+            return PreparedPicture(
+                image: PageImage(
+                    width: info.width, height: info.height, jpeg: clean,
+                    pixels: {
+                        try? JPEG.decode(clean).pixels
+                    }), passthrough: true)
         }
 
         // Decode once, only as large as needed.
@@ -127,14 +140,16 @@ public enum CopyPicture {
         guard let result else { throw refuse("无法裁剪图片") }
         let encoded: [UInt8]
         do { encoded = try JPEG.encode(result, quality: quality) } catch { throw refuse(corrupt(error)) }
-        return PreparedPicture(image: PageImage(width: outW, height: outH, jpeg: encoded, pixels: { try? JPEG.decode(encoded).pixels }),
-                               passthrough: false)
+        return PreparedPicture(
+            image: PageImage(width: outW, height: outH, jpeg: encoded, pixels: { try? JPEG.decode(encoded).pixels }),
+            passthrough: false)
     }
 
     /// The pixel size a picture is made at for `target`.
     static func outputSize(upright: (width: Int, height: Int), corners: [PixelPoint]?, target: Target) -> (Int, Int) {
         if target.exact { return (target.pixelWidth, target.pixelHeight) }
-        var w = Double(upright.width), h = Double(upright.height)
+        var w = Double(upright.width)
+        var h = Double(upright.height)
         if let c = corners {
             w = (distance(c[0], c[1]) + distance(c[3], c[2])) / 2
             h = (distance(c[0], c[3]) + distance(c[1], c[2])) / 2
@@ -168,12 +183,19 @@ public enum CopyPicture {
             if brand.hasPrefix("avi") { throw refuse("这是 AVIF 图片，不支持；请另存为 JPEG 或 PNG 后再试") }
         }
         let kind: String
-        if ascii(0..<4) == "RIFF" && ascii(8..<12) == "WEBP" { kind = "WebP 图片" }
-        else if ascii(0..<3) == "GIF" { kind = "GIF 图片" }
-        else if ascii(0..<2) == "BM" { kind = "BMP 图片" }
-        else if ascii(0..<4) == "II*\u{0}" || ascii(0..<4) == "MM\u{0}*" { kind = "TIFF 图片" }
-        else if ascii(0..<5) == "%PDF-" { kind = "PDF 文件" }
-        else { kind = "无法识别的文件" }
+        if ascii(0..<4) == "RIFF" && ascii(8..<12) == "WEBP" {
+            kind = "WebP 图片"
+        } else if ascii(0..<3) == "GIF" {
+            kind = "GIF 图片"
+        } else if ascii(0..<2) == "BM" {
+            kind = "BMP 图片"
+        } else if ascii(0..<4) == "II*\u{0}" || ascii(0..<4) == "MM\u{0}*" {
+            kind = "TIFF 图片"
+        } else if ascii(0..<5) == "%PDF-" {
+            kind = "PDF 文件"
+        } else {
+            kind = "无法识别的文件"
+        }
         throw refuse("\(kind)不支持：复印件图片只接受 JPEG（.jpg）和 PNG；请用手机或扫描仪另存为 JPEG 后再试")
     }
 }

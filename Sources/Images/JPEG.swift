@@ -30,8 +30,14 @@ public enum JPEG {
         while i + 4 <= data.count {
             guard data[i] == 0xFF else { throw .malformed("标记错误（偏移 \(i)）") }
             let marker = data[i + 1]
-            if marker == 0xFF { i += 1; continue }  // fill bytes
-            if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { i += 2; continue }
+            if marker == 0xFF {
+                i += 1
+                continue
+            }  // fill bytes
+            if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 {
+                i += 2
+                continue
+            }
             if marker == 0xD9 || marker == 0xDA { break }
             let length = Int(data[i + 2]) << 8 | Int(data[i + 3])
             guard length >= 2, i + 2 + length <= data.count else { throw .malformed("数据段长度超出文件（偏移 \(i)）") }
@@ -103,7 +109,10 @@ public enum JPEG {
         while i + 4 <= data.count {
             guard data[i] == 0xFF else { throw .malformed("标记错误（偏移 \(i)）") }
             let marker = data[i + 1]
-            if marker == 0xFF { i += 1; continue }
+            if marker == 0xFF {
+                i += 1
+                continue
+            }
             if marker == 0xDA {
                 // The first scan and everything after it (further tables and scans of a progressive file) as it is.
                 out.append(contentsOf: data[i...])
@@ -139,19 +148,24 @@ public enum JPEG {
     public static func decode(_ data: [UInt8], minimumSide: Int? = nil) throws(Problem) -> PixelBuffer {
         guard let handle = tjInitDecompress() else { throw .corrupt("无法初始化 JPEG 解码器") }
         defer { tjDestroy(handle) }
-        var w: Int32 = 0, h: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
+        var subsamp: Int32 = 0
+        var colorspace: Int32 = 0
         let header = data.withUnsafeBufferPointer { tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &w, &h, &subsamp, &colorspace) }
         guard header == 0, w > 0, h > 0 else { throw .corrupt(String(cString: tjGetErrorStr2(handle))) }
         let f: (num: Int32, denom: Int32) = minimumSide.map { scale(for: Int(max(w, h)), needed: $0) } ?? (1, 1)
-        let num = Int(f.num), denom = Int(f.denom)
+        let num = Int(f.num)
+        let denom = Int(f.denom)
         let sw: Int = (Int(w) * num + denom - 1) / denom
         let sh: Int = (Int(h) * num + denom - 1) / denom
         var pixels = [UInt32](repeating: 0, count: sw * sh)
         let flags = Int32(TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
         let status = data.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBytes { dst in
-                tjDecompress2(handle, src.baseAddress, UInt(src.count), dst.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                              Int32(sw), Int32(sw * 4), Int32(sh), Int32(TJPF_BGRX.rawValue), flags)
+                tjDecompress2(
+                    handle, src.baseAddress, UInt(src.count), dst.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                    Int32(sw), Int32(sw * 4), Int32(sh), Int32(TJPF_BGRX.rawValue), flags)
             }
         }
         guard status == 0 else { throw .corrupt(String(cString: tjGetErrorStr2(handle))) }
@@ -168,8 +182,9 @@ public enum JPEG {
         var size: UInt = 0
         let subsampling = quality >= 90 ? TJSAMP_444 : TJSAMP_420
         let status = image.pixels.withUnsafeBytes { src in
-            tjCompress2(handle, src.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(image.width), Int32(image.width * 4),
-                        Int32(image.height), Int32(TJPF_BGRX.rawValue), &buffer, &size, Int32(subsampling.rawValue), Int32(quality), 0)
+            tjCompress2(
+                handle, src.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(image.width), Int32(image.width * 4),
+                Int32(image.height), Int32(TJPF_BGRX.rawValue), &buffer, &size, Int32(subsampling.rawValue), Int32(quality), 0)
         }
         defer { if let buffer { tjFree(buffer) } }
         guard status == 0, let buffer else { throw .corrupt(String(cString: tjGetErrorStr2(handle))) }

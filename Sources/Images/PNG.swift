@@ -14,22 +14,30 @@ public enum PNG {
 
     /// Decodes the PNG (its size already checked by the caller) composited over white.
     public static func decode(_ data: [UInt8]) throws(JPEG.Problem) -> PixelBuffer {
-        final class Reader { let bytes: [UInt8]; var at = 0; init(_ b: [UInt8]) { bytes = b } }
+        final class Reader {
+            let bytes: [UInt8]
+            var at = 0
+            init(_ b: [UInt8]) { bytes = b }
+        }
         let reader = Reader(data)
         let box = Unmanaged.passRetained(reader)
         defer { box.release() }
-        guard let surface = cairo_image_surface_create_from_png_stream({ closure, out, length in
-            let r = Unmanaged<Reader>.fromOpaque(closure!).takeUnretainedValue()
-            let n = Int(length)
-            guard r.at + n <= r.bytes.count else { return CAIRO_STATUS_READ_ERROR }
-            r.bytes.withUnsafeBufferPointer { out!.update(from: $0.baseAddress! + r.at, count: n) }
-            r.at += n
-            return CAIRO_STATUS_SUCCESS
-        }, box.toOpaque()) else { throw .corrupt("无法读取 PNG") }
+        guard
+            let surface = cairo_image_surface_create_from_png_stream(
+                { closure, out, length in
+                    let r = Unmanaged<Reader>.fromOpaque(closure!).takeUnretainedValue()
+                    let n = Int(length)
+                    guard r.at + n <= r.bytes.count else { return CAIRO_STATUS_READ_ERROR }
+                    r.bytes.withUnsafeBufferPointer { out!.update(from: $0.baseAddress! + r.at, count: n) }
+                    r.at += n
+                    return CAIRO_STATUS_SUCCESS
+                }, box.toOpaque())
+        else { throw .corrupt("无法读取 PNG") }
         defer { cairo_surface_destroy(surface) }
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else { throw .corrupt(String(cString: cairo_status_to_string(status))) }
-        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        let w = Int(cairo_image_surface_get_width(surface))
+        let h = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         let format = cairo_image_surface_get_format(surface)
         guard let base = cairo_image_surface_get_data(surface), w > 0, h > 0 else { throw .corrupt("PNG 没有像素") }
@@ -41,8 +49,10 @@ public enum PNG {
                     let p = row[x]
                     if format == CAIRO_FORMAT_ARGB32 {
                         // Premultiplied: over white is colour + (255 − alpha).
-                        let a = p >> 24, inverse = 255 - a
-                        dst[y * w + x] = (min(255, (p >> 16 & 0xFF) + inverse)) << 16 | (min(255, (p >> 8 & 0xFF) + inverse)) << 8 | min(255, (p & 0xFF) + inverse)
+                        let a = p >> 24
+                        let inverse = 255 - a
+                        dst[y * w + x] =
+                            (min(255, (p >> 16 & 0xFF) + inverse)) << 16 | (min(255, (p >> 8 & 0xFF) + inverse)) << 8 | min(255, (p & 0xFF) + inverse)
                     } else {
                         dst[y * w + x] = p & 0xFFFFFF
                     }
@@ -78,10 +88,13 @@ public enum PNG {
         let sink = Sink()
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
-        cairo_surface_write_to_png_stream(surface, { closure, data, length in
-            Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }, box.toOpaque())
+        cairo_surface_write_to_png_stream(
+            surface,
+            { closure, data, length in
+                Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue().bytes.append(
+                    contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            }, box.toOpaque())
         return sink.bytes
     }
 }

@@ -7,7 +7,9 @@ public struct PixelBuffer: Sendable, Equatable {
 
     public init(width: Int, height: Int, pixels: [UInt32]) {
         precondition(pixels.count == width * height, "a pixel buffer holds width × height pixels")
-        self.width = width; self.height = height; self.pixels = pixels
+        self.width = width
+        self.height = height
+        self.pixels = pixels
     }
 
     /// A buffer of one colour.

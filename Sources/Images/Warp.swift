@@ -4,7 +4,10 @@ import Foundation
 public struct PixelPoint: Sendable, Equatable {
     public var x: Double
     public var y: Double
-    public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+    public init(_ x: Double, _ y: Double) {
+        self.x = x
+        self.y = y
+    }
 }
 
 /// A plane projective transform (3 × 3, h33 = 1): maps (x, y) to ((ax + by + c)/(gx + hy + 1), (dx + ey + f)/(gx + hy + 1)).
@@ -68,7 +71,9 @@ public enum Warp {
                 let inv = 1 / Double(n * n)
                 for y in 0..<height {
                     for x in 0..<width {
-                        var r = 0.0, g = 0.0, b = 0.0
+                        var r = 0.0
+                        var g = 0.0
+                        var b = 0.0
                         for sy in 0..<n {
                             let py = Double(y) + (Double(sy) + 0.5) / Double(n)
                             for sx in 0..<n {
@@ -77,19 +82,40 @@ public enum Warp {
                                 // Source position, in pixel-centre coordinates.
                                 let u = (m[0] * px + m[1] * py + m[2]) / w - 0.5
                                 let v = (m[3] * px + m[4] * py + m[5]) / w - 0.5
-                                guard u > -1, v > -1, u < Double(sw), v < Double(sh) else { r += 255; g += 255; b += 255; continue }
-                                let x0 = Int(u.rounded(.down)), y0 = Int(v.rounded(.down))
-                                let fx = u - Double(x0), fy = v - Double(y0)
-                                let xa = min(max(x0, 0), sw - 1), xb = min(max(x0 + 1, 0), sw - 1)
-                                let ya = min(max(y0, 0), sh - 1), yb = min(max(y0 + 1, 0), sh - 1)
-                                let p00 = src[ya * sw + xa], p10 = src[ya * sw + xb], p01 = src[yb * sw + xa], p11 = src[yb * sw + xb]
-                                let w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy
-                                r += w00 * Double(p00 >> 16 & 0xFF) + w10 * Double(p10 >> 16 & 0xFF) + w01 * Double(p01 >> 16 & 0xFF) + w11 * Double(p11 >> 16 & 0xFF)
-                                g += w00 * Double(p00 >> 8 & 0xFF) + w10 * Double(p10 >> 8 & 0xFF) + w01 * Double(p01 >> 8 & 0xFF) + w11 * Double(p11 >> 8 & 0xFF)
+                                guard u > -1, v > -1, u < Double(sw), v < Double(sh) else {
+                                    r += 255
+                                    g += 255
+                                    b += 255
+                                    continue
+                                }
+                                let x0 = Int(u.rounded(.down))
+                                let y0 = Int(v.rounded(.down))
+                                let fx = u - Double(x0)
+                                let fy = v - Double(y0)
+                                let xa = min(max(x0, 0), sw - 1)
+                                let xb = min(max(x0 + 1, 0), sw - 1)
+                                let ya = min(max(y0, 0), sh - 1)
+                                let yb = min(max(y0 + 1, 0), sh - 1)
+                                let p00 = src[ya * sw + xa]
+                                let p10 = src[ya * sw + xb]
+                                let p01 = src[yb * sw + xa]
+                                let p11 = src[yb * sw + xb]
+                                let w00 = (1 - fx) * (1 - fy)
+                                let w10 = fx * (1 - fy)
+                                let w01 = (1 - fx) * fy
+                                let w11 = fx * fy
+                                r +=
+                                    w00 * Double(p00 >> 16 & 0xFF) + w10 * Double(p10 >> 16 & 0xFF) + w01 * Double(p01 >> 16 & 0xFF) + w11
+                                    * Double(p11 >> 16 & 0xFF)
+                                g +=
+                                    w00 * Double(p00 >> 8 & 0xFF) + w10 * Double(p10 >> 8 & 0xFF) + w01 * Double(p01 >> 8 & 0xFF) + w11
+                                    * Double(p11 >> 8 & 0xFF)
                                 b += w00 * Double(p00 & 0xFF) + w10 * Double(p10 & 0xFF) + w01 * Double(p01 & 0xFF) + w11 * Double(p11 & 0xFF)
                             }
                         }
-                        dst[y * width + x] = UInt32(min(255, (r * inv).rounded())) << 16 | UInt32(min(255, (g * inv).rounded())) << 8 | UInt32(min(255, (b * inv).rounded()))
+                        dst[y * width + x] =
+                            UInt32(min(255, (r * inv).rounded())) << 16 | UInt32(min(255, (g * inv).rounded())) << 8
+                            | UInt32(min(255, (b * inv).rounded()))
                     }
                 }
             }
@@ -100,7 +126,8 @@ public enum Warp {
     /// The whole of `source` resampled to `width × height` (no perspective): a picture brought down
     /// to the resolution it is printed at.
     public static func resize(_ source: PixelBuffer, width: Int, height: Int) -> PixelBuffer? {
-        let w = Double(source.width), h = Double(source.height)
+        let w = Double(source.width)
+        let h = Double(source.height)
         return perspective(source, corners: [PixelPoint(0, 0), PixelPoint(w, 0), PixelPoint(w, h), PixelPoint(0, h)], width: width, height: height)
     }
 }

@@ -29,7 +29,9 @@ public enum BatchSchema {
         .init(field: "organization.phone", header: "单位电话", aliases: [], note: "可空"),
         .init(field: "legalRepresentative.name", header: "法定代表人姓名", aliases: ["法定代表人", "法人姓名"], note: ""),
         .init(field: "legalRepresentative.idType", header: "法定代表人证件类型", aliases: ["法人证件类型"], note: "空 = 居民身份证"),
-        .init(field: "legalRepresentative.idNumber", header: "法定代表人证件号码", aliases: ["法人证件号码", "法定代表人身份证号码"], note: "Excel 中把这一列设为「文本」，否则会变成 4.40305E+17"),
+        .init(
+            field: "legalRepresentative.idNumber", header: "法定代表人证件号码", aliases: ["法人证件号码", "法定代表人身份证号码"], note: "Excel 中把这一列设为「文本」，否则会变成 4.40305E+17"
+        ),
         .init(field: "legalRepresentative.mobile", header: "法定代表人手机", aliases: ["法定代表人手机号码", "法人手机"], note: ""),
         .init(field: "handler.name", header: "经办人姓名", aliases: ["经办人"], note: ""),
         .init(field: "handler.idType", header: "经办人证件类型", aliases: [], note: "空 = 居民身份证"),
@@ -73,7 +75,7 @@ public enum BatchSchema {
     /// The header a model field path is shown under (holders[2].mobile → 持证人手机).
     public static func header(forField field: String) -> String {
         var path = field
-        if path.hasPrefix("holders[") , let close = path.firstIndex(of: "]") {
+        if path.hasPrefix("holders["), let close = path.firstIndex(of: "]") {
             path = "holder" + path[path.index(after: close)...]
         }
         if path == "certificates" { return "机构证书年限/法人证书年限" }
@@ -94,7 +96,10 @@ public struct BatchIssue: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "第 \(line) \(unit)「\(column)」：\(message)" }
 
     public init(line: Int, column: String, message: String, unit: String = "行") {
-        self.line = line; self.column = column; self.message = message; self.unit = unit
+        self.line = line
+        self.column = column
+        self.message = message
+        self.unit = unit
     }
 }
 
@@ -113,7 +118,11 @@ public struct BatchRecord: Sendable {
     public var isValid: Bool { application != nil && issues.isEmpty }
 
     public init(line: Int, name: String, uscc: String = "", application: Application?, issues: [BatchIssue]) {
-        self.line = line; self.name = name; self.uscc = uscc; self.application = application; self.issues = issues
+        self.line = line
+        self.name = name
+        self.uscc = uscc
+        self.application = application
+        self.issues = issues
     }
 }
 
@@ -127,8 +136,13 @@ public struct BatchFileError: Error, CustomStringConvertible {
 public enum BatchInput {
     /// The column letter Excel shows for a 0-based column index: A…Z, AA….
     public static func excelColumn(_ index: Int) -> String {
-        var n = index + 1, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
         return s
     }
 
@@ -169,9 +183,14 @@ public enum BatchInput {
                         .map { BatchIssue(line: n + 1, column: $0.field, message: $0.message, unit: "项") }
                     let code = app.organization.uscc.uppercased()
                     if let first = seen[code], !code.isEmpty {
-                        issues.append(BatchIssue(line: n + 1, column: "organization.uscc", message:
-                            "与第 \(first) 项是同一单位（统一社会信用代码相同）：一家单位只写一项，多位持证人写在该项的 holders 列表里", unit: "项"))
-                    } else { seen[code] = n + 1 }
+                        issues.append(
+                            BatchIssue(
+                                line: n + 1, column: "organization.uscc",
+                                message:
+                                    "与第 \(first) 项是同一单位（统一社会信用代码相同）：一家单位只写一项，多位持证人写在该项的 holders 列表里", unit: "项"))
+                    } else {
+                        seen[code] = n + 1
+                    }
                     var record = BatchRecord(line: n + 1, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: issues)
                     record.unit = "项"
                     return record
@@ -179,8 +198,9 @@ public enum BatchInput {
                     // In a list the "line" of a record is its item number; the error carries the file line.
                     let field = (error.field ?? "").replacingOccurrences(of: "[\(n)].", with: "")
                     let message = error.line.map { "（第 \($0) 行）\(error.message)" } ?? error.message
-                    return BatchRecord(line: n + 1, name: "第 \(n + 1) 项", application: nil,
-                                       issues: [BatchIssue(line: n + 1, column: field, message: message, unit: "项")])
+                    return BatchRecord(
+                        line: n + 1, name: "第 \(n + 1) 项", application: nil,
+                        issues: [BatchIssue(line: n + 1, column: field, message: message, unit: "项")])
                 }
             }
         }
@@ -190,8 +210,12 @@ public enum BatchInput {
         }
         if let problem = TextEncoding.notText(data) { throw BatchFileError(file: url.path, detail: problem) }
         guard let (text, _) = TextEncoding.decode(data, forced: forced) else {
-            throw BatchFileError(file: url.path, detail: forced.map { "文件不是有效的 \($0 == .utf8 ? "UTF-8" : "GBK/GB18030") 文本（--encoding \($0.rawValue)）：去掉 --encoding 让程序自动识别，或请在 Excel 中另存为「CSV UTF-8（逗号分隔）」" }
-                ?? "文件既不是 UTF-8 也不是 GBK 文本：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」")
+            throw BatchFileError(
+                file: url.path,
+                detail: forced.map {
+                    "文件不是有效的 \($0 == .utf8 ? "UTF-8" : "GBK/GB18030") 文本（--encoding \($0.rawValue)）：去掉 --encoding 让程序自动识别，或请在 Excel 中另存为「CSV UTF-8（逗号分隔）」"
+                }
+                    ?? "文件既不是 UTF-8 也不是 GBK 文本：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」")
         }
         return resolvingCopies(try records(csv: text, file: url.path, catalog: catalog), of: url)
     }
@@ -227,7 +251,8 @@ public enum BatchInput {
             let trimmed = Normaliser.trimmed(name)
             if trimmed.isEmpty || trimmed.hasPrefix("备注") || trimmed.hasPrefix("#") { continue }
             guard let c = BatchSchema.column(named: trimmed) else {
-                unknown.append("第 \(excelColumn(i)) 列「\(Normaliser.shown(trimmed, limit: 16))」"); continue
+                unknown.append("第 \(excelColumn(i)) 列「\(Normaliser.shown(trimmed, limit: 16))」")
+                continue
             }
             if let first = firstOf[c.field] {
                 // The second copy would silently win: say so instead.
@@ -238,14 +263,17 @@ public enum BatchInput {
             columns[i] = c
         }
         if !duplicated.isEmpty {
-            throw BatchFileError(file: file, detail: duplicated.prefix(3).joined(separator: "；") + (duplicated.count > 3 ? "…" : "") + "：每列只能有一个，请删去多余的一列")
+            throw BatchFileError(
+                file: file, detail: duplicated.prefix(3).joined(separator: "；") + (duplicated.count > 3 ? "…" : "") + "：每列只能有一个，请删去多余的一列")
         }
         if !unknown.isEmpty {
             if unknown.count > 3 && columns.isEmpty {
                 throw BatchFileError(file: file, detail: "第一行不是认识的表头，这不像是批量申请表：\(start)")
             }
-            throw BatchFileError(file: file, detail: "不认识的列：\(unknown.prefix(3).joined(separator: "、"))\(unknown.count > 3 ? " 等 \(unknown.count) 列" : "")。"
-                + "列名应与 certpack batch --template 的表头一致（以「备注」开头的列会被忽略）")
+            throw BatchFileError(
+                file: file,
+                detail: "不认识的列：\(unknown.prefix(3).joined(separator: "、"))\(unknown.count > 3 ? " 等 \(unknown.count) 列" : "")。"
+                    + "列名应与 certpack batch --template 的表头一致（以「备注」开头的列会被忽略）")
         }
         // A column every row needs is said missing once, for the file, not as an empty cell on every row.
         for required in ["organization.uscc", "service", "legalRepresentative.idNumber", "handler.idNumber"]
@@ -280,25 +308,33 @@ public enum BatchInput {
                     guard let value = values[column.field], first.values[column.field] != value else { continue }
                     let field = column.field
                     let shown = { (v: String) in field.hasSuffix("idNumber") ? maskID(v) : v }  // ID numbers are never echoed whole
-                    groups[g].issues.append(BatchIssue(line: row.row, column: BatchSchema.header(forField: field), message:
-                        "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(Normaliser.shown(shown(value)))」≠「\(first.values[field].map { Normaliser.shown(shown($0)) } ?? "空")」。"
-                        + "同一单位写成多行时，只有「持证人…」各列可以不同（每行一位持证人），其余各列留空或与第 \(first.line) 行相同"))
+                    groups[g].issues.append(
+                        BatchIssue(
+                            line: row.row, column: BatchSchema.header(forField: field),
+                            message:
+                                "与第 \(first.line) 行是同一单位（统一社会信用代码相同），但这一列不同：「\(Normaliser.shown(shown(value)))」≠「\(first.values[field].map { Normaliser.shown(shown($0)) } ?? "空")」。"
+                                + "同一单位写成多行时，只有「持证人…」各列可以不同（每行一位持证人），其余各列留空或与第 \(first.line) 行相同"))
                 }
                 if !holder.isEmpty { groups[g].holders.append((holder, row.row)) }
                 continue
             }
             if holderOnly {
-                let message = code.map { "这一行只填了持证人，但统一社会信用代码「\(Normaliser.shown($0))」不属于表中任何单位；持证人行须写所属单位的统一社会信用代码（或紧接在该单位下面留空）" }
+                let message =
+                    code.map { "这一行只填了持证人，但统一社会信用代码「\(Normaliser.shown($0))」不属于表中任何单位；持证人行须写所属单位的统一社会信用代码（或紧接在该单位下面留空）" }
                     ?? "这一行只填了持证人，上面没有所属的单位；请写在该单位的行下面"
                 previous = nil
-                groups.append(Group(values: values, line: row.row, holders: [], ownHolder: false, orphan: true,
-                                    issues: [BatchIssue(line: row.row, column: BatchSchema.header(forField: "organization.uscc"), message: message)]))
+                groups.append(
+                    Group(
+                        values: values, line: row.row, holders: [], ownHolder: false, orphan: true,
+                        issues: [BatchIssue(line: row.row, column: BatchSchema.header(forField: "organization.uscc"), message: message)]))
                 continue
             }
             if let code { byCode[code] = groups.count }
             previous = groups.count
-            groups.append(Group(values: values, line: row.row, holders: holder.isEmpty ? [] : [(holder, row.row)],
-                                ownHolder: !holder.isEmpty, orphan: false, issues: []))
+            groups.append(
+                Group(
+                    values: values, line: row.row, holders: holder.isEmpty ? [] : [(holder, row.row)],
+                    ownHolder: !holder.isEmpty, orphan: false, issues: []))
         }
         return groups.map { record($0, catalog: catalog, numbers: numbers) }
     }
@@ -332,8 +368,9 @@ public enum BatchInput {
             b.validationProblems(app.value, catalog: catalog, skipping: mangled)
         }
         let name = b.s("organization.name").isEmpty ? "第 \(line) 行" : b.s("organization.name")
-        return BatchRecord(line: line, name: name, uscc: group.values["organization.uscc"] ?? "",
-                           application: b.issues.isEmpty ? app.value : nil, issues: b.issues)
+        return BatchRecord(
+            line: line, name: name, uscc: group.values["organization.uscc"] ?? "",
+            application: b.issues.isEmpty ? app.value : nil, issues: b.issues)
     }
 
     /// Builds one organisation's application from its rows, collecting the problems of each cell.
@@ -385,8 +422,10 @@ public enum BatchInput {
                 let kv = p.split(maxSplits: 1, whereSeparator: { $0 == "：" || $0 == ":" })
                 let arrow = kv.count == 2 ? kv[1].components(separatedBy: "→").flatMap { $0.components(separatedBy: "->") } : []
                 if kv.count == 2 && arrow.count == 2 {
-                    items.append(ChangeItem(item: String(kv[0]).trimmingCharacters(in: .whitespaces),
-                                            from: arrow[0].trimmingCharacters(in: .whitespaces), to: arrow[1].trimmingCharacters(in: .whitespaces)))
+                    items.append(
+                        ChangeItem(
+                            item: String(kv[0]).trimmingCharacters(in: .whitespaces),
+                            from: arrow[0].trimmingCharacters(in: .whitespaces), to: arrow[1].trimmingCharacters(in: .whitespaces)))
                 } else {
                     problem("change.items", "变更事项「\(Normaliser.shown(p))」应写作 事项：旧→新（如 单位名称：甲公司→乙公司），多项用；分隔")
                 }
@@ -407,12 +446,15 @@ public enum BatchInput {
             var holderPeople: [Person] = []
             for h in holders {
                 let type = idType("holder.idType", h.values, h.line)
-                holderPeople.append(Person(name: h.values["holder.name"] ?? "", idType: type, idNumber: h.values["holder.idNumber"] ?? "",
-                                           mobile: h.values["holder.mobile"] ?? "", title: h.values["holder.title"]))
+                holderPeople.append(
+                    Person(
+                        name: h.values["holder.name"] ?? "", idType: type, idNumber: h.values["holder.idNumber"] ?? "",
+                        mobile: h.values["holder.mobile"] ?? "", title: h.values["holder.title"]))
             }
             let lrType = idType("legalRepresentative.idType", v, line)
-            let lr = Person(name: s("legalRepresentative.name"), idType: lrType, idNumber: s("legalRepresentative.idNumber"),
-                            mobile: s("legalRepresentative.mobile"))
+            let lr = Person(
+                name: s("legalRepresentative.name"), idType: lrType, idNumber: s("legalRepresentative.idNumber"),
+                mobile: s("legalRepresentative.mobile"))
             impliedLegalRepresentative = !group.ownHolder && !holderPeople.isEmpty && !holderPeople.contains { $0.idNumber == lr.idNumber }
             if impliedLegalRepresentative {
                 var first = lr
@@ -425,46 +467,56 @@ public enum BatchInput {
         /// Pictures for the copy pages: file names; an ID card needs both sides.
         mutating func copies() -> Copies {
             func card(_ who: String) -> IDCardImages? {
-                let front = v["copies.\(who).front"], back = v["copies.\(who).back"]
+                let front = v["copies.\(who).front"]
+                let back = v["copies.\(who).back"]
                 if let front, let back { return IDCardImages(front: CopyImage(file: front), back: CopyImage(file: back)) }
                 if front != nil || back != nil {
                     problem("copies.\(who).\(front == nil ? "front" : "back")", "身份证复印件要正反两面：请同时给出正面和反面图片，或两列都留空（则照常复印）")
                 }
                 return nil
             }
-            let lr = card("legalRepresentative"), handler = card("handler")
+            let lr = card("legalRepresentative")
+            let handler = card("handler")
             return Copies(businessLicence: v["copies.businessLicence"].map { CopyImage(file: $0) }, legalRepresentative: lr, handler: handler)
         }
 
         /// The application of the rows (normalised), and its service when one could be read.
         mutating func application() -> (value: Application, service: Service?) {
             let service = v["service"].flatMap(Service.parse)
-            if v["service"] == nil { problem("service", "业务类型必填：新办、续期、变更、解锁、介质补办 或 吊销") }
-            else if service == nil { problem("service", "业务类型「\(Normaliser.shown(v["service"]!))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销") }
+            if v["service"] == nil {
+                problem("service", "业务类型必填：新办、续期、变更、解锁、介质补办 或 吊销")
+            } else if service == nil {
+                problem("service", "业务类型「\(Normaliser.shown(v["service"]!))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销")
+            }
             var channel = Channel.onsite
             if let text = v["channel"] {
                 if let c = Channel.parse(text) { channel = c } else { problem("channel", "办理方式「\(Normaliser.shown(text))」应为 现场办理 或 网上办理") }
             }
-            let odcYears = years("certificates.odc.years"), personalYears = years("certificates.personal.years")
+            let odcYears = years("certificates.odc.years")
+            let personalYears = years("certificates.personal.years")
             let change = change()
             let (legalRepresentative, holderPeople) = people()
             let handlerType = idType("handler.idType", v, line)
             let copies = copies()
-            let visit = (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
+            let visit =
+                (v["visit.date"] != nil || v["visit.time"] != nil || v["visit.office"] != nil)
                 ? PlannedVisit(date: date("visit.date"), time: v["visit.time"], office: v["visit.office"]) : nil
-            let app = Normaliser.normalise(Application(
-                organization: Organization(name: s("organization.name"), uscc: s("organization.uscc"), address: s("organization.address"),
-                                           postcode: v["organization.postcode"], phone: v["organization.phone"]),
-                legalRepresentative: legalRepresentative,
-                handler: Person(name: s("handler.name"), idType: handlerType, idNumber: s("handler.idNumber"),
-                                mobile: s("handler.mobile"), email: v["handler.email"]),
-                holders: holderPeople.isEmpty ? nil : holderPeople,
-                service: service ?? .new,
-                certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
-                channel: channel,
-                existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
-                change: change, visit: visit, applicationDate: date("applicationDate"), confirmedIdNumbers: confirmedIdNumbers(),
-                copies: copies.isEmpty ? nil : copies))
+            let app = Normaliser.normalise(
+                Application(
+                    organization: Organization(
+                        name: s("organization.name"), uscc: s("organization.uscc"), address: s("organization.address"),
+                        postcode: v["organization.postcode"], phone: v["organization.phone"]),
+                    legalRepresentative: legalRepresentative,
+                    handler: Person(
+                        name: s("handler.name"), idType: handlerType, idNumber: s("handler.idNumber"),
+                        mobile: s("handler.mobile"), email: v["handler.email"]),
+                    holders: holderPeople.isEmpty ? nil : holderPeople,
+                    service: service ?? .new,
+                    certificates: Certificates(odc: odcYears.map(ODCRequest.init(years:)), personal: personalYears.map(PersonalRequest.init(years:))),
+                    channel: channel,
+                    existingCertificate: v["existingCertificate.serial"].map { ExistingCertificate(serial: $0) },
+                    change: change, visit: visit, applicationDate: date("applicationDate"), confirmedIdNumbers: confirmedIdNumbers(),
+                    copies: copies.isEmpty ? nil : copies))
             return (app, service)
         }
 
@@ -489,15 +541,22 @@ public enum BatchInput {
                 default: break
                 }
                 mangled.insert(field)
-                problem(report, "「\(Normaliser.shown(value))」在工作簿中存成了数字，不是文本：号码的后几位或开头的 0 可能已丢失。请把这一列设为「文本」格式后重新输入（certpack batch --template 批量.xlsx 的模板已设好）", at: l)
+                problem(
+                    report,
+                    "「\(Normaliser.shown(value))」在工作簿中存成了数字，不是文本：号码的后几位或开头的 0 可能已丢失。请把这一列设为「文本」格式后重新输入（certpack batch --template 批量.xlsx 的模板已设好）",
+                    at: l)
             }
-            for f in ["organization.uscc", "organization.postcode", "organization.phone", "legalRepresentative.idNumber", "legalRepresentative.mobile",
-                      "handler.idNumber", "handler.mobile", "existingCertificate.serial"] {
+            for f in [
+                "organization.uscc", "organization.postcode", "organization.phone", "legalRepresentative.idNumber", "legalRepresentative.mobile",
+                "handler.idNumber", "handler.mobile", "existingCertificate.serial",
+            ] {
                 storedAsNumber(v[f], field: f, report: f, at: line)
             }
             for (n, h) in holders.enumerated() {
                 let index = n + (impliedLegalRepresentative ? 1 : 0)
-                for f in ["idNumber", "mobile"] { storedAsNumber(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line) }
+                for f in ["idNumber", "mobile"] {
+                    storedAsNumber(h.values["holder." + f], field: "holders[\(index)].\(f)", report: "holder." + f, at: h.line)
+                }
             }
             return mangled
         }
@@ -509,7 +568,8 @@ public enum BatchInput {
             for issue in found where !mangled.contains(issue.field) {
                 var at = line
                 if issue.field.hasPrefix("holders["), let close = issue.field.firstIndex(of: "]"),
-                   var n = Int(issue.field[issue.field.index(issue.field.startIndex, offsetBy: 8)..<close]) {
+                    var n = Int(issue.field[issue.field.index(issue.field.startIndex, offsetBy: 8)..<close])
+                {
                     if impliedLegalRepresentative {
                         if n == 0 { continue }  // the legal representative's problems are reported under 法定代表人…
                         n -= 1
@@ -524,9 +584,13 @@ public enum BatchInput {
         func rowsNamed(in text: String) -> String {
             var message = text
             if let r = message.range(of: #"holders\[\d+\]"#, options: .regularExpression),
-               var j = Int(message[r].dropFirst(8).dropLast()) {
+                var j = Int(message[r].dropFirst(8).dropLast())
+            {
                 var who = ""
-                if impliedLegalRepresentative { if j == 0 { who = "第 \(line) 行的法定代表人" }; j -= 1 }
+                if impliedLegalRepresentative {
+                    if j == 0 { who = "第 \(line) 行的法定代表人" }
+                    j -= 1
+                }
                 if who.isEmpty, j >= 0, j < holders.count { who = "第 \(holders[j].line) 行的持证人" }
                 if !who.isEmpty { message.replaceSubrange(r, with: who) }
             }

@@ -32,14 +32,18 @@ public enum BatchTemplate {
 
     /// The example organisation: 仁和药房 (Examples/batch.csv), 续期, with two holders on two rows.
     static let example: [[String: String]] = [
-        ["单位名称": "深圳市福田区仁和药房连锁有限公司", "统一社会信用代码": "91440304MA5EXK7C0C", "单位地址": "深圳市福田区福华路88号仁和大厦1楼",
-         "法定代表人姓名": "王海峰", "法定代表人证件号码": "440304197506082134", "法定代表人手机": "13600001111",
-         "经办人姓名": "赵敏", "经办人证件号码": "44030419880115342X", "经办人手机": "13600002222",
-         "业务类型": "续期", "机构证书年限": "1", "法人证书年限": "2", "原证书序列号": "A1B2C3D4E5F60718",
-         "办理日期": "2026-12-08", "办理时间": "10:00", "受理点": "龙岗受理点", "填表日期": "2026-12-01",
-         "持证人姓名": "王海峰", "持证人证件号码": "440304197506082134", "持证人手机": "13600001111", "持证人职务": "法定代表人"],
-        ["统一社会信用代码": "91440304MA5EXK7C0C",
-         "持证人姓名": "赵敏", "持证人证件号码": "44030419880115342X", "持证人手机": "13600002222", "持证人职务": "药房经理"],
+        [
+            "单位名称": "深圳市福田区仁和药房连锁有限公司", "统一社会信用代码": "91440304MA5EXK7C0C", "单位地址": "深圳市福田区福华路88号仁和大厦1楼",
+            "法定代表人姓名": "王海峰", "法定代表人证件号码": "440304197506082134", "法定代表人手机": "13600001111",
+            "经办人姓名": "赵敏", "经办人证件号码": "44030419880115342X", "经办人手机": "13600002222",
+            "业务类型": "续期", "机构证书年限": "1", "法人证书年限": "2", "原证书序列号": "A1B2C3D4E5F60718",
+            "办理日期": "2026-12-08", "办理时间": "10:00", "受理点": "龙岗受理点", "填表日期": "2026-12-01",
+            "持证人姓名": "王海峰", "持证人证件号码": "440304197506082134", "持证人手机": "13600001111", "持证人职务": "法定代表人",
+        ],
+        [
+            "统一社会信用代码": "91440304MA5EXK7C0C",
+            "持证人姓名": "赵敏", "持证人证件号码": "44030419880115342X", "持证人手机": "13600002222", "持证人职务": "药房经理",
+        ],
     ]
 
     static let instructions = [
@@ -87,14 +91,17 @@ public enum BatchTemplate {
             fill.validations.append(.init(column: c, rows: fillableRows, values: values, strict: strict))
         }
         // Wide enough for the header and a typical value (an 18-digit ID, a company name).
-        let typical: [String: String] = ["单位名称": "深圳市南山区康宁诊所有限公司", "单位地址": "深圳市南山区科技南十二路18号",
-                                         "经办人邮箱": "name@example.com.cn", "变更事项": "单位名称：旧名→新名"]
+        let typical: [String: String] = [
+            "单位名称": "深圳市南山区康宁诊所有限公司", "单位地址": "深圳市南山区科技南十二路18号",
+            "经办人邮箱": "name@example.com.cn", "变更事项": "单位名称：旧名→新名",
+        ]
         for (i, c) in columns.enumerated() {
             let sample = typical[c.header] ?? (c.field.hasSuffix("idNumber") || c.field == "organization.uscc" ? "440305198003121235" : "")
             fill.widths[i] = Double(min(max(XLSXWorkbook.displayWidth(c.header), XLSXWorkbook.displayWidth(sample)) + 3, 40))
         }
 
-        var example = XLSXWorkbook.Sheet(name: "示例", rows: [header] + Self.example.map { row in columns.map { c in row[c.header].map { .text($0) } } })
+        var example = XLSXWorkbook.Sheet(
+            name: "示例", rows: [header] + Self.example.map { row in columns.map { c in row[c.header].map { .text($0) } } })
         example.boldRows = [1]
         example.frozenRows = 1
         example.textColumns = text

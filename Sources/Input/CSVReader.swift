@@ -13,7 +13,11 @@ public enum CSVReader {
         public var row: Int
         public var line: Int
         public var fields: [String]
-        public init(row: Int, line: Int, fields: [String]) { self.row = row; self.line = line; self.fields = fields }
+        public init(row: Int, line: Int, fields: [String]) {
+            self.row = row
+            self.line = line
+            self.fields = fields
+        }
     }
 
     public struct Malformed: Error, CustomStringConvertible, Equatable {
@@ -30,15 +34,20 @@ public enum CSVReader {
         var rows: [Row] = []
         var field = ""
         var fields: [String] = []
-        var line = 1, lineStart = 1, row = 1
-        var quoted = false, wasQuoted = false
+        var line = 1
+        var lineStart = 1
+        var row = 1
+        var quoted = false
+        var wasQuoted = false
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
 
         func endRow() {
             fields.append(field)
             if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { rows.append(Row(row: row, line: lineStart, fields: fields)) }
-            fields = []; field = ""; wasQuoted = false
+            fields = []
+            field = ""
+            wasQuoted = false
             row += 1
         }
 
@@ -47,7 +56,12 @@ public enum CSVReader {
             if quoted {
                 if c == "\"" {
                     let next = iterator.next()
-                    if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
+                    if next == "\"" {
+                        field.unicodeScalars.append("\"")
+                    } else {
+                        quoted = false
+                        pending = next
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
@@ -57,15 +71,26 @@ public enum CSVReader {
             switch c {
             case "\"":
                 // Opens a quoted field at the start of a cell; anywhere else it is a literal quote (as Excel reads it).
-                if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true } else { field.unicodeScalars.append(c) }
+                if field.isEmpty && !wasQuoted {
+                    quoted = true
+                    wasQuoted = true
+                } else {
+                    field.unicodeScalars.append(c)
+                }
             case separator:
-                fields.append(field); field = ""; wasQuoted = false
+                fields.append(field)
+                field = ""
+                wasQuoted = false
             case "\r":
                 let next = iterator.next()
                 if next != "\n" { pending = next }
-                endRow(); line += 1; lineStart = line
+                endRow()
+                line += 1
+                lineStart = line
             case "\n":
-                endRow(); line += 1; lineStart = line
+                endRow()
+                line += 1
+                lineStart = line
             default:
                 field.unicodeScalars.append(c)
             }
@@ -80,7 +105,8 @@ public enum CSVReader {
     /// The separator of a file: TAB when its first line has TABs and no comma (tab-separated text), else `,`.
     public static func separator(of text: String) -> Unicode.Scalar {
         let firstLine = text.unicodeScalars.prefix { $0 != "\n" && $0 != "\r" }
-        let tabs = firstLine.filter { $0 == "\t" }.count, commas = firstLine.filter { $0 == "," }.count
+        let tabs = firstLine.filter { $0 == "\t" }.count
+        let commas = firstLine.filter { $0 == "," }.count
         return tabs > 0 && tabs > commas ? "\t" : ","
     }
 

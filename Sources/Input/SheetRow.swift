@@ -10,7 +10,9 @@ public struct SheetRow: Sendable, Equatable {
     public var numbers: Set<Int>
 
     public init(row: Int, fields: [String], numbers: Set<Int> = []) {
-        self.row = row; self.fields = fields; self.numbers = numbers
+        self.row = row
+        self.fields = fields
+        self.numbers = numbers
     }
 
     public init(_ csv: CSVReader.Row) { self.init(row: csv.row, fields: csv.fields) }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The encodings a spreadsheet saves CSV in: UTF-8 (with or without BOM) and GB18030/GBK, which
@@ -68,10 +69,12 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         defer { iconv_close(cd) }
         var input = bytes.map { CChar(bitPattern: $0) }
         var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)  // 2 GBK bytes → ≤ 3 UTF-8; 3 UTF-8 → ≤ 4 GB18030
-        var inLeft = input.count, outLeft = output.count
+        var inLeft = input.count
+        var outLeft = output.count
         let converted: Bool = input.withUnsafeMutableBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr = inBuf.baseAddress, outPtr = outBuf.baseAddress
+                var inPtr = inBuf.baseAddress
+                var outPtr = outBuf.baseAddress
                 return inBuf.count == 0 || iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1
             }
         }

@@ -1,9 +1,10 @@
 import Foundation
 import Rules
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 // About 570 lines in one file on purpose: the limits on the zip, the parsers of its parts (workbook,
 // relationships, shared strings, styles, the sheet) and the number formats are one reader's and
@@ -95,7 +96,8 @@ public enum XLSXReader {
             throw Unreadable(detail: "工作簿中没有工作表")
         }
         let styles = try book.part(book.related("styles") ?? "xl/styles.xml", optional: true).map { try StylesParser.parse($0) } ?? .init()
-        let strings = try book.part(book.related("sharedStrings") ?? "xl/sharedStrings.xml", optional: true)
+        let strings =
+            try book.part(book.related("sharedStrings") ?? "xl/sharedStrings.xml", optional: true)
             .map { try SharedStringsParser.parse($0) } ?? []
         guard let data = try book.part(chosen.path, optional: false) else { throw Unreadable(detail: "找不到工作表「\(chosen.name)」") }
         let rows = try SheetParser.parse(data, strings: strings, styles: styles, date1904: book.date1904, limits: limits)
@@ -249,7 +251,9 @@ private class PartParser: NSObject, XMLParserDelegate {
     }
 
     // Overridden by each part; declared here so that XMLParser sees them through the protocol.
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {}
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {}
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {}
     func parser(_ parser: XMLParser, foundCharacters string: String) { if collecting { text += string } }
     func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
@@ -271,7 +275,9 @@ private final class WorkbookParser: PartParser {
         return (p.sheets, p.date1904)
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         switch Self.local(elementName) {
         case "sheet":
             if let name = attributes["name"], let rid = Self.attribute(attributes, "id") { sheets.append((name, rid)) }
@@ -293,7 +299,9 @@ private final class RelationshipsParser: PartParser {
         return p.found
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         guard Self.local(elementName) == "Relationship", let id = attributes["Id"], let target = attributes["Target"] else { return }
         found.append((id, attributes["Type"] ?? "", target))
     }
@@ -320,10 +328,18 @@ struct NumberFormat: Equatable {
         var f = NumberFormat()
         let section = (code.split(separator: ";", omittingEmptySubsequences: false).first ?? "").lowercased()
             .replacingOccurrences(of: "general", with: "")  // LibreOffice names General as a custom format
-        var quoted = false, escaped = false, bracket = false
+        var quoted = false
+        var escaped = false
+        var bracket = false
         for c in section {
-            if escaped { escaped = false; continue }
-            if quoted { if c == "\"" { quoted = false }; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if quoted {
+                if c == "\"" { quoted = false }
+                continue
+            }
             if bracket {
                 if c == "]" { bracket = false } else if c == "h" || c == "s" { f.time = true }
                 continue
@@ -355,7 +371,9 @@ private final class StylesParser: PartParser {
         return Styles(formats: p.formatIDs.map { id in p.custom[id].map(NumberFormat.custom) ?? NumberFormat.builtIn(id) })
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         switch Self.local(elementName) {
         case "numFmt":
             if let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] { custom[id] = code }
@@ -403,18 +421,24 @@ private final class SharedStringsParser: PartParser {
         return p.strings
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         switch Self.local(elementName) {
         case "si": current = ""
         case "rPh": phonetic = true
-        case "t" where !phonetic: collecting = true; text = ""
+        case "t" where !phonetic:
+            collecting = true
+            text = ""
         default: break
         }
     }
 
     override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         switch Self.local(elementName) {
-        case "t" where collecting: current += text; collecting = false
+        case "t" where collecting:
+            current += text
+            collecting = false
         case "rPh": phonetic = false
         case "si": strings.append(unescapeOOXML(current))
         default: break
@@ -441,10 +465,15 @@ private final class SheetParser: PartParser {
     var phonetic = false
 
     init(strings: [String], styles: StylesParser.Styles, date1904: Bool, limits: XLSXReader.Limits) {
-        self.strings = strings; self.styles = styles; self.date1904 = date1904; self.limits = limits
+        self.strings = strings
+        self.styles = styles
+        self.date1904 = date1904
+        self.limits = limits
     }
 
-    static func parse(_ data: Data, strings: [String], styles: StylesParser.Styles, date1904: Bool, limits: XLSXReader.Limits) throws -> [XLSXReader.Row] {
+    static func parse(_ data: Data, strings: [String], styles: StylesParser.Styles, date1904: Bool, limits: XLSXReader.Limits) throws -> [XLSXReader
+        .Row]
+    {
         let p = SheetParser(strings: strings, styles: styles, date1904: date1904, limits: limits)
         try p.run(data, part: "工作表")
         return p.rows
@@ -452,7 +481,8 @@ private final class SheetParser: PartParser {
 
     /// "AB12" → 27 (0-based column), nil when there are no letters; past 3 letters, 2^20.
     static func column(of reference: String) -> Int? {
-        var n = 0, letters = 0
+        var n = 0
+        var letters = 0
         for u in reference.utf8 {
             guard u >= 65 && u <= 90 || u >= 97 && u <= 122 else { break }
             n = n * 26 + Int((u | 0x20) - 96)
@@ -463,12 +493,19 @@ private final class SheetParser: PartParser {
     }
 
     static func columnName(_ index: Int) -> String {
-        var n = index + 1, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
         return s
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         switch Self.local(elementName) {
         case "row":
             let r = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
@@ -482,20 +519,30 @@ private final class SheetParser: PartParser {
             style = attributes["s"].flatMap(Int.init) ?? 0
             value = nil
             inline = ""
-        case "v": collecting = true; text = ""
+        case "v":
+            collecting = true
+            text = ""
         case "is": inInline = true
         case "rPh": phonetic = true
-        case "t" where inInline && !phonetic: collecting = true; text = ""
+        case "t" where inInline && !phonetic:
+            collecting = true
+            text = ""
         default: break
         }
     }
 
     override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         switch Self.local(elementName) {
-        case "v": value = text; collecting = false
-        case "t" where collecting: inline += text; collecting = false
+        case "v":
+            value = text
+            collecting = false
+        case "t" where collecting:
+            inline += text
+            collecting = false
         case "rPh": phonetic = false
-        case "is": inInline = false; value = inline
+        case "is":
+            inInline = false
+            value = inline
         case "c":
             guard let cell = makeCell() else { return }
             if column >= limits.columns {
@@ -555,7 +602,10 @@ enum ExcelDate {
         guard serial >= 0, serial < 2_958_466 else { return nil }  // up to 9999-12-31
         var days = Int(serial.rounded(.down))
         var seconds = Int(((serial - Double(days)) * 86_400).rounded())
-        if seconds >= 86_400 { days += 1; seconds -= 86_400 }
+        if seconds >= 86_400 {
+            days += 1
+            seconds -= 86_400
+        }
         let time = String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
         if !format.date { return time }
         let (y, m, d): (Int, Int, Int)

@@ -13,7 +13,8 @@ enum CFFCharset {
             let record = 12 + 16 * k
             guard record + 16 <= font.count else { return nil }
             if font[record] == 0x43, font[record + 1] == 0x46, font[record + 2] == 0x46, font[record + 3] == 0x20 {
-                let offset = Int(u32(font, record + 8)), length = Int(u32(font, record + 12))
+                let offset = Int(u32(font, record + 8))
+                let length = Int(u32(font, record + 12))
                 guard offset + length <= font.count else { return nil }
                 return UnsafeRawBufferPointer(rebasing: font[offset..<(offset + length)])
             }
@@ -29,22 +30,26 @@ enum CFFCharset {
         p = names.end
         guard let top = index(cff, at: p), let topDict = top.items.first else { return nil }
         guard let dict = operators(cff, topDict), dict.cidKeyed,
-              let charsetOffset = dict.values[15], let charStrings = dict.values[17],
-              charsetOffset > 2, let glyphs = index(cff, at: charStrings)?.items.count, glyphs > 0 else { return nil }
+            let charsetOffset = dict.values[15], let charStrings = dict.values[17],
+            charsetOffset > 2, let glyphs = index(cff, at: charStrings)?.items.count, glyphs > 0
+        else { return nil }
         var cids: [UInt16] = [0]
         cids.reserveCapacity(glyphs)
         var q = charsetOffset
         guard q < cff.count else { return nil }
-        let format = cff[q]; q += 1
+        let format = cff[q]
+        q += 1
         while cids.count < glyphs {
             switch format {
             case 0:
                 guard q + 2 <= cff.count else { return nil }
-                cids.append(u16(cff, q)); q += 2
+                cids.append(u16(cff, q))
+                q += 2
             case 1, 2:
                 let step = format == 1 ? 3 : 4
                 guard q + step <= cff.count else { return nil }
-                let first = Int(u16(cff, q)), left = format == 1 ? Int(cff[q + 2]) : Int(u16(cff, q + 2))
+                let first = Int(u16(cff, q))
+                let left = format == 1 ? Int(cff[q + 2]) : Int(u16(cff, q + 2))
                 q += step
                 for c in first...(first + left) where cids.count < glyphs {
                     guard c <= Int(UInt16.max) else { return nil }
@@ -81,7 +86,8 @@ enum CFFCharset {
         var items: [Range<Int>] = []
         items.reserveCapacity(count)
         for k in 0..<count {
-            let s = base + offset(k), e = base + offset(k + 1)
+            let s = base + offset(k)
+            let e = base + offset(k + 1)
             guard s <= e, e <= b.count else { return nil }
             items.append(s..<e)
         }
@@ -90,7 +96,9 @@ enum CFFCharset {
 
     /// The Top DICT's integer operands by operator (the last operand of each), and whether it has ROS.
     private static func operators(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> (values: [Int: Int], cidKeyed: Bool)? {
-        var values: [Int: Int] = [:], operands: [Int] = [], cidKeyed = false
+        var values: [Int: Int] = [:]
+        var operands: [Int] = []
+        var cidKeyed = false
         var i = range.lowerBound
         while i < range.upperBound {
             let b0 = Int(b[i])
@@ -107,22 +115,28 @@ enum CFFCharset {
                 operands.removeAll()
             case 28:
                 guard i + 2 < range.upperBound else { return nil }
-                operands.append(Int(Int16(bitPattern: u16(b, i + 1)))); i += 3
+                operands.append(Int(Int16(bitPattern: u16(b, i + 1))))
+                i += 3
             case 29:
                 guard i + 4 < range.upperBound else { return nil }
-                operands.append(Int(Int32(bitPattern: u32(b, i + 1)))); i += 5
+                operands.append(Int(Int32(bitPattern: u32(b, i + 1))))
+                i += 5
             case 30:  // a real: nibbles up to an 0xf nibble; never an offset
                 i += 1
                 while i < range.upperBound, b[i] & 0x0F != 0x0F, b[i] & 0xF0 != 0xF0 { i += 1 }
                 i += 1
                 operands.append(0)
-            case 32...246: operands.append(b0 - 139); i += 1
+            case 32...246:
+                operands.append(b0 - 139)
+                i += 1
             case 247...250:
                 guard i + 1 < range.upperBound else { return nil }
-                operands.append((b0 - 247) * 256 + Int(b[i + 1]) + 108); i += 2
+                operands.append((b0 - 247) * 256 + Int(b[i + 1]) + 108)
+                i += 2
             case 251...254:
                 guard i + 1 < range.upperBound else { return nil }
-                operands.append(-(b0 - 251) * 256 - Int(b[i + 1]) - 108); i += 2
+                operands.append(-(b0 - 251) * 256 - Int(b[i + 1]) - 108)
+                i += 2
             default:
                 return nil
             }

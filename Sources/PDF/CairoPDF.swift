@@ -49,13 +49,15 @@ struct CairoPDF {
         self.data = data
         let tail = String(decoding: data.suffix(1024), as: UTF8.self)
         guard let sx = tail.range(of: "startxref", options: .backwards),
-              let xref = Int(tail[sx.upperBound...].split(whereSeparator: \.isWhitespace).first ?? ""),
-              xref > 0, xref < data.count else { throw Self.malformed(url, "no startxref") }
+            let xref = Int(tail[sx.upperBound...].split(whereSeparator: \.isWhitespace).first ?? ""),
+            xref > 0, xref < data.count
+        else { throw Self.malformed(url, "no startxref") }
         // "xref\n0 N\n" then N entries of 20 bytes, then the trailer.
         let head = String(decoding: data[xref..<min(data.count, xref + 64)], as: UTF8.self)
         let lines = head.split(separator: "\n", maxSplits: 2)
         guard lines.count >= 2, lines[0].hasPrefix("xref"), let n = Int(lines[1].split(separator: " ").last ?? ""),
-              lines[1].split(separator: " ").first == "0" else { throw Self.malformed(url, "no single cross-reference table") }
+            lines[1].split(separator: " ").first == "0"
+        else { throw Self.malformed(url, "no single cross-reference table") }
         let first = xref + lines[0].utf8.count + 1 + lines[1].utf8.count + 1
         guard first + 20 * n <= data.count else { throw Self.malformed(url, "truncated table") }
         var found: [(number: Int, offset: Int)] = []
@@ -92,7 +94,8 @@ struct CairoPDF {
     func kids() throws -> [Int] {
         let text = String(decoding: data[ranges[pages]!], as: UTF8.self)
         guard let open = text.range(of: "/Kids"), let a = text[open.upperBound...].firstIndex(of: "["),
-              let b = text[a...].firstIndex(of: "]") else { throw malformed("no /Kids") }
+            let b = text[a...].firstIndex(of: "]")
+        else { throw malformed("no /Kids") }
         let words = text[text.index(after: a)..<b].split(whereSeparator: \.isWhitespace)
         return stride(from: 0, to: words.count - 2, by: 3).compactMap { Int(words[$0]) }
     }
@@ -151,21 +154,26 @@ struct CairoPDF {
         }
     }
 
-
     /// Copies `text`, turning every `N 0 R` into `number[N] 0 R`.
     static func renumber(_ bytes: UnsafeRawBufferPointer, _ number: [Int: Int], into out: inout [UInt8], url: URL) throws {
         var i = 0
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         // `R` must end the token: followed by white space or a delimiter (`37 0 R]` is a reference).
-        func isRegular(_ b: UInt8) -> Bool { !(b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x00) && !"()<>[]{}/%".utf8.contains(b) }
+        func isRegular(_ b: UInt8) -> Bool {
+            !(b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x00) && !"()<>[]{}/%".utf8.contains(b)
+        }
         while i < bytes.count {
             // A reference: digits (not preceded by a digit or '.'), " 0 R", then a delimiter.
             if isDigit(bytes[i]) && (i == 0 || !(isDigit(bytes[i - 1]) || bytes[i - 1] == 0x2E)) {
                 var j = i
                 var n = 0
-                while j < bytes.count && isDigit(bytes[j]) { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
+                while j < bytes.count && isDigit(bytes[j]) {
+                    n = n * 10 + Int(bytes[j] - 0x30)
+                    j += 1
+                }
                 if j + 4 <= bytes.count, bytes[j] == 0x20, bytes[j + 1] == 0x30, bytes[j + 2] == 0x20, bytes[j + 3] == 0x52,
-                   j + 4 == bytes.count || !isRegular(bytes[j + 4]) {
+                    j + 4 == bytes.count || !isRegular(bytes[j + 4])
+                {
                     guard let new = number[n] else { throw malformed(url, "reference to object \(n), which is not there") }
                     out.append(contentsOf: Array("\(new) 0 R".utf8))
                     i = j + 4
@@ -226,12 +234,19 @@ enum PDFBytes {
         var i = text.startIndex
         while i < text.endIndex && out.count < limit {
             let b = text[i]
-            if isSpace(b) { i += 1; continue }
+            if isSpace(b) {
+                i += 1
+                continue
+            }
             let start = i
-            if b == 0x5B || b == 0x5D { i += 1 }
-            else if (b == 0x3C || b == 0x3E) && i + 1 < text.endIndex && text[i + 1] == b { i += 2 }
-            else if b == 0x3C { while i < text.endIndex && text[i] != 0x3E { i += 1 }; i = min(i + 1, text.endIndex) }
-            else {
+            if b == 0x5B || b == 0x5D {
+                i += 1
+            } else if (b == 0x3C || b == 0x3E) && i + 1 < text.endIndex && text[i + 1] == b {
+                i += 2
+            } else if b == 0x3C {
+                while i < text.endIndex && text[i] != 0x3E { i += 1 }
+                i = min(i + 1, text.endIndex)
+            } else {
                 i += 1
                 while i < text.endIndex && !isSpace(text[i]) && !isDelimiter(text[i]) { i += 1 }
             }
@@ -244,9 +259,17 @@ enum PDFBytes {
         var i = token.startIndex
         while i < token.endIndex && isSpace(token[i]) { i += 1 }
         var negative = false
-        if i < token.endIndex && token[i] == 0x2D { negative = true; i += 1 }
-        var v = 0, digits = 0
-        while i < token.endIndex && token[i] >= 0x30 && token[i] <= 0x39 { v = v * 10 + Int(token[i] - 0x30); i += 1; digits += 1 }
+        if i < token.endIndex && token[i] == 0x2D {
+            negative = true
+            i += 1
+        }
+        var v = 0
+        var digits = 0
+        while i < token.endIndex && token[i] >= 0x30 && token[i] <= 0x39 {
+            v = v * 10 + Int(token[i] - 0x30)
+            i += 1
+            digits += 1
+        }
         return digits > 0 ? (negative ? -v : v) : nil
     }
 
@@ -270,9 +293,15 @@ enum PDFBytes {
         let (open, close): (UInt8, UInt8) = text[i] == 0x5B ? (0x5B, 0x5D) : (0x3C, 0x3E)
         guard text[i] == open else { return nil }
         // Counting single brackets balances `<< … >>` (and any `<hex>` inside) just as well.
-        var depth = 0, j = i
+        var depth = 0
+        var j = i
         while j < text.endIndex {
-            if text[j] == open { depth += 1 } else if text[j] == close { depth -= 1; if depth == 0 { return text[i...j] } }
+            if text[j] == open {
+                depth += 1
+            } else if text[j] == close {
+                depth -= 1
+                if depth == 0 { return text[i...j] }
+            }
             j += 1
         }
         return nil

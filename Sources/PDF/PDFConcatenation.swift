@@ -34,15 +34,19 @@ public enum PDFConcatenation {
                 offsets.append(out.count)
                 try pdf.copy(old, renumbered: number, to: &out)
             }
-            kids += try pdf.kids().map { guard let n = number[$0] else { throw pdf.malformed("page \($0) missing") }; return n }
+            kids += try pdf.kids().map {
+                guard let n = number[$0] else { throw pdf.malformed("page \($0) missing") }
+                return n
+            }
         }
         offsets[0] = out.count
         out.append("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
         offsets[1] = out.count
         out.append("2 0 obj\n<< /Type /Pages /Kids [" + kids.map { " \($0) 0 R" }.joined() + " ] /Count \(kids.count) >>\nendobj\n")
         offsets[2] = out.count
-        out.append("3 0 obj\n<< /Title \(pdfText(metadata.title)) /Author \(pdfText(metadata.author)) /Creator \(pdfText(metadata.creator))"
-                   + " /CreationDate (D:\(pdfDate(metadata.date))) /ModDate (D:\(pdfDate(metadata.date))) >>\nendobj\n")
+        out.append(
+            "3 0 obj\n<< /Title \(pdfText(metadata.title)) /Author \(pdfText(metadata.author)) /Creator \(pdfText(metadata.creator))"
+                + " /CreationDate (D:\(pdfDate(metadata.date))) /ModDate (D:\(pdfDate(metadata.date))) >>\nendobj\n")
         let xref = out.count
         var table = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n"
         for o in offsets { table += String(format: "%010d 00000 n \n", o) }

@@ -94,7 +94,10 @@ public final class PrintAllPart {
     }
 
     /// What a pack says about one glyph of a part font: its width and text (a ToUnicode hex string).
-    private struct GlyphFacts { var width: Double; var text: [UInt8]? }
+    private struct GlyphFacts {
+        var width: Double
+        var text: [UInt8]?
+    }
 
     private struct Translation {
         var pages: [TranslatedPage] = []
@@ -117,8 +120,9 @@ public final class PrintAllPart {
         for (kid, page) in zip(kids, pages) {
             let dict = pdf.dictionary(kid)[...]
             guard let contents = PDFBytes.reference(after: "/Contents", in: dict),
-                  let resourcesRef = PDFBytes.reference(after: "/Resources", in: dict),
-                  let mediaBox = PDFBytes.group(after: "/MediaBox", in: dict) else { return nil }
+                let resourcesRef = PDFBytes.reference(after: "/Resources", in: dict),
+                let mediaBox = PDFBytes.group(after: "/MediaBox", in: dict)
+            else { return nil }
             let resources = pdf.dictionary(resourcesRef)[...]
             // Only what cairo writes for these pages: fonts, and graphics states of opacity alone.
             let extGState = PDFBytes.group(after: "/ExtGState", in: resources)
@@ -137,13 +141,15 @@ public final class PrintAllPart {
                 }
             }
             guard let raw = try? pdf.stream(contents),
-                  let content = raw.withUnsafeBytes({ Flate.decompress($0, sizeHint: raw.count * 6) }),
-                  let (shown, fontName) = Self.glyphCodes(in: content) else { return nil }
+                let content = raw.withUnsafeBytes({ Flate.decompress($0, sizeHint: raw.count * 6) }),
+                let (shown, fontName) = Self.glyphCodes(in: content)
+            else { return nil }
             // The fonts the page shows glyphs with, by resource name: each must be one of the page's resources.
             guard fontName.allSatisfy({ names.contains($0) }) else { return nil }
             // The glyphs the page drew, in order, as the part's fonts know them.
-            var translated = TranslatedPage(content: content, codes: [], mediaBox: mediaBox,
-                                            group: PDFBytes.group(after: "/Group", in: dict), extGState: extGState, fontNames: [])
+            var translated = TranslatedPage(
+                content: content, codes: [], mediaBox: mediaBox,
+                group: PDFBytes.group(after: "/Group", in: dict), extGState: extGState, fontNames: [])
             translated.codes.reserveCapacity(shown.count)
             var k = 0
             var pageFace = [Int](repeating: -1, count: fontName.count)
@@ -157,7 +163,11 @@ public final class PrintAllPart {
                     // One resource name is one face throughout the pack.
                     if pageFace[s.font] != run.face {
                         guard pageFace[s.font] < 0 else { return nil }
-                        if let known = faceOfName[fontName[s.font]] { guard known == run.face else { return nil } } else { faceOfName[fontName[s.font]] = run.face }
+                        if let known = faceOfName[fontName[s.font]] {
+                            guard known == run.face else { return nil }
+                        } else {
+                            faceOfName[fontName[s.font]] = run.face
+                        }
                         pageFace[s.font] = run.face
                     }
                     let cid = cids[Int(id)]
@@ -206,7 +216,9 @@ public final class PrintAllPart {
         var found: [GlyphCode] = []
         found.reserveCapacity(content.count / 8)
         var fonts: [ArraySlice<UInt8>] = []
-        var font = -1, inText = false, dictDepth = 0
+        var font = -1
+        var inText = false
+        var dictDepth = 0
         var lastName = 0..<0
         let n = content.count
         @inline(__always) func isDelimiter(_ b: UInt8) -> Bool {
@@ -226,21 +238,32 @@ public final class PrintAllPart {
                 let b = c[i]
                 switch b {
                 case 0x3C:  // <
-                    if i + 1 < n && c[i + 1] == 0x3C { dictDepth += 1; i += 2; continue }
+                    if i + 1 < n && c[i + 1] == 0x3C {
+                        dictDepth += 1
+                        i += 2
+                        continue
+                    }
                     // A hex string: in a text object, outside any dictionary, it is glyph codes.
                     let glyphs = inText && dictDepth == 0
                     if glyphs && font < 0 { return nil }
-                    var code: UInt16 = 0, count = 0
+                    var code: UInt16 = 0
+                    var count = 0
                     var at: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
                     i += 1
                     while i < n && c[i] != 0x3E {
                         if let v = hex(c[i]) {
                             code = code << 4 | v
-                            switch count { case 0: at.0 = Int32(i); case 1: at.1 = Int32(i); case 2: at.2 = Int32(i); default: at.3 = Int32(i) }
+                            switch count {
+                            case 0: at.0 = Int32(i)
+                            case 1: at.1 = Int32(i)
+                            case 2: at.2 = Int32(i)
+                            default: at.3 = Int32(i)
+                            }
                             count += 1
                             if count == 4 {
                                 if glyphs { found.append(GlyphCode(font: font, code: code, digits: at)) }
-                                count = 0; code = 0
+                                count = 0
+                                code = 0
                             }
                         } else if !(c[i] == 0x0A || c[i] == 0x0D || c[i] == 0x20) {
                             return nil
@@ -250,13 +273,26 @@ public final class PrintAllPart {
                     if glyphs && count != 0 { return nil }
                     i += 1
                 case 0x3E:  // >>
-                    if i + 1 < n && c[i + 1] == 0x3E { dictDepth -= 1; i += 2 } else { return nil }
+                    if i + 1 < n && c[i + 1] == 0x3E {
+                        dictDepth -= 1
+                        i += 2
+                    } else {
+                        return nil
+                    }
                 case 0x28:  // a literal string: cairo writes glyphs in hex only
                     if inText { return nil }
                     var depth = 0
                     while i < n {
-                        if c[i] == 0x5C { i += 2; continue }
-                        if c[i] == 0x28 { depth += 1 } else if c[i] == 0x29 { depth -= 1; if depth == 0 { break } }
+                        if c[i] == 0x5C {
+                            i += 2
+                            continue
+                        }
+                        if c[i] == 0x28 {
+                            depth += 1
+                        } else if c[i] == 0x29 {
+                            depth -= 1
+                            if depth == 0 { break }
+                        }
                         i += 1
                     }
                     i += 1
@@ -268,17 +304,27 @@ public final class PrintAllPart {
                 case 0x25:  // a comment
                     while i < n && c[i] != 0x0A && c[i] != 0x0D { i += 1 }
                 default:
-                    if isDelimiter(b) { i += 1; continue }
+                    if isDelimiter(b) {
+                        i += 1
+                        continue
+                    }
                     var j = i
                     while j < n && !isDelimiter(c[j]) { j += 1 }
                     // Operators that matter here: BT, ET, Tf.
                     if j - i == 2 {
                         let (a, d) = (c[i], c[i + 1])
-                        if a == 0x42 && d == 0x54 { inText = true }
-                        else if a == 0x45 && d == 0x54 { inText = false }
-                        else if a == 0x54 && d == 0x66 {
+                        if a == 0x42 && d == 0x54 {
+                            inText = true
+                        } else if a == 0x45 && d == 0x54 {
+                            inText = false
+                        } else if a == 0x54 && d == 0x66 {
                             let name = content[lastName]
-                            if let k = fonts.firstIndex(of: name) { font = k } else { fonts.append(name); font = fonts.count - 1 }
+                            if let k = fonts.firstIndex(of: name) {
+                                font = k
+                            } else {
+                                fonts.append(name)
+                                font = fonts.count - 1
+                            }
                         }
                     }
                     i = j
@@ -312,11 +358,14 @@ public final class PrintAllPart {
             try object(contents, "<< /Length \(stream.count) /Filter /FlateDecode >>", stream: stream)
             var resources = "<<"
             if let e = page.extGState { resources += " /ExtGState " + String(decoding: e, as: UTF8.self) }
-            resources += " /Font <<" + page.fontNames.map { " \(String(decoding: $0.name, as: UTF8.self)) \(fonts[$0.face]!.number) 0 R" }.joined() + " >> >>"
+            resources +=
+                " /Font <<" + page.fontNames.map { " \(String(decoding: $0.name, as: UTF8.self)) \(fonts[$0.face]!.number) 0 R" }.joined() + " >> >>"
             let number = take()
-            try object(number, "<< /Type /Page /Parent 2 0 R /MediaBox \(String(decoding: page.mediaBox, as: UTF8.self))"
-                       + (page.group.map { " /Group " + String(decoding: $0, as: UTF8.self) } ?? "")
-                       + " /Contents \(contents) 0 R /Resources \(resources) >>")
+            try object(
+                number,
+                "<< /Type /Page /Parent 2 0 R /MediaBox \(String(decoding: page.mediaBox, as: UTF8.self))"
+                    + (page.group.map { " /Group " + String(decoding: $0, as: UTF8.self) } ?? "")
+                    + " /Contents \(contents) 0 R /Resources \(resources) >>")
             kids.append(number)
         }
     }
@@ -330,7 +379,10 @@ public final class PrintAllPart {
             offsets[number[old]!] = out.count
             try pdf.copy(old, renumbered: number, to: &out)
         }
-        kids += try pdf.kids().map { guard let n = number[$0] else { throw pdf.malformed("page \($0) missing") }; return n }
+        kids += try pdf.kids().map {
+            guard let n = number[$0] else { throw pdf.malformed("page \($0) missing") }
+            return n
+        }
         packsWithOwnFonts += 1
     }
 
@@ -344,7 +396,10 @@ public final class PrintAllPart {
         private(set) var glyphs: [UInt16: GlyphFacts] = [:]
         /// The CIDs in `glyphs`, as bits: looked up for every glyph of every page.
         private var known = [UInt64](repeating: 0, count: 1024)
-        init(number: Int, descriptor: [UInt8]) { self.number = number; self.descriptor = descriptor }
+        init(number: Int, descriptor: [UInt8]) {
+            self.number = number
+            self.descriptor = descriptor
+        }
         func has(_ cid: UInt16) -> Bool { known[Int(cid) >> 6] & (1 << (UInt64(cid) & 63)) != 0 }
         /// Adds glyphs the part did not have (a glyph it has keeps what it was first told).
         mutating func add(_ new: [UInt16: GlyphFacts]) {
@@ -376,7 +431,10 @@ public final class PrintAllPart {
         var hash: UInt64 = 0xcbf29ce484222325
         for c in cids { hash = (hash ^ UInt64(c)) &* 0x100000001b3 }
         var tag = ""
-        for _ in 0..<6 { tag.append(Character(Unicode.Scalar(UInt8(65 + hash % 26)))); hash /= 26 }
+        for _ in 0..<6 {
+            tag.append(Character(Unicode.Scalar(UInt8(65 + hash % 26))))
+            hash /= 26
+        }
         let d = font.descriptor[...]
         let nameAt = PDFBytes.value(of: "/FontName", in: d)
         let oldName = nameAt.flatMap { PDFBytes.tokens(d[$0...], limit: 1).first } ?? Array("/AAAAAA+Font".utf8)[...]
@@ -388,14 +446,18 @@ public final class PrintAllPart {
         try object(program, "<< /Subtype /CIDFontType0C /Length \(stream.count) /Filter /FlateDecode >>", stream: stream)
         // The pack's descriptor, with the new name and program.
         guard let open = PDFBytes.find(Array("<<".utf8), in: d), let nameAt, let fileAt = PDFBytes.value(of: "/FontFile3", in: d),
-              let close = d.lastIndex(of: 0x3E) else {
+            let close = d.lastIndex(of: 0x3E)
+        else {
             throw TypesetError.render(path: file.url.path, detail: "bad font descriptor")
         }
         let fileRef = PDFBytes.tokens(d[fileAt...], limit: 3)
-        guard fileRef.count == 3, let fileEnd = fileRef.last?.endIndex else { throw TypesetError.render(path: file.url.path, detail: "bad font descriptor") }
+        guard fileRef.count == 3, let fileEnd = fileRef.last?.endIndex else {
+            throw TypesetError.render(path: file.url.path, detail: "bad font descriptor")
+        }
         var parts: [(Int, Int, String)] = [(nameAt, oldName.endIndex, "/" + name), (fileAt, fileEnd, "\(program) 0 R")]
         parts.sort { $0.0 < $1.0 }
-        var text = "", at = open
+        var text = ""
+        var at = open
         for (s, e, replacement) in parts {
             text += String(decoding: d[at..<s], as: UTF8.self) + replacement
             at = e
@@ -405,7 +467,8 @@ public final class PrintAllPart {
         try object(descriptor, text)
 
         // Widths: runs of consecutive CIDs.
-        var w = "", k = 0
+        var w = ""
+        var k = 0
         while k < cids.count {
             var e = k
             while e + 1 < cids.count && cids[e + 1] == cids[e] + 1 { e += 1 }
@@ -413,23 +476,30 @@ public final class PrintAllPart {
             k = e + 1
         }
         let cidFont = take()
-        try object(cidFont, "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /\(name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
-                   + " /FontDescriptor \(descriptor) 0 R /W [\(w) ] >>")
+        try object(
+            cidFont,
+            "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /\(name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+                + " /FontDescriptor \(descriptor) 0 R /W [\(w) ] >>")
 
         let mapped = cids.compactMap { c in font.glyphs[c]!.text.map { (c, $0) } }
-        var cmap = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<< /Registry (Adobe)\n   /Ordering (UCS)\n   /Supplement 0\n>> def\n"
+        var cmap =
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<< /Registry (Adobe)\n   /Ordering (UCS)\n   /Supplement 0\n>> def\n"
             + "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
         for start in stride(from: 0, to: mapped.count, by: 100) {
             let group = mapped[start..<min(mapped.count, start + 100)]
-            cmap += "\(group.count) beginbfchar\n" + group.map { String(format: "<%04x> ", $0.0) + String(decoding: $0.1, as: UTF8.self) + "\n" }.joined() + "endbfchar\n"
+            cmap +=
+                "\(group.count) beginbfchar\n" + group.map { String(format: "<%04x> ", $0.0) + String(decoding: $0.1, as: UTF8.self) + "\n" }.joined()
+                + "endbfchar\n"
         }
         cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
         let toUnicode = take()
         let cmapStream = Flate.compress(Array(cmap.utf8))
         try object(toUnicode, "<< /Length \(cmapStream.count) /Filter /FlateDecode >>", stream: cmapStream)
 
-        try object(font.number, "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
-                   + " /DescendantFonts [ \(cidFont) 0 R ] /ToUnicode \(toUnicode) 0 R >>")
+        try object(
+            font.number,
+            "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
+                + " /DescendantFonts [ \(cidFont) 0 R ] /ToUnicode \(toUnicode) 0 R >>")
     }
 
     /// A width as cairo writes it: an integer when it is one.
@@ -439,7 +509,10 @@ public final class PrintAllPart {
 
     // MARK: - Writing objects
 
-    private func take() -> Int { defer { nextNumber += 1 }; return nextNumber }
+    private func take() -> Int {
+        defer { nextNumber += 1 }
+        return nextNumber
+    }
 
     private func object(_ number: Int, _ dictionary: String, stream: [UInt8]? = nil) throws {
         offsets[number] = out.count
@@ -463,12 +536,14 @@ private struct PackFont {
     init?(_ pdf: CairoPDF, _ ref: Int) {
         let type0 = pdf.dictionary(ref)[...]
         guard PDFBytes.find(Array("/Type0".utf8), in: type0) != nil, PDFBytes.find(Array("/Identity-H".utf8), in: type0) != nil,
-              let descendants = PDFBytes.group(after: "/DescendantFonts", in: type0),
-              let cidRef = PDFBytes.tokens(descendants.dropFirst(), limit: 1).first.flatMap({ PDFBytes.integer(in: $0) }) else { return nil }
+            let descendants = PDFBytes.group(after: "/DescendantFonts", in: type0),
+            let cidRef = PDFBytes.tokens(descendants.dropFirst(), limit: 1).first.flatMap({ PDFBytes.integer(in: $0) })
+        else { return nil }
         let cidFont = pdf.dictionary(cidRef)[...]
         guard PDFBytes.find(Array("/CIDFontType0".utf8), in: cidFont) != nil,
-              let descriptorRef = PDFBytes.reference(after: "/FontDescriptor", in: cidFont),
-              let w = PDFBytes.group(after: "/W", in: cidFont) else { return nil }
+            let descriptorRef = PDFBytes.reference(after: "/FontDescriptor", in: cidFont),
+            let w = PDFBytes.group(after: "/W", in: cidFont)
+        else { return nil }
         descriptor = pdf.dictionary(descriptorRef)
         guard PDFBytes.find(Array("/FontFile3".utf8), in: descriptor[...]) != nil else { return nil }
         // /W [ c [ w w … ] c1 c2 w … ]
@@ -482,12 +557,15 @@ private struct PackFont {
                 k += 2
                 while k < words.count, words[k].first != 0x5D {
                     guard c <= Int(UInt16.max), let v = number(words[k]) else { return nil }
-                    widths[UInt16(c)] = v; c += 1; k += 1
+                    widths[UInt16(c)] = v
+                    c += 1
+                    k += 1
                 }
                 k += 1
             } else {
                 guard k + 2 < words.count, let last = PDFBytes.integer(in: words[k + 1]), last <= Int(UInt16.max), first <= last,
-                      let v = number(words[k + 2]) else { return nil }
+                    let v = number(words[k + 2])
+                else { return nil }
                 for c in first...last { widths[UInt16(c)] = v }
                 k += 3
             }
@@ -497,14 +575,16 @@ private struct PackFont {
             // `N beginbfchar <code> <text> … endbfchar`; cairo writes no ranges for these fonts.
             guard PDFBytes.find(Array("beginbfrange".utf8), in: cmap[...]) == nil else { return nil }
             var rest = cmap[...]
-            let begin = Array("beginbfchar".utf8), end = Array("endbfchar".utf8)
+            let begin = Array("beginbfchar".utf8)
+            let end = Array("endbfchar".utf8)
             while let b = PDFBytes.find(begin, in: rest) {
                 guard let e = PDFBytes.find(end, in: rest[(b + begin.count)...]) else { return nil }
                 let pairs = PDFBytes.tokens(rest[(b + begin.count)..<e])
                 guard pairs.count % 2 == 0 else { return nil }
                 for p in stride(from: 0, to: pairs.count, by: 2) {
                     guard pairs[p].first == 0x3C, pairs[p].last == 0x3E,
-                          let code = UInt16(String(decoding: pairs[p].dropFirst().dropLast(), as: UTF8.self), radix: 16) else { return nil }
+                        let code = UInt16(String(decoding: pairs[p].dropFirst().dropLast(), as: UTF8.self), radix: 16)
+                    else { return nil }
                     text[code] = Array(pairs[p + 1])
                 }
                 rest = rest[(e + end.count)...]

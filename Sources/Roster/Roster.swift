@@ -21,7 +21,10 @@ public final class Roster: Sendable {
     /// A SQLite `application_id` naming the file as a CertPack roster ("CPRO").
     static let applicationID: Int32 = 0x4350_524F
 
-    private init(url: URL, pool: DatabasePool) { self.url = url; self.pool = pool }
+    private init(url: URL, pool: DatabasePool) {
+        self.url = url
+        self.pool = pool
+    }
 
     /// Creates a new roster at `url` (folder 0700, file 0600) and opens it. An existing file is refused.
     public static func create(at url: URL) throws -> Roster {
@@ -41,7 +44,9 @@ public final class Roster: Sendable {
             let roster = try openFile(url, creating: true)
             return roster
         } catch {
-            unlink(url.path); unlink(url.path + "-wal"); unlink(url.path + "-shm")
+            unlink(url.path)
+            unlink(url.path + "-wal")
+            unlink(url.path + "-shm")
             throw error
         }
     }
@@ -116,7 +121,8 @@ public final class Roster: Sendable {
                 throw RosterError.unusable(destination.path, String(cString: strerror(errno)))
             }
         } catch {
-            unlink(temporary.path); unlink(temporary.path + "-journal")
+            unlink(temporary.path)
+            unlink(temporary.path + "-journal")
             throw error
         }
         try audit(action: "备份", detail: "机构库已备份到一个文件")
@@ -126,8 +132,9 @@ public final class Roster: Sendable {
     /// thing happened, never whose data it was.
     public func audit(action: String, detail: String, at now: Date = Date()) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO audit (at, action, detail) VALUES (?, ?, ?)",
-                           arguments: [Stamp.string(now), action, detail])
+            try db.execute(
+                sql: "INSERT INTO audit (at, action, detail) VALUES (?, ?, ?)",
+                arguments: [Stamp.string(now), action, detail])
         }
     }
 

@@ -23,22 +23,33 @@ extension Roster {
                 func set(_ f: String, _ v: String?) { if let v, !v.isEmpty, let i = field[f] { row[i] = .text(v) } }
                 func note(_ h: String, _ v: String?) { if let v, !v.isEmpty { row[col[h]!] = .text(v) } }
                 let o = card.organisation
-                set("organization.name", o.name); set("organization.uscc", o.uscc); set("organization.address", o.address)
-                set("organization.postcode", o.postcode); set("organization.phone", o.phone)
-                set("legalRepresentative.name", legal.name); set("legalRepresentative.idType", legal.idType.label)
-                set("legalRepresentative.idNumber", legal.idNumber); set("legalRepresentative.mobile", legal.mobile)
+                set("organization.name", o.name)
+                set("organization.uscc", o.uscc)
+                set("organization.address", o.address)
+                set("organization.postcode", o.postcode)
+                set("organization.phone", o.phone)
+                set("legalRepresentative.name", legal.name)
+                set("legalRepresentative.idType", legal.idType.label)
+                set("legalRepresentative.idNumber", legal.idNumber)
+                set("legalRepresentative.mobile", legal.mobile)
                 if let h = card.handler {
-                    set("handler.name", h.name); set("handler.idType", h.idType.label); set("handler.idNumber", h.idNumber)
-                    set("handler.mobile", h.mobile); set("handler.email", h.email)
+                    set("handler.name", h.name)
+                    set("handler.idType", h.idType.label)
+                    set("handler.idNumber", h.idNumber)
+                    set("handler.mobile", h.mobile)
+                    set("handler.email", h.email)
                 }
                 let serial = odc?.serial ?? personal.first?.serial
                 set("service", serial == nil ? Service.new.label : Service.renew.label)
                 set("existingCertificate.serial", serial)
                 if odc != nil || valid.isEmpty { set("certificates.odc.years", "1") }
                 if !personal.isEmpty { set("certificates.personal.years", String(personal.compactMap(\.years).max() ?? 1)) }
-                func dated(_ d: CivilDate?, _ estimated: Bool) -> String? { d.map { $0.description + (estimated ? RosterColumns.estimatedMark : "") } }
+                func dated(_ d: CivilDate?, _ estimated: Bool) -> String? {
+                    d.map { $0.description + (estimated ? RosterColumns.estimatedMark : "") }
+                }
                 if let odc {
-                    note(RosterColumns.odcSerial, odc.serial); note(RosterColumns.odcIssued, odc.issuedOn?.description)
+                    note(RosterColumns.odcSerial, odc.serial)
+                    note(RosterColumns.odcIssued, odc.issuedOn?.description)
                     note(RosterColumns.odcUntil, dated(odc.validUntil, odc.estimated))
                 }
                 // One row per holder: the organisation's row carries the first.
@@ -51,12 +62,19 @@ extension Roster {
                         set("organization.uscc", o.uscc)
                     }
                     first = false
-                    if let c, let p = card.people.first(where: { $0.person.idNumber == c.holderIDNumber && $0.role == .holder })?.person
-                        ?? card.people.first(where: { $0.person.idNumber == c.holderIDNumber })?.person {
-                        set("holder.name", p.name); set("holder.idType", p.idType.label); set("holder.idNumber", p.idNumber)
-                        set("holder.mobile", p.mobile); set("holder.title", p.title)
-                        note(RosterColumns.holderSerial, c.serial); note(RosterColumns.holderYears, c.years.map(String.init))
-                        note(RosterColumns.holderIssued, c.issuedOn?.description); note(RosterColumns.holderUntil, dated(c.validUntil, c.estimated))
+                    if let c,
+                        let p = card.people.first(where: { $0.person.idNumber == c.holderIDNumber && $0.role == .holder })?.person
+                            ?? card.people.first(where: { $0.person.idNumber == c.holderIDNumber })?.person
+                    {
+                        set("holder.name", p.name)
+                        set("holder.idType", p.idType.label)
+                        set("holder.idNumber", p.idNumber)
+                        set("holder.mobile", p.mobile)
+                        set("holder.title", p.title)
+                        note(RosterColumns.holderSerial, c.serial)
+                        note(RosterColumns.holderYears, c.years.map(String.init))
+                        note(RosterColumns.holderIssued, c.issuedOn?.description)
+                        note(RosterColumns.holderUntil, dated(c.validUntil, c.estimated))
                     }
                     rows.append(row)
                 }

@@ -48,15 +48,17 @@ public enum RosterFiles {
             // One applicant, or a list of them.
             if let one = try? ApplicationLoader.load(url: url) {
                 let issues = catalog.map { Validator.validate(one, catalog: $0) } ?? Validator.validate(one)
-                return ImportFile(items: issues.isEmpty ? [ImportItem(place: url.lastPathComponent, application: one)] : [],
-                                  problems: issues.map { maskIDNumbers(in: "\(url.lastPathComponent)：\($0.field)：\($0.message)") })
+                return ImportFile(
+                    items: issues.isEmpty ? [ImportItem(place: url.lastPathComponent, application: one)] : [],
+                    problems: issues.map { maskIDNumbers(in: "\(url.lastPathComponent)：\($0.field)：\($0.message)") })
             } else {
                 records = try BatchInput.read(url: url, catalog: catalog)
             }
         default:
             records = try BatchInput.read(url: url, catalog: catalog)
             if let data = try? Data(contentsOf: url), let (text, _) = TextEncoding.decode(data),
-               let parsed = try? CSVReader.parse(text, separator: CSVReader.separator(of: text)) {
+                let parsed = try? CSVReader.parse(text, separator: CSVReader.separator(of: text))
+            {
                 rows = parsed.map(SheetRow.init)
             }
         }
@@ -91,21 +93,27 @@ public enum RosterFiles {
             return (CivilDate(typed: t) ?? CivilDate(t), estimated)
         }
         var out: [String: [KnownCertificate]] = [:]
-        var current: String?, legal: [String: String] = [:]
+        var current: String?
+        var legal: [String: String] = [:]
         for row in rows.dropFirst() {
             if let code = cell(row, "organization.uscc") { current = Normaliser.normalise(code, kind: .code) }
             guard let uscc = current else { continue }
             if legal[uscc] == nil, let id = cell(row, "legalRepresentative.idNumber") { legal[uscc] = Normaliser.normalise(id, kind: .code) }
             if let serial = cell(row, RosterColumns.odcSerial), !(out[uscc] ?? []).contains(where: { $0.kind == .odc && $0.serial == serial }) {
-                let (issued, _) = date(cell(row, RosterColumns.odcIssued)), (until, est) = date(cell(row, RosterColumns.odcUntil))
-                out[uscc, default: []].append(KnownCertificate(kind: .odc, serial: serial, years: 1, issuedOn: issued, validUntil: until, estimated: est))
+                let (issued, _) = date(cell(row, RosterColumns.odcIssued))
+                let (until, est) = date(cell(row, RosterColumns.odcUntil))
+                out[uscc, default: []].append(
+                    KnownCertificate(kind: .odc, serial: serial, years: 1, issuedOn: issued, validUntil: until, estimated: est))
             }
             if let serial = cell(row, RosterColumns.holderSerial) {
                 let holder = cell(row, "holder.idNumber").map { Normaliser.normalise($0, kind: .code) } ?? legal[uscc]
-                let (issued, _) = date(cell(row, RosterColumns.holderIssued)), (until, est) = date(cell(row, RosterColumns.holderUntil))
-                out[uscc, default: []].append(KnownCertificate(kind: .personal, holderIDNumber: holder, serial: serial,
-                                                               years: cell(row, RosterColumns.holderYears).flatMap { Int($0) },
-                                                               issuedOn: issued, validUntil: until, estimated: est))
+                let (issued, _) = date(cell(row, RosterColumns.holderIssued))
+                let (until, est) = date(cell(row, RosterColumns.holderUntil))
+                out[uscc, default: []].append(
+                    KnownCertificate(
+                        kind: .personal, holderIDNumber: holder, serial: serial,
+                        years: cell(row, RosterColumns.holderYears).flatMap { Int($0) },
+                        issuedOn: issued, validUntil: until, estimated: est))
             }
         }
         return out

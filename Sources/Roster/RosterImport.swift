@@ -10,7 +10,9 @@ public struct ImportItem: Sendable {
     public var application: Application
     public var certificates: [KnownCertificate]
     public init(place: String, application: Application, certificates: [KnownCertificate] = []) {
-        self.place = place; self.application = application; self.certificates = certificates
+        self.place = place
+        self.application = application
+        self.certificates = certificates
     }
 }
 
@@ -25,9 +27,17 @@ public struct KnownCertificate: Sendable, Equatable {
     public var validUntil: CivilDate?
     /// True when the file marked `validUntil` as 估算.
     public var estimated: Bool
-    public init(kind: CertKind, holderIDNumber: String? = nil, serial: String?, years: Int? = nil, issuedOn: CivilDate? = nil, validUntil: CivilDate? = nil, estimated: Bool = false) {
-        self.kind = kind; self.holderIDNumber = holderIDNumber; self.serial = serial; self.years = years
-        self.issuedOn = issuedOn; self.validUntil = validUntil; self.estimated = estimated
+    public init(
+        kind: CertKind, holderIDNumber: String? = nil, serial: String?, years: Int? = nil, issuedOn: CivilDate? = nil, validUntil: CivilDate? = nil,
+        estimated: Bool = false
+    ) {
+        self.kind = kind
+        self.holderIDNumber = holderIDNumber
+        self.serial = serial
+        self.years = years
+        self.issuedOn = issuedOn
+        self.validUntil = validUntil
+        self.estimated = estimated
     }
 }
 
@@ -74,7 +84,11 @@ struct ImportWriter {
     /// 证件号码 → (name, place) as first met in this import.
     var seenPeople: [String: (String, String)] = [:]
 
-    init(db: Database, today: CivilDate, stamp: String) { self.db = db; self.today = today; self.stamp = stamp }
+    init(db: Database, today: CivilDate, stamp: String) {
+        self.db = db
+        self.today = today
+        self.stamp = stamp
+    }
 
     // The same few statements run for every organisation: prepared once (an import of 20 000
     // organisations runs some 500 000 of them).
@@ -97,29 +111,35 @@ struct ImportWriter {
         if let existing {
             let old: String = existing["name"]
             if old != org.name {
-                let renamed = app.service == .change && (app.change?.items ?? []).contains {
-                    $0.item.trimmingCharacters(in: .whitespaces) == "单位名称" && $0.to == org.name && $0.from == old
-                }
+                let renamed =
+                    app.service == .change
+                    && (app.change?.items ?? []).contains {
+                        $0.item.trimmingCharacters(in: .whitespaces) == "单位名称" && $0.to == org.name && $0.from == old
+                    }
                 if !renamed {
-                    conflicts.append("\(place)：统一社会信用代码 \(org.uscc) 在机构库中是「\(old)」，这里是「\(org.name)」。未导入：单位改名请导入一份 变更（单位名称：\(old)→\(org.name)）的申请；若是填错了，请改正文件")
+                    conflicts.append(
+                        "\(place)：统一社会信用代码 \(org.uscc) 在机构库中是「\(old)」，这里是「\(org.name)」。未导入：单位改名请导入一份 变更（单位名称：\(old)→\(org.name)）的申请；若是填错了，请改正文件")
                     return
                 }
                 try run("INSERT INTO organisationName (uscc, name, until) VALUES (?, ?, ?)", [org.uscc, old, today.description])
             }
-            try run("""
+            try run(
+                """
                 UPDATE organisation SET name = ?, address = CASE WHEN ? = '' THEN address ELSE ? END,
                     postcode = coalesce(?, postcode), phone = coalesce(?, phone), updatedAt = ? WHERE uscc = ?
                 """, [org.name, org.address, org.address, org.postcode, org.phone, stamp, org.uscc])
             report.organisationsUpdated += 1
         } else {
-            try run("INSERT INTO organisation (uscc, name, address, postcode, phone, updatedAt) VALUES (?, ?, ?, ?, ?, ?)",
-                           [org.uscc, org.name, org.address, org.postcode, org.phone, stamp])
+            try run(
+                "INSERT INTO organisation (uscc, name, address, postcode, phone, updatedAt) VALUES (?, ?, ?, ?, ?, ?)",
+                [org.uscc, org.name, org.address, org.postcode, org.phone, stamp])
             report.organisationsAdded += 1
         }
 
         // The people, each once by 证件类型 + 证件号码.
         guard let legal = try person(app.legalRepresentative, place: place, field: "法定代表人"),
-              let handler = try person(app.handler, place: place, field: "经办人") else { return }
+            let handler = try person(app.handler, place: place, field: "经办人")
+        else { return }
         var holders: [(Int64, Person)] = []
         if app.certificates.personal != nil {
             for h in app.personalHolders {
@@ -151,16 +171,19 @@ struct ImportWriter {
         if let row = try row("SELECT id, name FROM person WHERE idType = ? AND idNumber = ?", [p.idType.rawValue, p.idNumber]) {
             let name: String = row["name"]
             if name != p.name {
-                conflicts.append("\(place)：\(field)证件号码 \(masked) 在机构库中是「\(name)」，这里是「\(p.name)」。未导入：同一证件号码不能是两个人；若是改了名，请先 certpack roster forget 该证件号码再导入")
+                conflicts.append(
+                    "\(place)：\(field)证件号码 \(masked) 在机构库中是「\(name)」，这里是「\(p.name)」。未导入：同一证件号码不能是两个人；若是改了名，请先 certpack roster forget 该证件号码再导入")
                 return nil
             }
             let id: Int64 = row["id"]
-            try run("UPDATE person SET mobile = CASE WHEN ? = '' THEN mobile ELSE ? END, email = coalesce(?, email) WHERE id = ?",
-                           [p.mobile, p.mobile, p.email, id])
+            try run(
+                "UPDATE person SET mobile = CASE WHEN ? = '' THEN mobile ELSE ? END, email = coalesce(?, email) WHERE id = ?",
+                [p.mobile, p.mobile, p.email, id])
             return id
         }
-        try run("INSERT INTO person (idType, idNumber, name, mobile, email) VALUES (?, ?, ?, ?, ?)",
-                       [p.idType.rawValue, p.idNumber, p.name, p.mobile, p.email])
+        try run(
+            "INSERT INTO person (idType, idNumber, name, mobile, email) VALUES (?, ?, ?, ?, ?)",
+            [p.idType.rawValue, p.idNumber, p.name, p.mobile, p.email])
         report.peopleAdded += 1
         return db.lastInsertedRowID
     }
@@ -175,8 +198,9 @@ struct ImportWriter {
         if exclusive {
             try run("UPDATE role SET until = ? WHERE uscc = ? AND role = ? AND until IS NULL", [today.description, uscc, role.rawValue])
         }
-        try run("INSERT INTO role (uscc, personId, role, title, since) VALUES (?, ?, ?, ?, ?)",
-                       [uscc, person, role.rawValue, title, today.description])
+        try run(
+            "INSERT INTO role (uscc, personId, role, title, since) VALUES (?, ?, ?, ?, ?)",
+            [uscc, person, role.rawValue, title, today.description])
     }
 
     mutating func certificate(_ c: KnownCertificate, uscc: String, legal: Int64, place: String) throws {
@@ -185,8 +209,12 @@ struct ImportWriter {
             let number = c.holderIDNumber
             holder = try row("SELECT id FROM person WHERE idNumber = ?", [number ?? ""]).map { $0["id"] as Int64 } ?? legal
         }
-        var until = c.validUntil, estimated = c.estimated && c.validUntil != nil
-        if until == nil, let issued = c.issuedOn, let years = c.years { until = Self.estimate(issued: issued, years: years); estimated = true }
+        var until = c.validUntil
+        var estimated = c.estimated && c.validUntil != nil
+        if until == nil, let issued = c.issuedOn, let years = c.years {
+            until = Self.estimate(issued: issued, years: years)
+            estimated = true
+        }
         let match: Row?
         if let serial = c.serial, !serial.isEmpty {
             match = try row("SELECT * FROM certificate WHERE uscc = ? AND serial = ?", [uscc, serial])
@@ -195,25 +223,31 @@ struct ImportWriter {
         }
         if let match {
             let id: Int64 = match["id"]
-            let oldUntil: String? = match["validUntil"], oldEstimated: Bool = match["estimated"]
+            let oldUntil: String? = match["validUntil"]
+            let oldEstimated: Bool = match["estimated"]
             if let oldUntil, !oldEstimated, let until, !estimated, oldUntil != until.description {
                 conflicts.append("\(place)：证书序列号 \(c.serial ?? "") 在机构库中有效期至 \(oldUntil)，这里是 \(until)。未导入：证书上印的日期只有一个，请核对")
                 return
             }
             // A printed date replaces an estimate; an estimate never replaces a printed date.
             if until != nil && (oldUntil == nil || oldEstimated) {
-                try run("UPDATE certificate SET validUntil = ?, estimated = ?, issuedOn = coalesce(?, issuedOn), years = coalesce(?, years), updatedAt = ? WHERE id = ?",
-                               [until?.description, estimated, c.issuedOn?.description, c.years, stamp, id])
+                try run(
+                    "UPDATE certificate SET validUntil = ?, estimated = ?, issuedOn = coalesce(?, issuedOn), years = coalesce(?, years), updatedAt = ? WHERE id = ?",
+                    [until?.description, estimated, c.issuedOn?.description, c.years, stamp, id])
                 report.certificatesUpdated += 1
             }
             return
         }
         let name = try row("SELECT name FROM organisation WHERE uscc = ?", [uscc]).map { $0["name"] as String }
-        try run("""
+        try run(
+            """
             INSERT INTO certificate (uscc, kind, holderId, serial, years, issuedOn, validUntil, estimated, status, nameAtIssue, legalRepAtIssue, updatedAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [uscc, c.kind.rawValue, holder, c.serial, c.years, c.issuedOn?.description, until?.description, estimated,
-                             CertificateStatus.valid.rawValue, name, legal, stamp])
+            """,
+            [
+                uscc, c.kind.rawValue, holder, c.serial, c.years, c.issuedOn?.description, until?.description, estimated,
+                CertificateStatus.valid.rawValue, name, legal, stamp,
+            ])
         report.certificatesAdded += 1
     }
 

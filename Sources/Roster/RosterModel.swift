@@ -116,7 +116,11 @@ public struct Draft: Codable, Sendable, Equatable {
     public var json: String
     public var updatedAt: String
     public init(id: Int64? = nil, uscc: String? = nil, title: String = "", json: String, updatedAt: String = "") {
-        self.id = id; self.uscc = uscc; self.title = title; self.json = json; self.updatedAt = updatedAt
+        self.id = id
+        self.uscc = uscc
+        self.title = title
+        self.json = json
+        self.updatedAt = updatedAt
     }
 }
 
@@ -131,9 +135,17 @@ public struct IssuedCertificate: Codable, Sendable, Equatable {
     /// As printed on the certificate; nil: estimated from `years` (估算).
     public var validUntil: CivilDate?
     public var years: Int?
-    public init(uscc: String, kind: CertKind, holderIDNumber: String? = nil, serial: String, issuedOn: CivilDate, validUntil: CivilDate? = nil, years: Int? = nil) {
-        self.uscc = uscc; self.kind = kind; self.holderIDNumber = holderIDNumber; self.serial = serial
-        self.issuedOn = issuedOn; self.validUntil = validUntil; self.years = years
+    public init(
+        uscc: String, kind: CertKind, holderIDNumber: String? = nil, serial: String, issuedOn: CivilDate, validUntil: CivilDate? = nil,
+        years: Int? = nil
+    ) {
+        self.uscc = uscc
+        self.kind = kind
+        self.holderIDNumber = holderIDNumber
+        self.serial = serial
+        self.issuedOn = issuedOn
+        self.validUntil = validUntil
+        self.years = years
     }
 }
 

@@ -15,8 +15,10 @@ extension Roster {
     }
 
     /// The entries of `list`, one at a time as SQLite reads them (nothing is gathered first).
-    public func forEachEntry(dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today(),
-                             _ body: (RosterEntry) throws -> Void) throws {
+    public func forEachEntry(
+        dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today(),
+        _ body: (RosterEntry) throws -> Void
+    ) throws {
         try pool.read { db in
             let q = ListQuery(dueWithin: dueWithin, search: search, today: today)
             let rows = try Row.fetchCursor(db, sql: q.entriesSQL(), arguments: StatementArguments(q.args)!)
@@ -27,11 +29,14 @@ extension Roster {
     /// One page of `list`: at most `limit` entries from `offset`, in the list's order, and how many
     /// there are in all. Only the page's rows are read in full, so a page costs the same at 20 000
     /// organisations as at 20.
-    public func page(dueWithin: Int? = nil, search: String? = nil, limit: Int = 100, offset: Int = 0,
-                     today: CivilDate = .today()) throws -> RosterPage {
+    public func page(
+        dueWithin: Int? = nil, search: String? = nil, limit: Int = 100, offset: Int = 0,
+        today: CivilDate = .today()
+    ) throws -> RosterPage {
         try pool.read { db in
             let q = ListQuery(dueWithin: dueWithin, search: search, today: today)
-            let keys: [DatabaseValue], total: Int
+            let keys: [DatabaseValue]
+            let total: Int
             if q.due == nil && q.filter == nil {
                 keys = try Self.organisationsByFirstExpiry(db, limit: max(0, limit), offset: max(0, offset)).map(\.databaseValue)
                 total = try Int.fetchOne(db, sql: q.countSQL) ?? 0
@@ -56,23 +61,32 @@ extension Roster {
     /// 20 000 organisations sorted.
     static func organisationsByFirstExpiry(_ db: Database, limit: Int, offset: Int) throws -> [String] {
         let wanted = offset + limit
-        var ordered: [String] = [], seen = Set<String>()
-        var group: [(uscc: String, name: String)] = [], groupDay: String?
+        var ordered: [String] = []
+        var seen = Set<String>()
+        var group: [(uscc: String, name: String)] = []
+        var groupDay: String?
         func closeGroup() {
-            group.sort { $0.name == $1.name ? $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            group.sort {
+                $0.name == $1.name ? $0.uscc.utf8.lexicographicallyPrecedes($1.uscc.utf8) : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+            }
             ordered += group.map(\.uscc)
             group = []
         }
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT c.uscc, c.validUntil, o.name FROM certificate c INDEXED BY certificateDue JOIN organisation o ON o.uscc = c.uscc
-            WHERE c.status = '有效' AND c.validUntil IS NOT NULL ORDER BY c.validUntil
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.uscc, c.validUntil, o.name FROM certificate c INDEXED BY certificateDue JOIN organisation o ON o.uscc = c.uscc
+                WHERE c.status = '有效' AND c.validUntil IS NOT NULL ORDER BY c.validUntil
+                """)
         var walkedAll = true
         while let row = try rows.next() {
             let day: String = row[1]
             if day != groupDay {
                 closeGroup()
-                if ordered.count >= wanted { walkedAll = false; break }
+                if ordered.count >= wanted {
+                    walkedAll = false
+                    break
+                }
                 groupDay = day
             }
             let uscc: String = row[0]
@@ -81,16 +95,19 @@ extension Roster {
         closeGroup()
         if !walkedAll || ordered.count >= wanted { return Array(ordered.dropFirst(offset).prefix(limit)) }
         // The organisations without a dated valid certificate come after all the others.
-        let undated = try String.fetchAll(db, sql: """
-            SELECT uscc FROM organisation o WHERE NOT EXISTS (SELECT 1 FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL)
-            ORDER BY name, uscc LIMIT ? OFFSET ?
-            """, arguments: [wanted - ordered.count, 0])
+        let undated = try String.fetchAll(
+            db,
+            sql: """
+                SELECT uscc FROM organisation o WHERE NOT EXISTS (SELECT 1 FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL)
+                ORDER BY name, uscc LIMIT ? OFFSET ?
+                """, arguments: [wanted - ordered.count, 0])
         return Array((ordered + undated).dropFirst(offset).prefix(limit))
     }
 
     static func entry(_ row: Row) -> RosterEntry {
-        RosterEntry(uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
-                    certificate: (row["id"] as Int64?) == nil ? nil : certificate(row))
+        RosterEntry(
+            uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
+            certificate: (row["id"] as Int64?) == nil ? nil : certificate(row))
     }
 
     /// The SQL of a list: its filters, its order, its count and its page of keys.
@@ -123,8 +140,10 @@ extension Roster {
         /// What a page is made of: a certificate on the due board, an organisation in the list.
         var key: String { due != nil ? "c.id" : "o.uscc" }
 
-        static let legal = "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
-        static let columns = "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
+        static let legal =
+            "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
+        static let columns =
+            "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
 
         /// The arguments of a query narrowed to a page's keys: the search is not read again.
         var dueArgs: [(any DatabaseValueConvertible)?] { due.map { [$0] } ?? [] }
@@ -190,26 +209,36 @@ extension Roster {
         let names = try Row.fetchAll(db, sql: "SELECT name, until FROM organisationName WHERE uscc = ? ORDER BY until, id", arguments: [uscc]).map {
             OrganisationCard.EarlierName(name: $0["name"], until: CivilDate($0["until"] as String)!)
         }
-        let people = try Row.fetchAll(db, sql: """
-            SELECT r.role, r.title, r.since, r.until, p.* FROM role r JOIN person p ON p.id = r.personId
-            WHERE r.uscc = ? ORDER BY r.until IS NOT NULL, r.role, r.since, r.id
-            """, arguments: [uscc]).map { r in
-            PersonRole(person: Person(name: r["name"], idType: IDType(rawValue: r["idType"]) ?? .residentID, idNumber: r["idNumber"],
-                                      mobile: r["mobile"] ?? "", email: r["email"], title: r["title"]),
-                       role: RoleKind(rawValue: r["role"]) ?? .holder,
-                       since: CivilDate(r["since"] as String)!, until: day(r["until"]))
+        let people = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.role, r.title, r.since, r.until, p.* FROM role r JOIN person p ON p.id = r.personId
+                WHERE r.uscc = ? ORDER BY r.until IS NOT NULL, r.role, r.since, r.id
+                """, arguments: [uscc]
+        ).map { r in
+            PersonRole(
+                person: Person(
+                    name: r["name"], idType: IDType(rawValue: r["idType"]) ?? .residentID, idNumber: r["idNumber"],
+                    mobile: r["mobile"] ?? "", email: r["email"], title: r["title"]),
+                role: RoleKind(rawValue: r["role"]) ?? .holder,
+                since: CivilDate(r["since"] as String)!, until: day(r["until"]))
         }
-        let certs = try Row.fetchAll(db, sql: """
-            SELECT c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
-            FROM certificate c LEFT JOIN person h ON h.id = c.holderId WHERE c.uscc = ?
-            ORDER BY c.status != '有效', c.validUntil IS NULL, c.validUntil, c.id
-            """, arguments: [uscc]).map(certificate)
-        let apps = try Row.fetchAll(db, sql: "SELECT * FROM application WHERE uscc = ? ORDER BY madeOn DESC, id DESC", arguments: [uscc]).map(application)
+        let certs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber
+                FROM certificate c LEFT JOIN person h ON h.id = c.holderId WHERE c.uscc = ?
+                ORDER BY c.status != '有效', c.validUntil IS NULL, c.validUntil, c.id
+                """, arguments: [uscc]
+        ).map(certificate)
+        let apps = try Row.fetchAll(db, sql: "SELECT * FROM application WHERE uscc = ? ORDER BY madeOn DESC, id DESC", arguments: [uscc]).map(
+            application)
         return OrganisationCard(organisation: org, earlierNames: names, people: people, certificates: certs, applications: apps)
     }
 
     static func certificate(_ row: Row) -> CertificateRecord {
-        let kind: String = row["kind"], status: String = row["status"]
+        let kind: String = row["kind"]
+        let status: String = row["status"]
         let idType: String? = row["holderIDType"]
         return CertificateRecord(
             id: row["id"], uscc: row["uscc"], kind: CertKind(rawValue: kind) ?? .odc,
@@ -223,7 +252,8 @@ extension Roster {
     static func day(_ text: String?) -> CivilDate? { text.flatMap { CivilDate($0) } }
 
     static func application(_ row: Row) -> ApplicationRecord {
-        let service: String = row["service"], state: String = row["state"]
+        let service: String = row["service"]
+        let state: String = row["state"]
         return ApplicationRecord(
             id: row["id"], uscc: row["uscc"], service: Service(rawValue: service) ?? .new,
             madeOn: day(row["madeOn"]) ?? CivilDate(year: 2000, month: 1, day: 1)!,
@@ -239,43 +269,65 @@ extension Roster {
     @discardableResult
     public func recordIssued(_ issued: IssuedCertificate, now: Date = Date()) throws -> CertificateRecord {
         try pool.write { db in
-            guard let card = try Self.card(db, uscc: issued.uscc) else { throw RosterError.notFound("统一社会信用代码为 \(issued.uscc) 的单位：先 certpack roster import 它的申请数据") }
+            guard let card = try Self.card(db, uscc: issued.uscc) else {
+                throw RosterError.notFound("统一社会信用代码为 \(issued.uscc) 的单位：先 certpack roster import 它的申请数据")
+            }
             var holderID: Int64?
             if issued.kind == .personal {
                 let number = issued.holderIDNumber ?? card.legalRepresentative?.idNumber
-                guard let number, let id = try Int64.fetchOne(db, sql: """
-                    SELECT p.id FROM person p JOIN role r ON r.personId = p.id WHERE r.uscc = ? AND p.idNumber = ? LIMIT 1
-                    """, arguments: [issued.uscc, number]) else {
+                guard let number,
+                    let id = try Int64.fetchOne(
+                        db,
+                        sql: """
+                            SELECT p.id FROM person p JOIN role r ON r.personId = p.id WHERE r.uscc = ? AND p.idNumber = ? LIMIT 1
+                            """, arguments: [issued.uscc, number])
+                else {
                     throw RosterError.notFound("证件号码为 \(maskID(issued.holderIDNumber ?? "")) 的\(card.organisation.name)人员（--holder）")
                 }
                 holderID = id
             }
-            if try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate WHERE serial = ? AND kind = ?", arguments: [issued.serial, issued.kind.rawValue])! > 0 {
+            if try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM certificate WHERE serial = ? AND kind = ?", arguments: [issued.serial, issued.kind.rawValue])! > 0
+            {
                 throw RosterError.invalid("证书序列号 \(issued.serial) 已在机构库中：一张证书只记录一次")
             }
             var years = issued.years
             if years == nil {
-                if issued.kind == .odc { years = 1 } else if let last = card.applications.first,
-                    let app = try? ApplicationLoader.decode(last.yaml, format: .yaml, source: "机构库") { years = app.certificates.personal?.years }
+                if issued.kind == .odc {
+                    years = 1
+                } else if let last = card.applications.first,
+                    let app = try? ApplicationLoader.decode(last.yaml, format: .yaml, source: "机构库")
+                {
+                    years = app.certificates.personal?.years
+                }
             }
-            var until = issued.validUntil, estimated = false
+            var until = issued.validUntil
+            var estimated = false
             if until == nil {
                 guard let years else { throw RosterError.invalid("不知道这张法人证书的年限：请给出 --until（证书上印的有效期）或 --years") }
-                until = ImportWriter.estimate(issued: issued.issuedOn, years: years); estimated = true
+                until = ImportWriter.estimate(issued: issued.issuedOn, years: years)
+                estimated = true
             }
             let stamp = Stamp.string(now)
-            try db.execute(sql: "UPDATE certificate SET status = '已续期', updatedAt = ? WHERE uscc = ? AND kind = ? AND holderId IS ? AND status = '有效'",
-                           arguments: [stamp, issued.uscc, issued.kind.rawValue, holderID])
-            let legal = try Int64.fetchOne(db, sql: "SELECT personId FROM role WHERE uscc = ? AND role = '法定代表人' AND until IS NULL", arguments: [issued.uscc])
-            try db.execute(sql: """
-                INSERT INTO certificate (uscc, kind, holderId, serial, years, issuedOn, validUntil, estimated, status, nameAtIssue, legalRepAtIssue, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '有效', ?, ?, ?)
-                """, arguments: [issued.uscc, issued.kind.rawValue, holderID, issued.serial, years, issued.issuedOn.description,
-                                 until!.description, estimated, card.organisation.name, legal, stamp])
+            try db.execute(
+                sql: "UPDATE certificate SET status = '已续期', updatedAt = ? WHERE uscc = ? AND kind = ? AND holderId IS ? AND status = '有效'",
+                arguments: [stamp, issued.uscc, issued.kind.rawValue, holderID])
+            let legal = try Int64.fetchOne(
+                db, sql: "SELECT personId FROM role WHERE uscc = ? AND role = '法定代表人' AND until IS NULL", arguments: [issued.uscc])
+            try db.execute(
+                sql: """
+                    INSERT INTO certificate (uscc, kind, holderId, serial, years, issuedOn, validUntil, estimated, status, nameAtIssue, legalRepAtIssue, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, '有效', ?, ?, ?)
+                    """,
+                arguments: [
+                    issued.uscc, issued.kind.rawValue, holderID, issued.serial, years, issued.issuedOn.description,
+                    until!.description, estimated, card.organisation.name, legal, stamp,
+                ])
             let id = db.lastInsertedRowID
-            try db.execute(sql: """
-                UPDATE application SET state = '已办结', updatedAt = ? WHERE id = (SELECT id FROM application WHERE uscc = ? AND state IN ('已生成', '已递交') ORDER BY madeOn DESC, id DESC LIMIT 1)
-                """, arguments: [stamp, issued.uscc])
+            try db.execute(
+                sql: """
+                    UPDATE application SET state = '已办结', updatedAt = ? WHERE id = (SELECT id FROM application WHERE uscc = ? AND state IN ('已生成', '已递交') ORDER BY madeOn DESC, id DESC LIMIT 1)
+                    """, arguments: [stamp, issued.uscc])
             return try Self.card(db, uscc: issued.uscc)!.certificates.first { $0.id == id }!
         }
     }
@@ -283,7 +335,9 @@ extension Roster {
     /// Marks the certificate with `serial` of the organisation 已吊销.
     public func recordRevoked(uscc: String, serial: String, now: Date = Date()) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE certificate SET status = '已吊销', updatedAt = ? WHERE uscc = ? AND serial = ?", arguments: [Stamp.string(now), uscc, serial])
+            try db.execute(
+                sql: "UPDATE certificate SET status = '已吊销', updatedAt = ? WHERE uscc = ? AND serial = ?",
+                arguments: [Stamp.string(now), uscc, serial])
             if db.changesCount == 0 { throw RosterError.notFound("统一社会信用代码 \(uscc) 名下序列号为 \(serial) 的证书") }
         }
     }
@@ -293,15 +347,21 @@ extension Roster {
     /// Records a pack made for `application` (`fill`, `batch`, `renew`): the application as YAML,
     /// the pack's SHA-256, state 已生成. The organisation and its people are imported (updated) first.
     @discardableResult
-    public func recordApplication(_ application: Application, packSHA256: String?, state: ApplicationState = .made,
-                                  today: CivilDate = .today(), now: Date = Date()) throws -> Int64 {
+    public func recordApplication(
+        _ application: Application, packSHA256: String?, state: ApplicationState = .made,
+        today: CivilDate = .today(), now: Date = Date()
+    ) throws -> Int64 {
         let yaml = try ApplicationYAML.encode(application)
         return try pool.write { db in
             var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
             try w.add(ImportItem(place: "申请", application: application))
             if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }
-            try db.execute(sql: "INSERT INTO application (uscc, service, madeOn, yaml, packSHA256, state, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [application.organization.uscc, application.service.rawValue, today.description, yaml, packSHA256, state.rawValue, Stamp.string(now)])
+            try db.execute(
+                sql: "INSERT INTO application (uscc, service, madeOn, yaml, packSHA256, state, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    application.organization.uscc, application.service.rawValue, today.description, yaml, packSHA256, state.rawValue,
+                    Stamp.string(now),
+                ])
             return db.lastInsertedRowID
         }
     }
@@ -320,10 +380,13 @@ extension Roster {
             var d = draft
             d.updatedAt = Stamp.string(now)
             if let id = d.id {
-                try db.execute(sql: "UPDATE draft SET uscc = ?, title = ?, json = ?, updatedAt = ? WHERE id = ?", arguments: [d.uscc, d.title, d.json, d.updatedAt, id])
+                try db.execute(
+                    sql: "UPDATE draft SET uscc = ?, title = ?, json = ?, updatedAt = ? WHERE id = ?",
+                    arguments: [d.uscc, d.title, d.json, d.updatedAt, id])
                 if db.changesCount == 0 { throw RosterError.notFound("编号为 \(id) 的草稿") }
             } else {
-                try db.execute(sql: "INSERT INTO draft (uscc, title, json, updatedAt) VALUES (?, ?, ?, ?)", arguments: [d.uscc, d.title, d.json, d.updatedAt])
+                try db.execute(
+                    sql: "INSERT INTO draft (uscc, title, json, updatedAt) VALUES (?, ?, ?, ?)", arguments: [d.uscc, d.title, d.json, d.updatedAt])
                 d.id = db.lastInsertedRowID
             }
             return d

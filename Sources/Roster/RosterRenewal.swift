@@ -24,9 +24,12 @@ public struct RenewalPlan: Sendable {
 extension Roster {
     /// Renewal plans for every organisation with a valid certificate due within `dueWithin` days, or
     /// for the organisations `usccs` (all their valid certificates), in order of the first expiry.
-    public func renewals(dueWithin: Int? = nil, usccs: [String] = [], today: CivilDate = .today(),
-                         channel: Channel = .onsite) throws -> [RenewalPlan] {
-        var wanted: [String: [CertificateRecord]] = [:], order: [String] = []
+    public func renewals(
+        dueWithin: Int? = nil, usccs: [String] = [], today: CivilDate = .today(),
+        channel: Channel = .onsite
+    ) throws -> [RenewalPlan] {
+        var wanted: [String: [CertificateRecord]] = [:]
+        var order: [String] = []
         if let dueWithin {
             for e in try list(dueWithin: dueWithin, today: today) {
                 guard let c = e.certificate else { continue }
@@ -40,11 +43,14 @@ extension Roster {
                 guard let card = try Self.card(db, uscc: code) else { throw RosterError.notFound("统一社会信用代码为 \(code) 的单位") }
                 let valid = card.certificates.filter { $0.status == .valid }
                 if valid.isEmpty {
-                    plans.append(RenewalPlan(uscc: code, name: card.organisation.name, certificates: [], application: nil, changes: [],
-                                             problem: "机构库中没有它的有效证书：先用 certpack roster issued 记录证书", otherSerials: []))
+                    plans.append(
+                        RenewalPlan(
+                            uscc: code, name: card.organisation.name, certificates: [], application: nil, changes: [],
+                            problem: "机构库中没有它的有效证书：先用 certpack roster issued 记录证书", otherSerials: []))
                     continue
                 }
-                order.append(code); wanted[code] = valid
+                order.append(code)
+                wanted[code] = valid
             }
             for code in order {
                 guard let due = wanted[code], let card = try Self.card(db, uscc: code) else { continue }
@@ -64,9 +70,11 @@ extension Roster {
         // What changed since each certificate was issued.
         var changes: [ChangeItem] = []
         for c in due {
-            let at = try Row.fetchOne(db, sql: """
-                SELECT c.nameAtIssue, p.name AS legalName, p.idNumber AS legalID FROM certificate c LEFT JOIN person p ON p.id = c.legalRepAtIssue WHERE c.id = ?
-                """, arguments: [c.id])
+            let at = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT c.nameAtIssue, p.name AS legalName, p.idNumber AS legalID FROM certificate c LEFT JOIN person p ON p.id = c.legalRepAtIssue WHERE c.id = ?
+                    """, arguments: [c.id])
             if let then: String = at?["nameAtIssue"], then != org.name, !changes.contains(where: { $0.item == "单位名称" }) {
                 changes.append(ChangeItem(item: "单位名称", from: then, to: org.name))
             }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reading an input file (applicant data, batch, catalog, form template) safely: only a regular file
@@ -27,14 +28,24 @@ public enum InputFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not hang the open
         guard fd >= 0 else {
             let e = errno
-            throw Refusal(path: path, reason: e == ENOENT ? "找不到这个文件，请检查路径" : e == EACCES ? "没有读取权限" : e == EISDIR ? "这是一个文件夹，不是文件" : "无法读取（\(String(cString: strerror(e)))）")
+            throw Refusal(
+                path: path,
+                reason: e == ENOENT
+                    ? "找不到这个文件，请检查路径" : e == EACCES ? "没有读取权限" : e == EISDIR ? "这是一个文件夹，不是文件" : "无法读取（\(String(cString: strerror(e)))）")
         }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { close(fd); throw Refusal(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）") }
+        guard fstat(fd, &st) == 0 else {
+            close(fd)
+            throw Refusal(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）")
+        }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: close(fd); throw Refusal(path: path, reason: "这是一个文件夹，不是文件")
-        default: close(fd); throw Refusal(path: path, reason: "不是普通文件（设备、管道或套接字），不读取")
+        case S_IFDIR:
+            close(fd)
+            throw Refusal(path: path, reason: "这是一个文件夹，不是文件")
+        default:
+            close(fd)
+            throw Refusal(path: path, reason: "不是普通文件（设备、管道或套接字），不读取")
         }
         guard Int(st.st_size) <= limit else {
             close(fd)

@@ -16,10 +16,12 @@ public enum TemplatesLocator {
     ///   - environment: defaults to the process environment.
     ///   - currentDirectory: defaults to the process's.
     ///   - executable: defaults to the running executable.
-    public static func locate(explicit: String? = nil,
-                              environment: [String: String] = ProcessInfo.processInfo.environment,
-                              currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                              executable: URL? = Bundle.main.executableURL) throws -> URL {
+    public static func locate(
+        explicit: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        executable: URL? = Bundle.main.executableURL
+    ) throws -> URL {
         var tried: [String] = []
         func ok(_ url: URL) -> Bool {
             tried.append(url.path)

@@ -21,11 +21,21 @@ public struct TextStyle: Sendable, Equatable {
     /// Grey level of the text (0 black, 1 white).
     public var gray: Double
 
-    public init(role: FontRole = .serif, size: Double = 10.5, minSize: Double = 7, align: HAlign = .left,
-                vAlign: VAlign = .center, leading: Double = 1.3, shrinks: Bool = true, wraps: Bool = true,
-                inset: Double = 0, gray: Double = 0) {
-        self.role = role; self.size = size; self.minSize = min(minSize, size); self.align = align; self.vAlign = vAlign
-        self.leading = leading; self.shrinks = shrinks; self.wraps = wraps; self.inset = inset; self.gray = gray
+    public init(
+        role: FontRole = .serif, size: Double = 10.5, minSize: Double = 7, align: HAlign = .left,
+        vAlign: VAlign = .center, leading: Double = 1.3, shrinks: Bool = true, wraps: Bool = true,
+        inset: Double = 0, gray: Double = 0
+    ) {
+        self.role = role
+        self.size = size
+        self.minSize = min(minSize, size)
+        self.align = align
+        self.vAlign = vAlign
+        self.leading = leading
+        self.shrinks = shrinks
+        self.wraps = wraps
+        self.inset = inset
+        self.gray = gray
     }
 }
 
@@ -46,7 +56,10 @@ struct Fitted {
 func sizeSteps(from nominal: Double, to floor: Double) -> [Double] {
     var sizes: [Double] = []
     var s = nominal
-    while s > floor + 1e-9 { sizes.append(s); s -= 0.5 }
+    while s > floor + 1e-9 {
+        sizes.append(s)
+        s -= 0.5
+    }
     sizes.append(floor)
     return sizes
 }
@@ -74,11 +87,13 @@ func fit(_ shaped: ShapedText, width: Double, height: Double, style: TextStyle, 
         }
     }
     let floor = sizes.last!
-    let needed = style.wraps
+    let needed =
+        style.wraps
         ? blockHeight(lines: wrap(shaped, lineWidth: width / floor).count, size: floor, leading: style.leading) - height
         : single.width * floor - width
-    throw TypesetError.overflow(owner: owner, text: shaped.text, overflow: max(needed, 0.1),
-                                box: Rect(x: 0, y: 0, width: width, height: height), floorSize: floor)
+    throw TypesetError.overflow(
+        owner: owner, text: shaped.text, overflow: max(needed, 0.1),
+        box: Rect(x: 0, y: 0, width: width, height: height), floorSize: floor)
 }
 
 private func trimmedWidth(_ shaped: ShapedText, _ start: Int, _ end: Int) -> Double {

@@ -87,7 +87,10 @@ public final class FontFace: @unchecked Sendable {
 public final class FontBlob: @unchecked Sendable {
     let blob: OpaquePointer
     public let glyphMap: [UInt32: UInt32]
-    init(_ blob: OpaquePointer, glyphMap: [UInt32: UInt32] = [:]) { self.blob = blob; self.glyphMap = glyphMap }
+    init(_ blob: OpaquePointer, glyphMap: [UInt32: UInt32] = [:]) {
+        self.blob = blob
+        self.glyphMap = glyphMap
+    }
     deinit { hb_blob_destroy(blob) }
     /// Valid while this blob lives.
     public var bytes: UnsafeRawBufferPointer { blobBytes(blob) }
@@ -120,7 +123,11 @@ public final class FontBook: @unchecked Sendable {
         public var file: String
         public var index: Int?
         public var name: String?
-        public init(file: String, index: Int? = nil, name: String? = nil) { self.file = file; self.index = index; self.name = name }
+        public init(file: String, index: Int? = nil, name: String? = nil) {
+            self.file = file
+            self.index = index
+            self.name = name
+        }
     }
 
     struct Manifest: Codable {
@@ -139,9 +146,15 @@ public final class FontBook: @unchecked Sendable {
             var chain: [Int] = []
             var missing: [String] = []
             for entry in entries {
-                guard let path = FontBook.locate(entry.file, in: searchFolders) else { missing.append(entry.file); continue }
+                guard let path = FontBook.locate(entry.file, in: searchFolders) else {
+                    missing.append(entry.file)
+                    continue
+                }
                 let key = "\(path)#\(entry.index ?? 0)"
-                if let known = keyed[key] { chain.append(known); continue }
+                if let known = keyed[key] {
+                    chain.append(known)
+                    continue
+                }
                 do {
                     faces.append(try FontFace(path: path, index: entry.index ?? 0))
                 } catch let TypesetError.fontUnavailable(_, detail) {
@@ -151,8 +164,11 @@ public final class FontBook: @unchecked Sendable {
                 chain.append(faces.count - 1)
             }
             if chain.isEmpty {
-                throw TypesetError.fontUnavailable(role: role.rawValue, detail:
-                    "none of \(missing.joined(separator: ", ")) found in \(searchFolders.joined(separator: ", ")) — install fonts-noto-cjk or drop the files into Fonts/")
+                throw TypesetError.fontUnavailable(
+                    role: role.rawValue,
+                    detail:
+                        "none of \(missing.joined(separator: ", ")) found in \(searchFolders.joined(separator: ", ")) — install fonts-noto-cjk or drop the files into Fonts/"
+                )
             }
             chains[role] = chain
         }

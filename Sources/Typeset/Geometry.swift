@@ -2,13 +2,19 @@
 public struct Point: Sendable, Equatable {
     public var x: Double
     public var y: Double
-    public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+    public init(_ x: Double, _ y: Double) {
+        self.x = x
+        self.y = y
+    }
 }
 
 public struct Size: Sendable, Equatable {
     public var width: Double
     public var height: Double
-    public init(width: Double, height: Double) { self.width = width; self.height = height }
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
 
     /// ISO A4 portrait: 210 × 297 mm.
     public static let a4 = Size(width: 595.28, height: 841.89)
@@ -21,7 +27,10 @@ public struct Rect: Sendable, Equatable {
     public var height: Double
 
     public init(x: Double, y: Double, width: Double, height: Double) {
-        self.x = x; self.y = y; self.width = width; self.height = height
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
     }
 
     public var maxX: Double { x + width }

@@ -48,7 +48,8 @@ public enum LineBreakRules {
         var result = [Bool](repeating: false, count: scalars.count)
         guard scalars.count > 1 else { return result }
         for i in 1..<scalars.count {
-            let a = scalars[i - 1], b = scalars[i]
+            let a = scalars[i - 1]
+            let b = scalars[i]
             var allowed: Bool
             if isSpace(b) {
                 allowed = false  // spaces hang at the end of the line before them
@@ -85,8 +86,8 @@ public enum LineBreakRules {
     static func isCJK(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x2E80...0x2FFF, 0x3000...0x303F, 0x3040...0x30FF, 0x3100...0x312F, 0x3190...0x31FF,
-             0x3200...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF,
-             0xFE30...0xFE4F, 0xFF00...0xFFEF, 0x20000...0x3FFFF:
+            0x3200...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF,
+            0xFE30...0xFE4F, 0xFF00...0xFFEF, 0x20000...0x3FFFF:
             return true
         default:
             return false

@@ -45,7 +45,10 @@ public struct RunOverlay: Sendable, Equatable {
     public var angle: Double
     public var opacity: Double
     public init(clip: Rect, center: Point, angle: Double, opacity: Double) {
-        self.clip = clip; self.center = center; self.angle = angle; self.opacity = opacity
+        self.clip = clip
+        self.center = center
+        self.angle = angle
+        self.opacity = opacity
     }
 }
 
@@ -122,12 +125,16 @@ public struct PageBuilder {
 
     /// `text` repeated in rows across `area`, rotated by `angle` (radians, clockwise), at `opacity`,
     /// clipped to `area`: a watermark. The glyphs are text like any other (searchable, copyable).
-    public mutating func watermark(_ text: String, over area: Rect, size: Double, angle: Double, opacity: Double,
-                                   gray: Double = 0, owner: String) throws {
-        let style = TextStyle(role: .sans, size: size, minSize: size, align: .left, vAlign: .top, leading: 1,
-                              shrinks: false, wraps: false, gray: gray)
+    public mutating func watermark(
+        _ text: String, over area: Rect, size: Double, angle: Double, opacity: Double,
+        gray: Double = 0, owner: String
+    ) throws {
+        let style = TextStyle(
+            role: .sans, size: size, minSize: size, align: .left, vAlign: .top, leading: 1,
+            shrinks: false, wraps: false, gray: gray)
         let width = try measure(text, style: style, owner: owner)
-        let pitchX = width + size * 2.5, pitchY = size * 4
+        let pitchX = width + size * 2.5
+        let pitchY = size * 4
         let center = Point(area.midX, area.midY)
         let radius = (area.width * area.width + area.height * area.height).squareRoot() / 2
         let overlay = RunOverlay(clip: area, center: center, angle: angle, opacity: opacity)
@@ -144,7 +151,10 @@ public struct PageBuilder {
                     let start = page.items.count
                     try self.text(text, in: Rect(x: x, y: y, width: width + size, height: size * 1.3), style: style, owner: owner)
                     for i in start..<page.items.count {
-                        if case var .glyphs(run) = page.items[i] { run.overlay = overlay; page.items[i] = .glyphs(run) }
+                        if case var .glyphs(run) = page.items[i] {
+                            run.overlay = overlay
+                            page.items[i] = .glyphs(run)
+                        }
                     }
                 }
                 x += pitchX

@@ -15,7 +15,10 @@ public final class PageImage: Sendable {
     private let pixels: @Sendable () -> [UInt32]?
 
     public init(width: Int, height: Int, jpeg: [UInt8]?, pixels: @escaping @Sendable () -> [UInt32]?) {
-        self.width = width; self.height = height; self.jpeg = jpeg; self.pixels = pixels
+        self.width = width
+        self.height = height
+        self.jpeg = jpeg
+        self.pixels = pixels
     }
 
     /// Draws the picture scaled into `r`.
@@ -40,13 +43,15 @@ public final class PageImage: Sendable {
             guard let s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else { return nil }
             let copy = malloc(jpeg.count)!
             jpeg.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: jpeg.count) }
-            let status = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, copy.assumingMemoryBound(to: UInt8.self),
-                                                     UInt(jpeg.count), { free($0) }, copy)
+            let status = cairo_surface_set_mime_data(
+                s, CAIRO_MIME_TYPE_JPEG, copy.assumingMemoryBound(to: UInt8.self),
+                UInt(jpeg.count), { free($0) }, copy)
             if status != CAIRO_STATUS_SUCCESS { free(copy) }
             return s
         }
         guard let px = pixels(), px.count == width * height,
-              let s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else { return nil }
+            let s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
+        else { return nil }
         cairo_surface_flush(s)
         let stride = Int(cairo_image_surface_get_stride(s))
         let data = cairo_image_surface_get_data(s)!

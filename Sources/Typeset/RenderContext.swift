@@ -116,12 +116,15 @@ final class RenderContextPool: @unchecked Sendable {
     private let lock = NSLock()
 
     func borrow(_ book: FontBook) -> RenderContext {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return idle.popLast() ?? RenderContext(book: book)
     }
 
     func giveBack(_ context: RenderContext) {
-        lock.lock(); idle.append(context); lock.unlock()
+        lock.lock()
+        idle.append(context)
+        lock.unlock()
     }
 }
 
@@ -154,11 +157,15 @@ struct Painter {
                 for (g, id) in zip(run.glyphs, ids) { glyphs.append(cairo_glyph_t(index: UInt(id), x: g.x, y: g.y)) }
                 let clusters = run.clusters.map { cairo_text_cluster_t(num_bytes: $0.bytes, num_glyphs: $0.glyphs) }
                 run.text.withCString { text in
-                    cairo_show_text_glyphs(cr, text, Int32(run.text.utf8.count), glyphs, Int32(glyphs.count),
-                                           clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))
+                    cairo_show_text_glyphs(
+                        cr, text, Int32(run.text.utf8.count), glyphs, Int32(glyphs.count),
+                        clusters, Int32(clusters.count), cairo_text_cluster_flags_t(rawValue: 0))
                 }
             case let .line(a, b, width):
-                stroke(cr, width: width) { cairo_move_to(cr, a.x, a.y); cairo_line_to(cr, b.x, b.y) }
+                stroke(cr, width: width) {
+                    cairo_move_to(cr, a.x, a.y)
+                    cairo_line_to(cr, b.x, b.y)
+                }
             case let .rect(r, width):
                 stroke(cr, width: width) { cairo_rectangle(cr, r.x, r.y, r.width, r.height) }
             case let .fill(r, gray):

@@ -33,16 +33,23 @@ nonisolated(unsafe) private let zhHans = hb_language_from_string("zh-Hans", -1)
 /// the context of the whole text so cluster values are UTF-8 offsets into it.
 func shape(_ text: String, role: FontRole, fonts: FontBook, owner: String) throws -> ShapedText {
     let scalars = Array(text.unicodeScalars)
-    var offsets = [Int](); offsets.reserveCapacity(scalars.count + 1)
+    var offsets = [Int]()
+    offsets.reserveCapacity(scalars.count + 1)
     var byte = 0
-    for s in scalars { offsets.append(byte); byte += UTF8.width(s) }
+    for s in scalars {
+        offsets.append(byte)
+        byte += UTF8.width(s)
+    }
     offsets.append(byte)
 
     // Pick a face per scalar.
     let chain = fonts.chainIndices(role)
     var faceOf = [Int](repeating: chain[0], count: scalars.count)
     for (i, s) in scalars.enumerated() {
-        if i > 0 && LineBreakRules.isCombining(s) { faceOf[i] = faceOf[i - 1]; continue }
+        if i > 0 && LineBreakRules.isCombining(s) {
+            faceOf[i] = faceOf[i - 1]
+            continue
+        }
         guard let found = chain.first(where: { fonts.faces[$0].covers(s) }) else {
             if s == " " || s == "\u{00A0}" { continue }
             throw TypesetError.missingGlyph(scalar: s, text: text, owner: owner)
@@ -83,9 +90,11 @@ func shape(_ text: String, role: FontRole, fonts: FontBook, owner: String) throw
             let cluster = Int(infos[g].cluster)
             while scalarIndex + 1 < end && offsets[scalarIndex + 1] <= cluster { scalarIndex += 1 }
             let adv = Double(positions[g].x_advance) / em
-            glyphs.append(ShapedGlyph(id: infos[g].codepoint, face: faceOf[runStart], advance: adv,
-                                      xOffset: Double(positions[g].x_offset) / em, yOffset: Double(positions[g].y_offset) / em,
-                                      scalar: scalarIndex))
+            glyphs.append(
+                ShapedGlyph(
+                    id: infos[g].codepoint, face: faceOf[runStart], advance: adv,
+                    xOffset: Double(positions[g].x_offset) / em, yOffset: Double(positions[g].y_offset) / em,
+                    scalar: scalarIndex))
             advances[scalarIndex] += adv
             clusterStart[scalarIndex] = true
         }
@@ -94,7 +103,10 @@ func shape(_ text: String, role: FontRole, fonts: FontBook, owner: String) throw
     for i in 0..<scalars.count {
         let sc = script(of: scalars[i])
         let newScript = sc != .common && sc != runScript && runScript != .common
-        if i > runStart && (faceOf[i] != faceOf[runStart] || newScript) { flush(i); runScript = sc }
+        if i > runStart && (faceOf[i] != faceOf[runStart] || newScript) {
+            flush(i)
+            runScript = sc
+        }
         if runScript == .common { runScript = sc }
     }
     flush(scalars.count)
@@ -119,7 +131,10 @@ final class ShapeCache: @unchecked Sendable {
     func shaped(_ text: String, role: FontRole, fonts: FontBook, owner: String) throws -> ShapedText {
         let key = role == .serif ? text : "\u{1}" + text
         lock.lock()
-        if let hit = entries[key] { lock.unlock(); return hit }
+        if let hit = entries[key] {
+            lock.unlock()
+            return hit
+        }
         lock.unlock()
         let result = try shape(text, role: role, fonts: fonts, owner: owner)
         lock.lock()

@@ -17,23 +17,26 @@ public enum Specimen {
     /// Long enough that it must wrap even at the floor size.
     public static let wrapping = "深圳市南山区科兴路10号科技园文化广场深圳CA受理中心（周一至周日：9:00-12:00，13:30-18:00；法定节假日休息）、龙岗受理点"
     public static let paragraph = """
-    本人张堃（居民身份证：440301199001011234）兹授权深圳市电子商务安全证书管理有限公司为办理、管理数字证书之目的，\
-    收集、核验并保存本人的姓名、证件号码、手机号码及人脸识别结果。本人已知悉上述信息属于个人敏感信息，\
-    同意深圳CA依照《中华人民共和国个人信息保护法》及相关法规处理，并仅用于数字证书的申请、签发、更新、吊销等业务；\
-    联系邮箱a.b@c.cn，联系电话0755-86000000。本授权自签署之日起生效，至证书注销后满法定保存期限止——\
-    本人确认所提供的信息真实、准确、完整……如有虚假，愿承担由此产生的一切法律责任。「特此授权」，\
-    深圳医保在线签约（ODC证书与法人证书）。
-    """
+        本人张堃（居民身份证：440301199001011234）兹授权深圳市电子商务安全证书管理有限公司为办理、管理数字证书之目的，\
+        收集、核验并保存本人的姓名、证件号码、手机号码及人脸识别结果。本人已知悉上述信息属于个人敏感信息，\
+        同意深圳CA依照《中华人民共和国个人信息保护法》及相关法规处理，并仅用于数字证书的申请、签发、更新、吊销等业务；\
+        联系邮箱a.b@c.cn，联系电话0755-86000000。本授权自签署之日起生效，至证书注销后满法定保存期限止——\
+        本人确认所提供的信息真实、准确、完整……如有虚假，愿承担由此产生的一切法律责任。「特此授权」，\
+        深圳医保在线签约（ODC证书与法人证书）。
+        """
     public static let ticks = ["新办", "续期", "变更", "解锁", "介质补办", "吊销"]
 
     /// Lays the specimen out on one A4 page. `serial` varies the values so pages of a benchmark differ.
     public static func page(fonts: FontBook, serial: Int = 0) throws -> Page {
         var b = PageBuilder(fonts: fonts)
-        let left = mm(20), width = Size.a4.width - 2 * mm(20)
-        try b.text("深圳医保在线签约", in: Rect(x: left, y: 40, width: width, height: 14),
-                   style: TextStyle(role: .serif, size: 9, align: .center), owner: "specimen › project line")
-        try b.text(title, in: Rect(x: left, y: 56, width: width, height: 28),
-                   style: TextStyle(role: .sans, size: 18, align: .center), owner: "specimen › title")
+        let left = mm(20)
+        let width = Size.a4.width - 2 * mm(20)
+        try b.text(
+            "深圳医保在线签约", in: Rect(x: left, y: 40, width: width, height: 14),
+            style: TextStyle(role: .serif, size: 9, align: .center), owner: "specimen › project line")
+        try b.text(
+            title, in: Rect(x: left, y: 56, width: width, height: 28),
+            style: TextStyle(role: .sans, size: 18, align: .center), owner: "specimen › title")
 
         // A ruled grid: label, value, label, value.
         let cols = [78.0, width / 2 - 78, 78.0, width / 2 - 78]
@@ -59,9 +62,10 @@ public enum Specimen {
 
         // The paragraph, wrapped by the Chinese rules at a fixed size.
         y += 16
-        let used = try b.text(paragraph, in: Rect(x: left, y: y, width: width, height: 200),
-                              style: TextStyle(role: .serif, size: 11, align: .left, vAlign: .top, leading: 1.7, shrinks: false),
-                              owner: "specimen › paragraph")
+        let used = try b.text(
+            paragraph, in: Rect(x: left, y: y, width: width, height: 200),
+            style: TextStyle(role: .serif, size: 11, align: .left, vAlign: .top, leading: 1.7, shrinks: false),
+            owner: "specimen › paragraph")
         y += used + 18
 
         // A row of tick boxes, the first ticked.

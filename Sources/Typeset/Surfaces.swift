@@ -12,7 +12,11 @@ public struct PDFMetadata: Sendable {
     public var date: String
 
     public init(title: String, author: String = "", subject: String = "", creator: String = "CertPack", date: String = "2026-01-01T00:00:00") {
-        self.title = title; self.author = author; self.subject = subject; self.creator = creator; self.date = date
+        self.title = title
+        self.author = author
+        self.subject = subject
+        self.creator = creator
+        self.date = date
     }
 }
 
@@ -148,10 +152,14 @@ public enum PNGWriter {
     /// Renders one page at `dpi` into a PNG at `url` (written atomically).
     public static func write(_ page: Page, to url: URL, dpi: Double, fonts: FontBook) throws {
         let scale = dpi / 72
-        let w = Int32((page.size.width * scale).rounded()), h = Int32((page.size.height * scale).rounded())
+        let w = Int32((page.size.width * scale).rounded())
+        let h = Int32((page.size.height * scale).rounded())
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
         let cr = cairo_create(surface)!
-        defer { cairo_destroy(cr); cairo_surface_destroy(surface) }
+        defer {
+            cairo_destroy(cr)
+            cairo_surface_destroy(surface)
+        }
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
         cairo_scale(cr, scale, scale)
@@ -162,10 +170,12 @@ public enum PNGWriter {
         let file = try AtomicFile(url)
         let box = Unmanaged.passRetained(file)
         defer { box.release() }
-        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
-            let file = Unmanaged<AtomicFile>.fromOpaque(closure!).takeUnretainedValue()
-            return file.write(data!, Int(length)) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
-        }, box.toOpaque())
+        let status = cairo_surface_write_to_png_stream(
+            surface,
+            { closure, data, length in
+                let file = Unmanaged<AtomicFile>.fromOpaque(closure!).takeUnretainedValue()
+                return file.write(data!, Int(length)) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
+            }, box.toOpaque())
         guard status == CAIRO_STATUS_SUCCESS else {
             throw TypesetError.render(path: url.path, detail: String(cString: cairo_status_to_string(status)))
         }

@@ -21,7 +21,8 @@ public enum TypesetError: Error, Equatable, CustomStringConvertible, Sendable {
             }
             return "\(owner)：字符 \(code(scalar))（\(scalar)）没有任何字体能显示，无法打印「\(visible(text))」；请核对该字，或把含该字的字体放入 Fonts/ 并写入 fonts.json"
         case let .overflow(owner, text, overflow, box, floor):
-            return "\(owner)：「\(text)」在 \(fmt(floor)) pt 换行后仍放不下（格子 \(fmt(box.width))×\(fmt(box.height)) pt），超出 \(fmt(overflow)) pt（overflows by \(fmt(overflow)) pt）；请缩短内容"
+            return
+                "\(owner)：「\(text)」在 \(fmt(floor)) pt 换行后仍放不下（格子 \(fmt(box.width))×\(fmt(box.height)) pt），超出 \(fmt(overflow)) pt（overflows by \(fmt(overflow)) pt）；请缩短内容"
         case let .fontUnavailable(role, detail):
             return "字体（\(role)）：\(detail)"
         case let .badManifest(path, detail):

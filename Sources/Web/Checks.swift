@@ -84,20 +84,24 @@ enum Checks {
     /// included; a form has no Excel column to set as text, no file and no command: those clauses go,
     /// and a number that only looks rounded says to check it against the original.
     static func clerkWords(_ message: String) -> String {
-        let programmer = ["Excel", "CSV", "GBK", "设为「文本」", "设为文本", "certpack ", ".yaml", ".csv", ".xlsx", "--",
-                          "confirmedIdNumbers", "已核对证件号码"]
+        let programmer = [
+            "Excel", "CSV", "GBK", "设为「文本」", "设为文本", "certpack ", ".yaml", ".csv", ".xlsx", "--",
+            "confirmedIdNumbers", "已核对证件号码",
+        ]
         func isProgrammers(_ clause: Substring) -> Bool { programmer.contains { clause.contains($0) } }
         // Parenthesised asides first: 「缺了区号前的 0（Excel 会去掉开头的 0）」.
         var text = message
         while let open = text.range(of: "（"), let close = text.range(of: "）", range: open.upperBound..<text.endIndex),
-              isProgrammers(text[open.lowerBound..<close.upperBound]) {
+            isProgrammers(text[open.lowerBound..<close.upperBound])
+        {
             text.removeSubrange(open.lowerBound..<close.upperBound)
         }
         // Then clauses (split after ：，；。), keeping each clause's own separator.
         var clauses: [Substring] = []
         var start = text.startIndex
         for i in text.indices where "：，；。".contains(text[i]) {
-            clauses.append(text[start...i]); start = text.index(after: i)
+            clauses.append(text[start...i])
+            start = text.index(after: i)
         }
         if start < text.endIndex { clauses.append(text[start...]) }
         let kept = clauses.filter { !isProgrammers($0) }
@@ -142,10 +146,12 @@ enum Checks {
             return DraftCheck(normalized: normalized, problems: [FieldProblem(field: "", message: "表单无法读取：\(error)")])
         }
         // The run's own checks: data, checklist rules, fonts and the whole layout (in memory).
-        let preflight = Preflight.run(app, catalog: resources.catalog, fonts: resources.fonts, library: resources.library,
-                                      date: app.visit?.date ?? today, layout: layout, today: today, entry: .web)
-        return DraftCheck(normalized: normalized, problems: preflight.problems.map { FieldProblem(field: $0.field, message: $0.message) },
-                          application: app, checklist: preflight.checklist)
+        let preflight = Preflight.run(
+            app, catalog: resources.catalog, fonts: resources.fonts, library: resources.library,
+            date: app.visit?.date ?? today, layout: layout, today: today, entry: .web)
+        return DraftCheck(
+            normalized: normalized, problems: preflight.problems.map { FieldProblem(field: $0.field, message: $0.message) },
+            application: app, checklist: preflight.checklist)
     }
 
     /// One field alone, against an otherwise valid application: the answer is Validator's own message
@@ -154,8 +160,10 @@ enum Checks {
     /// the cheap checks of what leaving this field may change (an ID's type, a date's time).
     /// No layout: that runs on 检查 and before anything is made.
     /// `confirmed`: the ID numbers the clerk confirmed end in 000 (the page's `confirmedIdNumbers`).
-    static func checkField(_ field: String, value: String, context: [String: String], neighbours: [String: String] = [:],
-                           confirmed: [String] = [], resources: WebResources) -> (value: String, problem: String?, neighbours: [String: String?]) {
+    static func checkField(
+        _ field: String, value: String, context: [String: String], neighbours: [String: String] = [:],
+        confirmed: [String] = [], resources: WebResources
+    ) -> (value: String, problem: String?, neighbours: [String: String?]) {
         func key(_ path: String) -> String {
             path.split(separator: ".").last.map { String($0.split(separator: "[").first ?? $0) } ?? path
         }
@@ -188,7 +196,8 @@ enum Checks {
     }
 
     /// `probeApplication` as a draft, made once (never mutated: each check copies it).
-    nonisolated(unsafe) static let probeDraft: Draft = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(probeApplication)) as? Draft) ?? [:]
+    nonisolated(unsafe) static let probeDraft: Draft =
+        (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(probeApplication)) as? Draft) ?? [:]
 
     /// A valid application used as the background of a one-field check.
     static let probeApplication = Application(
@@ -203,8 +212,11 @@ enum Checks {
         var keys: [Any] = []
         for part in path.split(separator: ".") {
             if let open = part.firstIndex(of: "["), let i = Int(part[part.index(after: open)...].dropLast()) {
-                keys.append(String(part[..<open])); keys.append(i)
-            } else { keys.append(String(part)) }
+                keys.append(String(part[..<open]))
+                keys.append(i)
+            } else {
+                keys.append(String(part))
+            }
         }
         func set(_ node: Any?, _ rest: ArraySlice<Any>) -> Any {
             guard let k = rest.first else { return value }
@@ -224,8 +236,10 @@ enum Checks {
 
     /// Empty optional values removed, so the model sees them as absent (as the CLI's YAML would).
     static func pruned(_ draft: Draft) -> Draft {
-        let optional: Set<String> = ["postcode", "phone", "email", "title", "serial", "time", "office", "date",
-                                     "applicationDate", "idType"]
+        let optional: Set<String> = [
+            "postcode", "phone", "email", "title", "serial", "time", "office", "date",
+            "applicationDate", "idType",
+        ]
         func walk(_ v: Any, key: String) -> Any? {
             switch v {
             case let d as [String: Any]:
@@ -279,12 +293,13 @@ enum Checks {
     }
 
     /// The model's keys in the order the CLI writes them.
-    static let modelOrder: [String: Int] = Dictionary(uniqueKeysWithValues: [
-        "service", "channel", "certificates", "odc", "personal", "years", "organization", "legalRepresentative", "handler",
-        "holders", "existingCertificate", "serial", "change", "items", "item", "from", "to", "visit", "date", "time", "office",
-        "applicationDate", "confirmedIdNumbers", "name", "uscc", "address", "postcode", "phone", "idType", "idNumber",
-        "mobile", "email", "title",
-    ].enumerated().map { ($1, $0) })
+    static let modelOrder: [String: Int] = Dictionary(
+        uniqueKeysWithValues: [
+            "service", "channel", "certificates", "odc", "personal", "years", "organization", "legalRepresentative", "handler",
+            "holders", "existingCertificate", "serial", "change", "items", "item", "from", "to", "visit", "date", "time", "office",
+            "applicationDate", "confirmedIdNumbers", "name", "uscc", "address", "postcode", "phone", "idType", "idNumber",
+            "mobile", "email", "title",
+        ].enumerated().map { ($1, $0) })
 
     /// An application file (YAML or JSON, as the CLI reads it) back into the page's draft. A draft not
     /// yet complete opens as it is (the page's check then names what is missing); `note` says so.
@@ -334,9 +349,12 @@ enum Checks {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("清单.pdf")
-        let writer = try PDFWriter(url: url, metadata: PDFMetadata(title: "清单 — \(app.organization.name)", author: "CertPack",
-                                                                 subject: "深圳医保在线签约数字证书 \(app.service.label)"),
-                                   fonts: r.fonts, embedding: .subsets(for: pages))
+        let writer = try PDFWriter(
+            url: url,
+            metadata: PDFMetadata(
+                title: "清单 — \(app.organization.name)", author: "CertPack",
+                subject: "深圳医保在线签约数字证书 \(app.service.label)"),
+            fonts: r.fonts, embedding: .subsets(for: pages))
         try writer.add(contentsOf: pages)
         try writer.finish()
         return try Data(contentsOf: url)
@@ -379,11 +397,14 @@ enum Checks {
     }
 
     /// Makes the good rows' packs, 全部打印.pdf and 汇总 into `output`.
-    static func runBatch(_ records: [BatchRecord], resources r: WebResources, output: URL,
-                         progress: @escaping @Sendable (Int, Int) -> Void) throws -> BatchSummary {
+    static func runBatch(
+        _ records: [BatchRecord], resources r: WebResources, output: URL,
+        progress: @escaping @Sendable (Int, Int) -> Void
+    ) throws -> BatchSummary {
         // Packs are made by worker processes (certpack again), as `certpack batch` makes them.
-        let run = BatchRun(catalog: r.catalog, fonts: r.fonts, library: r.library, output: output, overwrite: true,
-                           workers: ProcessInfo.processInfo.activeProcessorCount, workerCommand: r.batchWorker)
+        let run = BatchRun(
+            catalog: r.catalog, fonts: r.fonts, library: r.library, output: output, overwrite: true,
+            workers: ProcessInfo.processInfo.activeProcessorCount, workerCommand: r.batchWorker)
         // The command line's own finishing step: the same 全部打印.pdf and 汇总, byte for byte.
         let outcome = run.finish(try run.run(records, progress: progress))
         if let error = outcome.printAllError ?? outcome.summaryError { throw error }
@@ -402,7 +423,9 @@ enum Checks {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
             let url = folder.appendingPathComponent(name)
-            let isFolder = (try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])).map { $0.isDirectory == true && $0.isSymbolicLink != true } ?? false
+            let isFolder =
+                (try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])).map { $0.isDirectory == true && $0.isSymbolicLink != true }
+                ?? false
             if name.hasPrefix(".") { try? fm.removeItem(at: url) } else if isFolder { removeHiddenFiles(in: url) }
         }
     }
@@ -416,18 +439,23 @@ enum Checks {
     /// What each office can do on each of `days` days from `start`.
     static func officeDays(resources r: WebResources, start: CivilDate, days: Int) -> [(office: Office, days: [OfficeDayView])] {
         r.catalog.offices.map { office in
-            (office, (0..<days).map { n in
-                let date = start.adding(days: n)
-                let a = VisitPlanner.assess(office: office, date: date, time: nil, kinds: [.odc, .personal], catalog: r.catalog)
-                var holiday: String?, makeUp = false
-                switch a.dayKind {
-                case let .holiday(h): holiday = h
-                case .makeUpWorkday: makeUp = true
-                default: break
+            (
+                office,
+                (0..<days).map { n in
+                    let date = start.adding(days: n)
+                    let a = VisitPlanner.assess(office: office, date: date, time: nil, kinds: [.odc, .personal], catalog: r.catalog)
+                    var holiday: String?
+                    var makeUp = false
+                    switch a.dayKind {
+                    case let .holiday(h): holiday = h
+                    case .makeUpWorkday: makeUp = true
+                    default: break
+                    }
+                    return OfficeDayView(
+                        date: date.description, weekday: date.weekdayLabel, open: a.isOpen, odc: a.doable.contains(.odc),
+                        makeUp: makeUp, holiday: holiday, notes: a.notes)
                 }
-                return OfficeDayView(date: date.description, weekday: date.weekdayLabel, open: a.isOpen, odc: a.doable.contains(.odc),
-                                     makeUp: makeUp, holiday: holiday, notes: a.notes)
-            })
+            )
         }
     }
 }

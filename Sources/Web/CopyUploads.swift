@@ -28,7 +28,8 @@ enum CopyUploads {
             let field = "copies.\(slot)"
             guard slots.contains(slot) else { continue }
             guard let value = value as? [String: Any], let text = value["data"] as? String,
-                  let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
+                let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty
+            else {
                 problems.append(FieldProblem(field: field, message: "图片数据无法读取，请重新选择图片。"))
                 continue
             }
@@ -55,18 +56,22 @@ enum CopyUploads {
             pictures[slot] = CopyImage(file: file.path, corners: corners)
         }
         func card(_ who: String) -> IDCardImages? {
-            let front = pictures["\(who).front"], back = pictures["\(who).back"]
+            let front = pictures["\(who).front"]
+            let back = pictures["\(who).back"]
             if let front, let back { return IDCardImages(front: front, back: back) }
             // a side refused above is named once, as refused
             if front != nil || back != nil, !problems.contains(where: { $0.field.hasPrefix("copies.\(who).") }) {
                 let missing = front == nil ? "front" : "back"
-                problems.append(FieldProblem(field: "copies.\(who).\(missing)",
-                                             message: "身份证复印件需要正面和反面两张：请再上传\(missing == "front" ? "正面" : "反面")，或移除已选的一张。"))
+                problems.append(
+                    FieldProblem(
+                        field: "copies.\(who).\(missing)",
+                        message: "身份证复印件需要正面和反面两张：请再上传\(missing == "front" ? "正面" : "反面")，或移除已选的一张。"))
             }
             return nil
         }
-        let copies = Copies(businessLicence: pictures["businessLicence"], legalRepresentative: card("legalRepresentative"),
-                            handler: card("handler"))
+        let copies = Copies(
+            businessLicence: pictures["businessLicence"], legalRepresentative: card("legalRepresentative"),
+            handler: card("handler"))
         guard problems.isEmpty else { throw Refusal(problems: problems.sorted { $0.field < $1.field }) }
         return copies.isEmpty ? nil : copies
     }
@@ -75,9 +80,10 @@ enum CopyUploads {
     /// `legalRepresentative`, `handler`), for the checklist only: the files are never read.
     static func chosen(_ documents: [String]) -> Copies? {
         let none = CopyImage(file: "")
-        let copies = Copies(businessLicence: documents.contains("businessLicence") ? none : nil,
-                            legalRepresentative: documents.contains("legalRepresentative") ? IDCardImages(front: none, back: none) : nil,
-                            handler: documents.contains("handler") ? IDCardImages(front: none, back: none) : nil)
+        let copies = Copies(
+            businessLicence: documents.contains("businessLicence") ? none : nil,
+            legalRepresentative: documents.contains("legalRepresentative") ? IDCardImages(front: none, back: none) : nil,
+            handler: documents.contains("handler") ? IDCardImages(front: none, back: none) : nil)
         return copies.isEmpty ? nil : copies
     }
 

@@ -33,8 +33,16 @@ final class Job: @unchecked Sendable {
 
     /// The bytes uploaded for this job (counted against the pending batches' cap).
     var bytes: Int {
-        get { lock.lock(); defer { lock.unlock() }; return _bytes }
-        set { lock.lock(); _bytes = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return _bytes
+        }
+        set {
+            lock.lock()
+            _bytes = newValue
+            lock.unlock()
+        }
     }
 
     /// A batch uploaded and not yet done (checked, queued or running): it holds memory and a folder.
@@ -43,16 +51,31 @@ final class Job: @unchecked Sendable {
         return [.checked, .queued, .running].contains(phase)
     }
 
-    init(id: String, folder: URL) { self.id = id; self.folder = folder }
+    init(id: String, folder: URL) {
+        self.id = id
+        self.folder = folder
+    }
 
     var batch: BatchState? {
-        get { lock.lock(); defer { lock.unlock() }; return _batch }
-        set { lock.lock(); _batch = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return _batch
+        }
+        set {
+            lock.lock()
+            _batch = newValue
+            lock.unlock()
+        }
     }
 
     func updateBatch(_ change: (inout BatchState) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        if var b = _batch { change(&b); _batch = b }
+        lock.lock()
+        defer { lock.unlock() }
+        if var b = _batch {
+            change(&b)
+            _batch = b
+        }
     }
 }
 
@@ -76,7 +99,8 @@ final class JobStore: @unchecked Sendable {
     func create() throws -> Job {
         let id = randomHex(bytes: 16)
         let folder = root.appendingPathComponent(id, isDirectory: true)
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !closed else { throw WebRefusal(status: .serviceUnavailable, message: "服务正在停止，请稍后再试。", retryAfter: 10) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let job = Job(id: id, folder: folder)
@@ -86,22 +110,31 @@ final class JobStore: @unchecked Sendable {
 
     /// Uploaded batches not yet done, and their bytes.
     var pendingBatches: (count: Int, bytes: Int) {
-        lock.lock(); let all = Array(jobs.values); lock.unlock()
+        lock.lock()
+        let all = Array(jobs.values)
+        lock.unlock()
         let pending = all.filter(\.isPendingBatch)
         return (pending.count, pending.reduce(0) { $0 + $1.bytes })
     }
 
     /// At exit: refuse new jobs from now on.
-    func close() { lock.lock(); closed = true; lock.unlock() }
+    func close() {
+        lock.lock()
+        closed = true
+        lock.unlock()
+    }
 
     func job(_ id: String) -> Job? {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return jobs[id]
     }
 
     func remove(_ id: String) {
-        lock.lock(); let job = jobs.removeValue(forKey: id); lock.unlock()
+        lock.lock()
+        let job = jobs.removeValue(forKey: id)
+        lock.unlock()
         if let job { try? FileManager.default.removeItem(at: job.folder) }
     }
 
@@ -113,11 +146,17 @@ final class JobStore: @unchecked Sendable {
         for j in old { remove(j.id) }
     }
 
-    var count: Int { lock.lock(); defer { lock.unlock() }; return jobs.count }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return jobs.count
+    }
 
     /// Removes everything: at exit.
     func removeAll() {
-        lock.lock(); jobs.removeAll(); lock.unlock()
+        lock.lock()
+        jobs.removeAll()
+        lock.unlock()
         try? FileManager.default.removeItem(at: root)
     }
 }

@@ -22,15 +22,24 @@ final class RenderLane: @unchecked Sendable {
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Jobs running or waiting.
-    var load: Int { lock.lock(); defer { lock.unlock() }; return pending }
+    var load: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return pending
+    }
 
     private func reserve() throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard pending < capacity else { throw LaneBusy() }
         pending += 1
     }
 
-    private func release() { lock.lock(); pending -= 1; lock.unlock() }
+    private func release() {
+        lock.lock()
+        pending -= 1
+        lock.unlock()
+    }
 
     /// Runs `work` on the lane and waits for it, at most `timeout` seconds; a job still waiting when
     /// the time is up is skipped (a job already running finishes, its result dropped).
@@ -43,7 +52,10 @@ final class RenderLane: @unchecked Sendable {
                 once.set(c)
                 queue.async { [self] in
                     defer { release() }
-                    guard !once.isDone, DispatchTime.now() < deadline else { once.resume(.failure(LaneTimeout())); return }
+                    guard !once.isDone, DispatchTime.now() < deadline else {
+                        once.resume(.failure(LaneTimeout()))
+                        return
+                    }
                     once.resume(Result { try work() })
                 }
                 clock.asyncAfter(deadline: deadline) { once.resume(.failure(LaneTimeout())) }
@@ -70,19 +82,37 @@ private final class Once<T: Sendable>: @unchecked Sendable {
     private var early: Result<T, Error>?
     private var done = false
 
-    var isDone: Bool { lock.lock(); defer { lock.unlock() }; return done }
+    var isDone: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return done
+    }
 
     func set(_ c: CheckedContinuation<T, Error>) {
         lock.lock()
-        if let r = early { lock.unlock(); c.resume(with: r); return }
+        if let r = early {
+            lock.unlock()
+            c.resume(with: r)
+            return
+        }
         continuation = c
         lock.unlock()
     }
 
     func resume(_ r: Result<T, Error>) {
         lock.lock()
-        guard !done else { lock.unlock(); return }
+        guard !done else {
+            lock.unlock()
+            return
+        }
         done = true
-        if let c = continuation { continuation = nil; lock.unlock(); c.resume(with: r) } else { early = r; lock.unlock() }
+        if let c = continuation {
+            continuation = nil
+            lock.unlock()
+            c.resume(with: r)
+        } else {
+            early = r
+            lock.unlock()
+        }
     }
 }

@@ -115,10 +115,12 @@ struct RosterRoutes: Sendable {
     // MARK: - Lists
 
     func certificateJSON(_ c: CertificateRecord) -> [String: Any] {
-        ["id": c.id, "kind": c.kind.rawValue, "label": c.shortLabel, "serial": c.serial ?? NSNull(),
-         "issuedOn": c.issuedOn?.description ?? NSNull(), "validUntil": c.validUntil?.description ?? NSNull(),
-         "daysLeft": c.daysLeft(today: today) ?? NSNull(), "estimated": c.estimated, "status": c.status.rawValue,
-         "holderName": c.holderName ?? NSNull()]
+        [
+            "id": c.id, "kind": c.kind.rawValue, "label": c.shortLabel, "serial": c.serial ?? NSNull(),
+            "issuedOn": c.issuedOn?.description ?? NSNull(), "validUntil": c.validUntil?.description ?? NSNull(),
+            "daysLeft": c.daysLeft(today: today) ?? NSNull(), "estimated": c.estimated, "status": c.status.rawValue,
+            "holderName": c.holderName ?? NSNull(),
+        ]
     }
 
     /// A list's lines as the page reads them (Codable: a due board of hundreds encodes in a fraction
@@ -150,11 +152,14 @@ struct RosterRoutes: Sendable {
     func entryViews(_ entries: [RosterEntry]) -> [EntryView] {
         let today = self.today
         return entries.map { e in
-            EntryView(uscc: e.uscc, name: e.name, legalRepresentative: e.legalRepresentative, certificate: e.certificate.map { c in
-                .init(id: c.id, kind: c.kind.rawValue, label: c.shortLabel, serial: c.serial, issuedOn: c.issuedOn?.description,
-                      validUntil: c.validUntil?.description, daysLeft: c.daysLeft(today: today), estimated: c.estimated,
-                      status: c.status.rawValue, holderName: c.holderName)
-            })
+            EntryView(
+                uscc: e.uscc, name: e.name, legalRepresentative: e.legalRepresentative,
+                certificate: e.certificate.map { c in
+                    .init(
+                        id: c.id, kind: c.kind.rawValue, label: c.shortLabel, serial: c.serial, issuedOn: c.issuedOn?.description,
+                        validUntil: c.validUntil?.description, daysLeft: c.daysLeft(today: today), estimated: c.estimated,
+                        status: c.status.rawValue, holderName: c.holderName)
+                })
         }
     }
 
@@ -191,17 +196,24 @@ struct RosterRoutes: Sendable {
             issuable.append(["value": "personal:\(i)", "label": "法人证书（\(p.person.name)）"])
         }
         return Answer.json([
-            "organisation": ["name": c.organisation.name, "uscc": c.organisation.uscc, "address": c.organisation.address,
-                             "postcode": c.organisation.postcode ?? "", "phone": c.organisation.phone ?? ""],
+            "organisation": [
+                "name": c.organisation.name, "uscc": c.organisation.uscc, "address": c.organisation.address,
+                "postcode": c.organisation.postcode ?? "", "phone": c.organisation.phone ?? "",
+            ],
             "earlierNames": c.earlierNames.map { ["name": $0.name, "until": $0.until.description] },
             "people": c.people.map { p -> [String: Any] in
-                ["name": p.person.name, "role": p.role.rawValue, "title": p.person.title ?? "",
-                 "idMasked": maskID(p.person.idNumber), "mobileMasked": Self.maskMobile(p.person.mobile),
-                 "since": p.since.description, "until": p.until?.description ?? NSNull()]
+                [
+                    "name": p.person.name, "role": p.role.rawValue, "title": p.person.title ?? "",
+                    "idMasked": maskID(p.person.idNumber), "mobileMasked": Self.maskMobile(p.person.mobile),
+                    "since": p.since.description, "until": p.until?.description ?? NSNull(),
+                ]
             },
             "certificates": c.certificates.map { certificateJSON($0) },
             "applications": c.applications.map { a -> [String: Any] in
-                ["id": a.id, "service": a.service.rawValue, "serviceLabel": a.service.label, "madeOn": a.madeOn.description, "state": a.state.rawValue]
+                [
+                    "id": a.id, "service": a.service.rawValue, "serviceLabel": a.service.label, "madeOn": a.madeOn.description,
+                    "state": a.state.rawValue,
+                ]
             },
             "issuable": issuable,
         ])
@@ -213,7 +225,8 @@ struct RosterRoutes: Sendable {
     /// their serial. 续期 may come back as a 变更 when the name or the 法定代表人 changed since issue.
     func prefilled(_ uscc: String, service: String) throws -> Response {
         guard let wanted = Service(rawValue: service) ?? Service.allCases.first(where: { $0.label == service }),
-              [.renew, .change, .unlock, .replace].contains(wanted) else {
+            [.renew, .change, .unlock, .replace].contains(wanted)
+        else {
             return Answer.json(["error": "机构库可预填续期、变更、解锁、介质补办"], status: .badRequest)
         }
         let code = Normaliser.normalise(uscc, kind: .code)
@@ -225,7 +238,8 @@ struct RosterRoutes: Sendable {
         }
         var note: String
         if wanted == .renew {
-            note = plan.isChange
+            note =
+                plan.isChange
                 ? "自证书签发以来\(plan.changes.map(\.item).joined(separator: "、"))已变，已按变更填好，请核对。"
                 : "已按机构库填好续期申请（原证书序列号 \(app.existingCertificate?.serial ?? "")），请核对。"
         } else {
@@ -270,10 +284,13 @@ struct RosterRoutes: Sendable {
         let code = Normaliser.normalise(uscc, kind: .code)
         guard let card = try roster.card(uscc: code) else { throw RosterError.notFound("统一社会信用代码为 \(uscc) 的单位") }
         let r = try roster.forget(code, dryRun: true)
-        let summary = "将从机构库删除「\(card.organisation.name)」（统一社会信用代码 \(code)）及其全部记录："
+        let summary =
+            "将从机构库删除「\(card.organisation.name)」（统一社会信用代码 \(code)）及其全部记录："
             + "人员 \(r.people) 位（也在其他单位任职的人员保留）、证书 \(r.certificates) 张、申请记录 \(r.applications) 份、草稿 \(r.drafts) 份。"
-        return Answer.json(["summary": summary, "people": r.people, "certificates": r.certificates,
-                            "applications": r.applications, "drafts": r.drafts])
+        return Answer.json([
+            "summary": summary, "people": r.people, "certificates": r.certificates,
+            "applications": r.applications, "drafts": r.drafts,
+        ])
     }
 
     /// Forgets only when the request names the same organisation again (the confirmation's click).
@@ -284,8 +301,10 @@ struct RosterRoutes: Sendable {
         }
         guard try roster.card(uscc: code) != nil else { throw RosterError.notFound("统一社会信用代码为 \(uscc) 的单位") }
         let report = try roster.forget(code)
-        return Answer.json(["message": "已删除\(report.description)。", "people": report.people, "certificates": report.certificates,
-                            "applications": report.applications, "drafts": report.drafts])
+        return Answer.json([
+            "message": "已删除\(report.description)。", "people": report.people, "certificates": report.certificates,
+            "applications": report.applications, "drafts": report.drafts,
+        ])
     }
 
     // MARK: - A renewal batch of everything due
@@ -296,7 +315,8 @@ struct RosterRoutes: Sendable {
         let plans = try roster.renewals(dueWithin: Self.dueDays, today: today)
         guard !plans.isEmpty else { return Answer.json(["error": "\(Self.dueDays) 天内没有到期的证书。"], status: .unprocessableContent) }
         // What cannot be renewed from the roster is said here and left out of the batch.
-        var records: [BatchRecord] = [], problems: [[String: Any]] = []
+        var records: [BatchRecord] = []
+        var problems: [[String: Any]] = []
         for plan in plans {
             guard let app = plan.application else {
                 problems.append(["name": plan.name, "message": Checks.clerkWords(plan.problem ?? "机构库中的信息不足")])
@@ -332,17 +352,23 @@ struct RosterRoutes: Sendable {
         try data.write(to: file)
         let read: ImportFile
         do { read = try RosterFiles.read(file, catalog: routes.resources.catalog) } catch {
-            return Answer.json(["error": Checks.batchPageWords("\(error)".replacingOccurrences(of: file.path, with: name))],
-                               status: .unprocessableContent)
+            return Answer.json(
+                ["error": Checks.batchPageWords("\(error)".replacingOccurrences(of: file.path, with: name))],
+                status: .unprocessableContent)
         }
         guard read.problems.isEmpty else {
-            return Answer.json(["error": "\(name)：\(read.problems.count) 个问题，未导入任何内容（改正后重新导入）",
-                                "problems": read.problems.map(Checks.batchPageWords)], status: .unprocessableContent)
+            return Answer.json(
+                [
+                    "error": "\(name)：\(read.problems.count) 个问题，未导入任何内容（改正后重新导入）",
+                    "problems": read.problems.map(Checks.batchPageWords),
+                ], status: .unprocessableContent)
         }
         do {
             let r = try roster.importItems(read.items, today: today)
-            return Answer.json(["message": "已导入 \(name)：新增单位 \(r.organisationsAdded) 家、更新 \(r.organisationsUpdated) 家，"
-                                    + "新增人员 \(r.peopleAdded) 位、证书 \(r.certificatesAdded) 张（更新 \(r.certificatesUpdated) 张）。"])
+            return Answer.json([
+                "message": "已导入 \(name)：新增单位 \(r.organisationsAdded) 家、更新 \(r.organisationsUpdated) 家，"
+                    + "新增人员 \(r.peopleAdded) 位、证书 \(r.certificatesAdded) 张（更新 \(r.certificatesUpdated) 张）。"
+            ])
         } catch let e as ImportConflicts {
             return Answer.json(["error": "\(name)：与机构库中的记录冲突，未导入任何内容", "problems": e.conflicts], status: .conflict)
         }
@@ -351,9 +377,11 @@ struct RosterRoutes: Sendable {
     // MARK: - Drafts
 
     func drafts() throws -> Response {
-        Answer.json(["drafts": try roster.drafts().map { d -> [String: Any] in
-            ["id": d.id ?? 0, "title": d.title, "uscc": d.uscc ?? NSNull(), "updatedAt": d.updatedAt]
-        }])
+        Answer.json([
+            "drafts": try roster.drafts().map { d -> [String: Any] in
+                ["id": d.id ?? 0, "title": d.title, "uscc": d.uscc ?? NSNull(), "updatedAt": d.updatedAt]
+            }
+        ])
     }
 
     func draft(_ id: Int64) throws -> Response {
@@ -365,7 +393,8 @@ struct RosterRoutes: Sendable {
     /// Saves the form as it stands (a new draft without `id`).
     func saveDraft(_ body: [String: Any]) throws -> Response {
         guard let application = body["application"] as? [String: Any],
-              let json = try? JSONSerialization.data(withJSONObject: application, options: [.sortedKeys]) else {
+            let json = try? JSONSerialization.data(withJSONObject: application, options: [.sortedKeys])
+        else {
             return Answer.json(["error": "草稿内容不是有效的申请数据"], status: .badRequest)
         }
         let org = application["organization"] as? [String: Any]
@@ -374,8 +403,10 @@ struct RosterRoutes: Sendable {
         let service = (application["service"] as? String).flatMap(Service.init(rawValue:))?.label ?? ""
         let title = [name.isEmpty ? "（未填单位名称）" : name, service].filter { !$0.isEmpty }.joined(separator: " · ")
         let id = (body["id"] as? NSNumber)?.int64Value
-        let saved = try roster.saveDraft(.init(id: id, uscc: code.count == 18 ? code : nil, title: title,
-                                             json: String(decoding: json, as: UTF8.self)))
+        let saved = try roster.saveDraft(
+            .init(
+                id: id, uscc: code.count == 18 ? code : nil, title: title,
+                json: String(decoding: json, as: UTF8.self)))
         return Answer.json(["id": saved.id ?? 0, "updatedAt": saved.updatedAt, "title": saved.title])
     }
 }

@@ -14,7 +14,9 @@ struct Routes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in try page("apply", active: "apply", extra: applyContext()) }
-        router.get("/batch") { _, _ in try page("batch", active: "batch", extra: ["rowLimit": config.rowLimit, "uploadMB": config.uploadLimit / 1_048_576]) }
+        router.get("/batch") { _, _ in
+            try page("batch", active: "batch", extra: ["rowLimit": config.rowLimit, "uploadMB": config.uploadLimit / 1_048_576])
+        }
         router.get("/offices") { _, _ in try page("offices", active: "offices", extra: officesContext()) }
         router.get("/static/:file") { _, context in try staticFile(context.parameters.require("file")) }
 
@@ -31,8 +33,10 @@ struct Routes: Sendable {
 
         router.get("/batch/template.xlsx") { _, _ in
             let t = Checks.batchTemplate(resources: resources)
-            return Answer.download(t.data, name: t.name, type: t.name.hasSuffix(".xlsx")
-                ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
+            return Answer.download(
+                t.data, name: t.name,
+                type: t.name.hasSuffix(".xlsx")
+                    ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
         }
         router.post("/api/batch") { request, _ in try await uploadBatch(request) }
         router.post("/api/batch/:id/run") { _, context in try runBatch(context.parameters.require("id")) }
@@ -50,12 +54,14 @@ struct Routes: Sendable {
     // MARK: - Pages
 
     func page(_ name: String, active: String, extra: [String: Any]) throws -> Response {
-        var context: [String: Any] = ["nav": [
-            ["href": "/", "label": "申请", "active": active == "apply"],
-            ["href": "/batch", "label": "批量", "active": active == "batch"],
-            ["href": "/offices", "label": "受理点", "active": active == "offices"],
-        ] + (server.roster == nil ? [] : [["href": "/roster", "label": "机构库", "active": active == "roster"]]),
-        "today": config.today().description, "hasRoster": server.roster != nil]
+        var context: [String: Any] = [
+            "nav": [
+                ["href": "/", "label": "申请", "active": active == "apply"],
+                ["href": "/batch", "label": "批量", "active": active == "batch"],
+                ["href": "/offices", "label": "受理点", "active": active == "offices"],
+            ] + (server.roster == nil ? [] : [["href": "/roster", "label": "机构库", "active": active == "roster"]]),
+            "today": config.today().description, "hasRoster": server.roster != nil,
+        ]
         for (k, v) in extra { context[k] = v }
         guard let html = server.pages.render(context, withTemplate: name) else { throw HTTPError(.notFound) }
         return Answer.html(html)
@@ -103,21 +109,27 @@ struct Routes: Sendable {
 
     func officesJSON() -> [String: Any] {
         let days = Checks.officeDays(resources: resources, start: config.today(), days: 30)
-        return ["offices": days.map { d in
-            ["name": d.office.name, "address": d.office.address, "hours": d.office.hours,
-             "days": d.days.map { v in
-                 ["date": v.date, "weekday": v.weekday, "open": v.open, "odc": v.odc, "makeUpWorkday": v.makeUp,
-                  "holiday": v.holiday ?? NSNull(), "notes": v.notes] as [String: Any]
-             }] as [String: Any]
-        }]
+        return [
+            "offices": days.map { d in
+                [
+                    "name": d.office.name, "address": d.office.address, "hours": d.office.hours,
+                    "days": d.days.map { v in
+                        [
+                            "date": v.date, "weekday": v.weekday, "open": v.open, "odc": v.odc, "makeUpWorkday": v.makeUp,
+                            "holiday": v.holiday ?? NSNull(), "notes": v.notes,
+                        ] as [String: Any]
+                    },
+                ] as [String: Any]
+            }
+        ]
     }
 
     /// `Templates/web/static/<file>`: only plain names of the folder, with their type.
     func staticFile(_ name: String) throws -> Response {
         let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png"]
         guard !name.hasPrefix("."), !name.contains("/"), !name.contains("\\"),
-              let type = types[(name as NSString).pathExtension.lowercased()],
-              let data = FileManager.default.contents(atPath: resources.webFolder.appendingPathComponent("static").appendingPathComponent(name).path)
+            let type = types[(name as NSString).pathExtension.lowercased()],
+            let data = FileManager.default.contents(atPath: resources.webFolder.appendingPathComponent("static").appendingPathComponent(name).path)
         else { throw HTTPError(.notFound) }
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -160,8 +172,10 @@ struct Routes: Sendable {
         let confirmed = body["confirmedIdNumbers"] as? [String] ?? []
         let r = Checks.checkField(field, value: value, context: context, neighbours: neighbours, confirmed: confirmed, resources: resources)
         func shown(_ p: String?) -> Any { p.map { Checks.clerkWords($0) as Any } ?? NSNull() }
-        return Answer.json(["field": field, "value": r.value, "problem": shown(r.problem),
-                            "neighbours": r.neighbours.mapValues { shown($0) }])
+        return Answer.json([
+            "field": field, "value": r.value, "problem": shown(r.problem),
+            "neighbours": r.neighbours.mapValues { shown($0) },
+        ])
     }
 
     /// `?quick=1`: the data checks and the checklist only (as fields are left); else the run's whole
@@ -258,12 +272,17 @@ struct Routes: Sendable {
         let job = try server.jobs.create()
         defer { server.jobs.remove(job.id) }
         var app: Rules.Application
-        do { app = try await renderableWithCopies(request, folder: job.folder.appendingPathComponent("copies")) } catch let e as Unrenderable { return unrenderable(e) }
-        let resources = self.resources, folder = job.folder, made: (url: URL, pages: Int)
+        do { app = try await renderableWithCopies(request, folder: job.folder.appendingPathComponent("copies")) } catch let e as Unrenderable {
+            return unrenderable(e)
+        }
+        let resources = self.resources
+        let folder = job.folder
+        let made: (url: URL, pages: Int)
         do {
             made = try await server.lane.run(timeout: config.requestTimeLimit) { [app] in try Checks.pdf(app, resources: resources, folder: folder) }
-        } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() }
-        catch let e as CopyPictureError { return pictureRefusal(e) } catch { return layoutRefusal(error) }
+        } catch is LaneBusy { throw LaneBusy() } catch is LaneTimeout { throw LaneTimeout() } catch let e as CopyPictureError {
+            return pictureRefusal(e)
+        } catch { return layoutRefusal(error) }
         // The pictures' paths were the job's: nothing of them is recorded.
         app.copies = nil
         guard let data = FileManager.default.contents(atPath: made.url.path) else { throw HTTPError(.internalServerError) }
@@ -291,10 +310,13 @@ struct Routes: Sendable {
             server.jobs.remove(job.id)
             return unrenderable(e)
         }
-        let resources = self.resources, folder = job.folder.appendingPathComponent("preview")
+        let resources = self.resources
+        let folder = job.folder.appendingPathComponent("preview")
         let urls: [URL]
         do {
-            urls = try await server.lane.run(timeout: config.requestTimeLimit) { try Checks.previews(app, resources: resources, folder: folder, dpi: previewDPI) }
+            urls = try await server.lane.run(timeout: config.requestTimeLimit) {
+                try Checks.previews(app, resources: resources, folder: folder, dpi: previewDPI)
+            }
         } catch {
             server.jobs.remove(job.id)
             if error is LaneBusy || error is LaneTimeout { throw error }
@@ -309,8 +331,8 @@ struct Routes: Sendable {
 
     func previewPage(_ id: String, _ file: String) throws -> Response {
         guard let job = server.jobs.job(id), file.hasPrefix("page-"), file.hasSuffix(".png"),
-              file.dropFirst(5).dropLast(4).allSatisfy(\.isNumber),
-              let data = FileManager.default.contents(atPath: job.folder.appendingPathComponent("preview").appendingPathComponent(file).path)
+            file.dropFirst(5).dropLast(4).allSatisfy(\.isNumber),
+            let data = FileManager.default.contents(atPath: job.folder.appendingPathComponent("preview").appendingPathComponent(file).path)
         else { throw HTTPError(.notFound) }
         return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -366,7 +388,8 @@ struct Routes: Sendable {
         let name = request.uri.queryParameters["name"].map(String.init) ?? "批量.csv"
         let ext = (name as NSString).pathExtension.lowercased()
         guard Checks.batchExtensions.contains(ext) else {
-            let hint = ["xls", "et", "xlsb", "ods", "numbers"].contains(ext)
+            let hint =
+                ["xls", "et", "xlsb", "ods", "numbers"].contains(ext)
                 ? "不支持这种表格文件（.\(ext)）：请在 Excel 中「另存为」→「Excel 工作簿（.xlsx）」后上传。"
                 : "只能上传 .xlsx、.csv（或 YAML/JSON 列表）文件。"
             return Answer.json(["error": "\(name)：\(hint)"], status: .unsupportedMediaType)
@@ -375,9 +398,11 @@ struct Routes: Sendable {
         // Batches waiting to be run hold memory and a folder each: beyond the cap, come back later.
         let pending = server.jobs.pendingBatches
         if pending.count >= config.pendingBatches || pending.bytes + data.count > config.pendingBatchBytes {
-            throw WebRefusal(status: .serviceUnavailable, retryAfter: 60, message:
-                "服务器上已有 \(pending.count) 个上传的批量等待生成（上限 \(config.pendingBatches) 个、共 \(config.pendingBatchBytes / 1_048_576) MB）。"
-                + "请先生成并下载已上传的批量，或一分钟后再试。")
+            throw WebRefusal(
+                status: .serviceUnavailable, retryAfter: 60,
+                message:
+                    "服务器上已有 \(pending.count) 个上传的批量等待生成（上限 \(config.pendingBatches) 个、共 \(config.pendingBatchBytes / 1_048_576) MB）。"
+                    + "请先生成并下载已上传的批量，或一分钟后再试。")
         }
         let job = try server.jobs.create()
         job.bytes = data.count
@@ -404,8 +429,10 @@ struct Routes: Sendable {
         }
         let good = records.filter(\.isValid).count
         server.logger.info("batch upload: \(records.count) organisations, \(good) valid")
-        return Answer.json(["job": job.id, "file": name, "total": records.count, "good": good,
-                            "bad": records.count - good, "problems": problems])
+        return Answer.json([
+            "job": job.id, "file": name, "total": records.count, "good": good,
+            "bad": records.count - good, "problems": problems,
+        ])
     }
 
     func runBatch(_ id: String) throws -> Response {
@@ -417,9 +444,14 @@ struct Routes: Sendable {
             return Answer.json(["error": "没有可生成的单位：请先改正表格中的问题。"], status: .unprocessableContent)
         }
         // The progress counts the packs being made: rows with problems are not made, so not counted.
-        let making = records.filter(\.isValid).count, skipped = records.count - making
-        job.updateBatch { $0.phase = .queued; $0.total = making }
-        let resources = self.resources, logger = server.logger
+        let making = records.filter(\.isValid).count
+        let skipped = records.count - making
+        job.updateBatch {
+            $0.phase = .queued
+            $0.total = making
+        }
+        let resources = self.resources
+        let logger = server.logger
         do {
             try server.lane.start {
                 job.updateBatch { $0.phase = .running }
@@ -433,12 +465,18 @@ struct Routes: Sendable {
                     try Checks.zipBatch(out, to: zip)
                     try? FileManager.default.removeItem(at: out)
                     job.updateBatch {
-                        $0.phase = .done; $0.done = making; $0.written = summary.written; $0.feeTotal = summary.feeTotal
+                        $0.phase = .done
+                        $0.done = making
+                        $0.written = summary.written
+                        $0.feeTotal = summary.feeTotal
                         $0.failedRows = summary.lines.filter { !$0.problems.isEmpty }.map { ($0.line, $0.name, $0.problems) }
                     }
                     logger.info("batch done: \(summary.written) packs")
                 } catch {
-                    job.updateBatch { $0.phase = .failed; $0.message = "生成失败：\(error)" }
+                    job.updateBatch {
+                        $0.phase = .failed
+                        $0.message = "生成失败：\(error)"
+                    }
                     logger.error("batch failed: \(error)")
                 }
             }
@@ -451,8 +489,10 @@ struct Routes: Sendable {
 
     func batchStatus(_ id: String) throws -> Response {
         guard let state = server.jobs.job(id)?.batch else { throw HTTPError(.notFound) }
-        var out: [String: Any] = ["phase": state.phase.rawValue, "done": state.done, "total": state.total,
-                                  "written": state.written, "feeTotal": state.feeTotal]
+        var out: [String: Any] = [
+            "phase": state.phase.rawValue, "done": state.done, "total": state.total,
+            "written": state.written, "feeTotal": state.feeTotal,
+        ]
         if let m = state.message { out["error"] = m }
         if state.phase == .done { out["download"] = "/batch/\(id)/download.zip" }
         out["failed"] = state.failedRows.map { ["line": $0.line, "name": $0.name, "message": $0.message] as [String: Any] }
@@ -462,7 +502,7 @@ struct Routes: Sendable {
     /// The zip, once: the job's files are deleted as soon as it is read.
     func downloadZip(_ id: String) throws -> Response {
         guard let job = server.jobs.job(id), job.batch?.phase == .done,
-              let data = FileManager.default.contents(atPath: job.folder.appendingPathComponent("batch.zip").path)
+            let data = FileManager.default.contents(atPath: job.folder.appendingPathComponent("batch.zip").path)
         else { throw HTTPError(.notFound) }
         server.jobs.remove(id)
         return Answer.download(data, name: "批量申请材料-\(config.today()).zip", type: "application/zip")

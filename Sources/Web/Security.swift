@@ -28,7 +28,8 @@ struct AccessPolicy: Sendable {
 
     /// Compares two strings in time that depends on their lengths only, not on where they differ.
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         var diff = UInt8(x.count == y.count ? 0 : 1)
         for i in 0..<max(x.count, y.count) {
             diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
@@ -41,8 +42,11 @@ struct AccessPolicy: Sendable {
     func acceptsHost(_ host: String?) -> Bool {
         guard loopback, token == nil else { return true }
         guard var name = host?.lowercased() else { return false }
-        if name.hasPrefix("[") { name = String(name.prefix { $0 != "]" }) + "]" }
-        else if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
+        if name.hasPrefix("[") {
+            name = String(name.prefix { $0 != "]" }) + "]"
+        } else if let colon = name.lastIndex(of: ":") {
+            name = String(name[..<colon])
+        }
         return ["127.0.0.1", "localhost", "[::1]"].contains(name)
     }
 }
@@ -79,7 +83,9 @@ struct WebRefusal: Error, Sendable {
     var retryAfter: Int?
 
     init(status: HTTPResponse.Status, message: String, retryAfter: Int? = nil) {
-        self.status = status; self.message = message; self.retryAfter = retryAfter
+        self.status = status
+        self.message = message
+        self.retryAfter = retryAfter
     }
 
     init(status: HTTPResponse.Status, retryAfter: Int, message: String) {
@@ -110,7 +116,8 @@ enum Answer {
         var response: Response
         if wantsHTML {
             let escaped = r.message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            response = html("""
+            response = html(
+                """
                 <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>CertPack</title>
                 <link rel="stylesheet" href="/static/app.css"></head><body><main class="refusal"><h1>无法打开</h1><p>\(escaped)</p></main></body></html>
                 """, status: r.status)
@@ -132,8 +139,11 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         let wantsHTML = request.method == .get && (request.headers[.accept] ?? "").contains("text/html")
         var response: Response
         do {
-            if let answer = try await check(request, context: context) { response = answer }
-            else { response = try await limited(request, context: context, next: next) }
+            if let answer = try await check(request, context: context) {
+                response = answer
+            } else {
+                response = try await limited(request, context: context, next: next)
+            }
         } catch let r as WebRefusal {
             response = Answer.refusal(r, wantsHTML: wantsHTML)
         } catch is LaneBusy {
@@ -169,7 +179,10 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
             let route = UncheckedBox(value: next)
             return try await withThrowingTaskGroup(of: Response?.self) { group in
                 group.addTask { try await route.value(request, context) }
-                group.addTask { try await Task.sleep(nanoseconds: UInt64(limit * 1e9)); return nil }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(limit * 1e9))
+                    return nil
+                }
                 let first = try await group.next() ?? nil
                 group.cancelAll()
                 guard let response = first else { throw LaneTimeout() }

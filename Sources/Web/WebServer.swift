@@ -55,13 +55,22 @@ public struct WebServer: Sendable {
         /// naming it is asking for it). nil: nothing is kept, and the page says so.
         public var roster: String?
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, templates: String? = nil,
-                    queueCapacity: Int = 8, requestTimeLimit: Double = 60, uploadLimit: Int = WebLimits.uploadBytes,
-                    rowLimit: Int = WebLimits.batchRows, jobLifetime: TimeInterval = 3600,
-                    today: @escaping @Sendable () -> CivilDate = WebServer.shanghaiToday, example: String? = nil) {
-            self.host = host; self.port = port; self.token = token; self.templates = templates
-            self.queueCapacity = queueCapacity; self.requestTimeLimit = requestTimeLimit
-            self.uploadLimit = uploadLimit; self.rowLimit = rowLimit; self.jobLifetime = jobLifetime; self.today = today
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, templates: String? = nil,
+            queueCapacity: Int = 8, requestTimeLimit: Double = 60, uploadLimit: Int = WebLimits.uploadBytes,
+            rowLimit: Int = WebLimits.batchRows, jobLifetime: TimeInterval = 3600,
+            today: @escaping @Sendable () -> CivilDate = WebServer.shanghaiToday, example: String? = nil
+        ) {
+            self.host = host
+            self.port = port
+            self.token = token
+            self.templates = templates
+            self.queueCapacity = queueCapacity
+            self.requestTimeLimit = requestTimeLimit
+            self.uploadLimit = uploadLimit
+            self.rowLimit = rowLimit
+            self.jobLifetime = jobLifetime
+            self.today = today
             self.example = example
         }
 
@@ -119,9 +128,12 @@ public struct WebServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         // The log is outermost so that refusals are logged too (the guard turns every error into an answer).
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: GuardMiddleware(policy: AccessPolicy(token: configuration.token, port: configuration.port,
-                                                                     loopback: configuration.isLoopback),
-                                               timeLimit: configuration.requestTimeLimit))
+        router.add(
+            middleware: GuardMiddleware(
+                policy: AccessPolicy(
+                    token: configuration.token, port: configuration.port,
+                    loopback: configuration.isLoopback),
+                timeLimit: configuration.requestTimeLimit))
         Routes(server: self).register(on: router)
         return router
     }
@@ -131,14 +143,15 @@ public struct WebServer: Sendable {
     public func application(onRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
         // An idle connection, or one that never finishes sending its request's head, is closed after
         // `idleTimeout`: thousands of half-open connections cannot hold the server's memory.
-        Hummingbird.Application(router: router(),
-                    server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
-                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certpack"),
-                    onServerRunning: { [logger, startURL] _ in
-                        logger.notice("certpack serve: \(maskToken(startURL))")
-                        onRunning()
-                    },
-                    logger: logger)
+        Hummingbird.Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "certpack"),
+            onServerRunning: { [logger, startURL] _ in
+                logger.notice("certpack serve: \(maskToken(startURL))")
+                onRunning()
+            },
+            logger: logger)
     }
 
     /// Serves until SIGINT/SIGTERM; every job's files are removed at exit.
@@ -149,7 +162,10 @@ public struct WebServer: Sendable {
                 jobs.sweep()
             }
         }
-        defer { sweeper.cancel(); shutDown() }
+        defer {
+            sweeper.cancel()
+            shutDown()
+        }
         try await application(onRunning: onRunning).runService()
     }
 

@@ -1,15 +1,17 @@
 // The copies issue: a pack with copy pages made from phone photos.
 import Foundation
 import Images
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A 12 MP phone photo (4000 × 3000) of an ID card lying on a table, in perspective, with sensor noise
 /// (so its JPEG is as big as a phone's: several MB); and where the card's corners are.
 func phonePhoto(seed: UInt64, width: Int = 4000, height: Int = 3000) -> (PixelBuffer, [PixelPoint]) {
     let quad = [PixelPoint(820, 610), PixelPoint(3330, 700), PixelPoint(3240, 2280), PixelPoint(760, 2170)]
-    let cardW = 1011.0, cardH = 638.0
+    let cardW = 1011.0
+    let cardH = 638.0
     let toCard = Homography(from: quad, to: [PixelPoint(0, 0), PixelPoint(cardW, 0), PixelPoint(cardW, cardH), PixelPoint(0, cardH)])!
     var state = seed &* 6364136223846793005 &+ 1442695040888963407
     var pixels = [UInt32](repeating: 0, count: width * height)
@@ -23,7 +25,8 @@ func phonePhoto(seed: UInt64, width: Int = 4000, height: Int = 3000) -> (PixelBu
                 if p.x >= 0, p.y >= 0, p.x < cardW, p.y < cardH {
                     // Card: pale, with lines of "print" and a portrait block.
                     base = 225
-                    let row = Int(p.y) % 38, col = Int(p.x)
+                    let row = Int(p.y) % 38
+                    let col = Int(p.x)
                     if col > 60 && col < 600 && p.y > 120 && p.y < 560 && row < 14 && (col / 9) % 5 != 0 { base = 40 }
                     if col > 680 && col < 950 && p.y > 90 && p.y < 450 { base = 120 }
                 } else {
@@ -74,14 +77,20 @@ func copiesBench() throws {
         let start = now()
         let r = runChild(certpack, ["fill", applicant.path, "-o", out.path, "--force"])
         times.append(now() - start)
-        if r.status != 0 { print("  certpack fill failed: \(r.output)\(r.stderr)"); return }
+        if r.status != 0 {
+            print("  certpack fill failed: \(r.output)\(r.stderr)")
+            return
+        }
     }
     var usage = rusage()
     getrusage(RUSAGE_CHILDREN.rawValue, &usage)
     let cpu = (Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6) / 3
     let pdf = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }.first { $0.hasSuffix("申请材料.pdf") }
     let bytes = pdf.flatMap { try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent($0).path)[.size] as? Int } ?? 0
-    print(String(format: "  4 photos of %.1f MB on average: best of 3 %.2f s (process start to files written), %.2f s of CPU; pack %.2f MB; peak memory %.0f MB",
-                 Double(photoBytes) / 4 / 1_048_576, times.min()!, cpu, Double(bytes) / 1_048_576, Double(usage.ru_maxrss) / 1024))
+    print(
+        String(
+            format:
+                "  4 photos of %.1f MB on average: best of 3 %.2f s (process start to files written), %.2f s of CPU; pack %.2f MB; peak memory %.0f MB",
+            Double(photoBytes) / 4 / 1_048_576, times.min()!, cpu, Double(bytes) / 1_048_576, Double(usage.ru_maxrss) / 1024))
     if let keep { print("  kept in \(keep.path)") }
 }

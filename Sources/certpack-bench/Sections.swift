@@ -7,7 +7,10 @@ import Rules
 import Typeset
 
 /// A benchmark section run in its own child process.
-struct ExtraSection { let name: String; let title: String }
+struct ExtraSection {
+    let name: String
+    let title: String
+}
 
 let extraSections: [ExtraSection] = [
     ExtraSection(name: "pack-cold", title: "Pack cold: certpack fill Examples/new-odc-personal.yaml, process start to files written"),
@@ -49,7 +52,10 @@ func packCold() {
         let start = now()
         let r = runChild(certpack, ["fill", "Examples/new-odc-personal.yaml", "-o", out, "--force"])
         times.append(now() - start)
-        if r.status != 0 { print("  certpack fill failed: \(r.output)"); return }
+        if r.status != 0 {
+            print("  certpack fill failed: \(r.output)")
+            return
+        }
     }
     try? FileManager.default.removeItem(atPath: out)
     print(String(format: "  best of 3: %.0f ms", times.min()! * 1000))
@@ -64,7 +70,8 @@ func packsBench(count: Int, threads: Int) throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let start = now()
     let perThread = count / threads
-    let pages = Counter(), bytes = Counter()
+    let pages = Counter()
+    let bytes = Counter()
     DispatchQueue.concurrentPerform(iterations: threads) { t in
         for n in 0..<perThread {
             do {
@@ -79,17 +86,27 @@ func packsBench(count: Int, threads: Int) throws {
     }
     let seconds = now() - start
     let total = perThread * threads
-    print(String(format: "  %d packs (%d pages) in %.2f s: %.1f packs/s, %.0f pages/s, %.0f KB/pack, peak memory %.1f MB",
-                 total, pages.value, seconds, Double(total) / seconds, Double(pages.value) / seconds,
-                 Double(bytes.value) / Double(total) / 1024, peakMemoryMB()))
+    print(
+        String(
+            format: "  %d packs (%d pages) in %.2f s: %.1f packs/s, %.0f pages/s, %.0f KB/pack, peak memory %.1f MB",
+            total, pages.value, seconds, Double(total) / seconds, Double(pages.value) / seconds,
+            Double(bytes.value) / Double(total) / 1024, peakMemoryMB()))
 }
 
 /// A thread-safe running total.
 final class Counter: @unchecked Sendable {
     private var total = 0
     private let lock = NSLock()
-    func add(_ n: Int) { lock.lock(); total += n; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return total }
+    func add(_ n: Int) {
+        lock.lock()
+        total += n
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
 }
 
 /// The whole `certpack batch` on a generated CSV: wall time, throughput, the child's peak memory,
@@ -105,18 +122,24 @@ func batchBench(count: Int, jobs: Int = 2) throws {
     let start = now()
     let r = runChild(certpack, ["batch", csv.path, "-o", out.path, "--jobs", "\(jobs)"], environment: ["CERTPACK_DEBUG_CPU": "1"])
     let seconds = now() - start
-    guard r.status == 0 else { print("  certpack batch failed (\(r.status)): \(r.output)"); return }
+    guard r.status == 0 else {
+        print("  certpack batch failed (\(r.status)): \(r.output)")
+        return
+    }
     var usage = rusage()
     getrusage(RUSAGE_CHILDREN.rawValue, &usage)
     let all = out.appendingPathComponent("全部打印.pdf")
     let bytes = (try FileManager.default.attributesOfItem(atPath: all.path)[.size] as? Int) ?? 0
     let pages = Int(r.output.split(separator: "（").last?.split(separator: " ").first ?? "") ?? 0
-    let packBytes = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("申请材料.pdf") }
+    let packBytes =
+        FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("申请材料.pdf") }
         .map { (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent($0).path)[.size] as? Int) ?? 0 } ?? []
     let coordinator = r.stderr.split(separator: "\n").first { $0.hasPrefix("cpu:") }.map(String.init) ?? ""
-    print(String(format: "  %d packs in %.2f s: %.1f packs/s, %.0f pages/s; 全部打印.pdf %d pages, %.2f KB/page; packs %.0f KB on average",
-                 count, seconds, Double(count) / seconds, Double(pages) / seconds, pages,
-                 Double(bytes) / Double(max(pages, 1)) / 1024, Double(packBytes.reduce(0, +)) / Double(max(packBytes.count, 1)) / 1024))
+    print(
+        String(
+            format: "  %d packs in %.2f s: %.1f packs/s, %.0f pages/s; 全部打印.pdf %d pages, %.2f KB/page; packs %.0f KB on average",
+            count, seconds, Double(count) / seconds, Double(pages) / seconds, pages,
+            Double(bytes) / Double(max(pages, 1)) / 1024, Double(packBytes.reduce(0, +)) / Double(max(packBytes.count, 1)) / 1024))
     print(String(format: "  peak memory: largest process %.0f MB; %@", Double(usage.ru_maxrss) / 1024, coordinator))
 }
 
@@ -173,8 +196,10 @@ func xlsxBench(count: Int) throws {
         times.append(now() - start)
         valid = records.filter(\.isValid).count
     }
-    print(String(format: "  %d rows (%.0f KB .xlsx), %d valid: best %.0f ms, peak memory %.1f MB",
-                 count, Double(data.count) / 1024, valid, times.min()! * 1000, peakMemoryMB()))
+    print(
+        String(
+            format: "  %d rows (%.0f KB .xlsx), %d valid: best %.0f ms, peak memory %.1f MB",
+            count, Double(data.count) / 1024, valid, times.min()! * 1000, peakMemoryMB()))
 }
 
 /// The engine's components on the simplest job: every record one page (单位数字证书申请表), written as
@@ -200,8 +225,10 @@ func onePageBench(count: Int, processes: Int) throws {
     let seconds = now() - start
     var usage = rusage()
     getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    print(String(format: "  %d one-page packs + 全部打印.pdf (%d pages) in %.2f s: %.0f packs/s, peak memory %.0f MB per process",
-                 count, pages, seconds, Double(count) / seconds, Double(usage.ru_maxrss) / 1024))
+    print(
+        String(
+            format: "  %d one-page packs + 全部打印.pdf (%d pages) in %.2f s: %.0f packs/s, peak memory %.0f MB per process",
+            count, pages, seconds, Double(count) / seconds, Double(usage.ru_maxrss) / 1024))
 }
 
 /// One process of `onePageBench`: records k, k+n, k+2n, … of `count`, in chunks of 63 as the batch
@@ -213,7 +240,8 @@ func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
     let records = try BatchInput.records(csv: generatedBatch(count), file: "bench.csv", catalog: catalog)
     let mine = records.indices.filter { $0 % n == k }
     // Files are synced and renamed off the drawing thread, as the batch's PackCommitter does.
-    let commits = DispatchQueue(label: "commits"), slots = DispatchSemaphore(value: 8)
+    let commits = DispatchQueue(label: "commits")
+    let slots = DispatchSemaphore(value: 8)
     for (c, start) in stride(from: 0, to: mine.count, by: 63).enumerated() {
         let chunk = mine[start..<min(start + 63, mine.count)]
         let pages = try chunk.map { i -> (Int, Page) in
@@ -221,7 +249,8 @@ func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
             return (i, try Pack.document(.unitApplication, checklist: checklist, fonts: fonts, library: library)[0])
         }
         let faces = fonts.prepareFaces(for: pages.map(\.1))
-        let part = try PrintAllPart(url: URL(fileURLWithPath: folder).appendingPathComponent(String(format: "part-%02d-%03d.pdf", k, c)), faces: faces)
+        let part = try PrintAllPart(
+            url: URL(fileURLWithPath: folder).appendingPathComponent(String(format: "part-%02d-%03d.pdf", k, c)), faces: faces)
         for (i, page) in pages {
             let url = URL(fileURLWithPath: folder).appendingPathComponent("\(i).pdf")
             let writer = try PDFWriter(url: url, metadata: PDFMetadata(title: "bench"), fonts: fonts, embedding: .prepared(faces), keepingBytes: true)
@@ -229,7 +258,10 @@ func onePagePart(_ k: Int, of n: Int, count: Int, folder: String) throws {
             let file = try writer.finishUncommitted()
             try part.add(pdf: file.keptBytes ?? [], of: url, pages: [page])
             slots.wait()
-            commits.async { try? file.commit(); slots.signal() }
+            commits.async {
+                try? file.commit()
+                slots.signal()
+            }
         }
         commits.sync {}
         try part.finish()
@@ -244,7 +276,9 @@ func stressBench(batches: Int, organisations: Int) throws {
     let csv = folder.appendingPathComponent("batch.csv")
     try Data(generatedBatch(organisations).utf8).write(to: csv)
     let certpack = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().appendingPathComponent("certpack").path
-    var hangs = 0, failures = 0, digests: Set<Data> = []
+    var hangs = 0
+    var failures = 0
+    var digests: Set<Data> = []
     let start = now()
     for n in 0..<batches {
         let out = folder.appendingPathComponent("out-\(n)")
@@ -267,6 +301,8 @@ func stressBench(batches: Int, organisations: Int) throws {
         }
         try? FileManager.default.removeItem(at: out)
     }
-    print(String(format: "  %d batches in %.0f s: %d hangs, %d failures, %d distinct 全部打印.pdf (1 = the same bytes every time)",
-                 batches, now() - start, hangs, failures, digests.count))
+    print(
+        String(
+            format: "  %d batches in %.0f s: %d hangs, %d failures, %d distinct 全部打印.pdf (1 = the same bytes every time)",
+            batches, now() - start, hangs, failures, digests.count))
 }

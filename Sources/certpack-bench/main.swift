@@ -3,8 +3,9 @@
 // Each section runs in a child process of its own, so its peak memory (ru_maxrss) is its own.
 import Foundation
 import Typeset
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let arguments = CommandLine.arguments
@@ -22,7 +23,8 @@ if arguments.count > 1 {
 print("CertPack benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 print("")
 section("Engine: 1000 specimen pages into one PDF, one core", ["engine", "1000"])
-section("Engine: 1000 specimen pages, all cores (one PDF per process: cairo 1.16 never draws on two threads of one process)", ["engine-parallel", "1000"])
+section(
+    "Engine: 1000 specimen pages, all cores (one PDF per process: cairo 1.16 never draws on two threads of one process)", ["engine-parallel", "1000"])
 coldPage()
 cSketch()
 for extra in extraSections { section(extra.title, [extra.name]) }
@@ -48,9 +50,11 @@ func engineBench(pages: Int, threads: Int) throws {
     let bytes = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         .map { try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent($0).path)[.size] as? Int ?? 0 }.reduce(0, +)
     let total = perThread * threads
-    print(String(format: "  %d pages in %.2f s: %.0f pages/s (%.0f pages/s per thread), %.2f KB/page, peak memory %.1f MB",
-                 total, seconds, Double(total) / seconds, Double(total) / seconds / Double(threads),
-                 Double(bytes) / Double(total) / 1024, peakMemoryMB()))
+    print(
+        String(
+            format: "  %d pages in %.2f s: %.0f pages/s (%.0f pages/s per thread), %.2f KB/page, peak memory %.1f MB",
+            total, seconds, Double(total) / seconds, Double(total) / seconds / Double(threads),
+            Double(bytes) / Double(total) / 1024, peakMemoryMB()))
 }
 
 /// The engine on every core as batches use it: one process per core, each writing its share into its own PDF.
@@ -67,8 +71,10 @@ func engineParallel(pages: Int, processes: Int) {
     }
     for p in children { p.waitUntilExit() }
     let seconds = now() - start
-    print(String(format: "  %d pages in %.2f s on %d processes: %.0f pages/s (process start included)",
-                 pages / processes * processes, seconds, processes, Double(pages / processes * processes) / seconds))
+    print(
+        String(
+            format: "  %d pages in %.2f s on %d processes: %.0f pages/s (process start included)",
+            pages / processes * processes, seconds, processes, Double(pages / processes * processes) / seconds))
 }
 
 /// Process start to file written, for one specimen page through the real command line.
@@ -90,13 +96,19 @@ func coldPage() {
 /// The plain C sketch from ../shared/reference, compiled and run here, as the bar.
 func cSketch() {
     let source = repo.deletingLastPathComponent().appendingPathComponent("shared/reference/cairo-harfbuzz-sketch.c").path
-    guard FileManager.default.fileExists(atPath: source) else { print("C sketch: not found at \(source), skipped\n"); return }
+    guard FileManager.default.fileExists(atPath: source) else {
+        print("C sketch: not found at \(source), skipped\n")
+        return
+    }
     print("Bar: the C sketch (shared/reference), 1000 pages, one core")
     let exe = FileManager.default.temporaryDirectory.appendingPathComponent("certpack-sketch-\(getpid())").path
     let pdf = exe + ".pdf"
     let flags = runChild("/usr/bin/pkg-config", ["--cflags", "--libs", "cairo", "harfbuzz", "freetype2"]).output
         .split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-    guard runChild("/usr/bin/gcc", ["-O2", source, "-o", exe] + flags).status == 0 else { print("  could not compile, skipped\n"); return }
+    guard runChild("/usr/bin/gcc", ["-O2", source, "-o", exe] + flags).status == 0 else {
+        print("  could not compile, skipped\n")
+        return
+    }
     let start = now()
     _ = runChild(exe, ["1000", pdf])
     let seconds = now() - start
@@ -125,7 +137,8 @@ func runChild(_ path: String, _ args: [String], environment: [String: String] = 
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     p.environment = env
-    let pipe = Pipe(), err = Pipe()
+    let pipe = Pipe()
+    let err = Pipe()
     p.standardOutput = pipe
     p.standardError = err
     do { try p.run() } catch { return (-1, "  cannot run \(path): \(error)\n", "") }

@@ -4,8 +4,9 @@ import Forms
 import Foundation
 import Rules
 import Typeset
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `certpack batch-worker`: one worker process of `certpack batch` (not for people; see `BatchRun`).
@@ -22,9 +23,12 @@ struct BatchWorkerCommand: ParsableCommand {
         // and both are inherited through exec: a worker takes the default again, so a stop kills it
         // at once; the batch then sweeps what it left (see BatchCommand's signal handler).
         var stops = sigset_t()
-        sigemptyset(&stops); sigaddset(&stops, SIGINT); sigaddset(&stops, SIGTERM)
+        sigemptyset(&stops)
+        sigaddset(&stops, SIGINT)
+        sigaddset(&stops, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &stops, nil)
-        signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
         let tools = try templates.tools()
         try BatchWorker.serve(catalog: tools.catalog, fonts: tools.fonts, library: tools.library)
     }

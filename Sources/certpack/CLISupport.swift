@@ -83,8 +83,7 @@ enum CLI {
 enum ProjectFolders {
     /// The folder holding Templates/, Fonts/ and Examples/.
     static func root(templates: String? = nil) throws -> URL {
-        do { return try TemplatesLocator.locate(explicit: templates).deletingLastPathComponent() }
-        catch { throw CLIFailure("\(error)") }
+        do { return try TemplatesLocator.locate(explicit: templates).deletingLastPathComponent() } catch { throw CLIFailure("\(error)") }
     }
 
     static func fonts(templates: String? = nil) throws -> URL {

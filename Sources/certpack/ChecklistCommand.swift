@@ -31,12 +31,14 @@ struct ChecklistCommand: AsyncParsableCommand {
         let app: Application
         do { app = try ApplicationLoader.load(url: URL(fileURLWithPath: file)) } catch {
             let e = error as? ApplicationLoadError
-            try refuse([ValidationIssue(field: e?.field ?? "file", message: e?.message ?? "\(error)")], organization: nil,
-                       shown: ["\(error)"])
+            try refuse(
+                [ValidationIssue(field: e?.field ?? "file", message: e?.message ?? "\(error)")], organization: nil,
+                shown: ["\(error)"])
         }
         let day = try CLI.parseDate(date) ?? app.visit?.date ?? CLI.today()
-        let check = Preflight.run(app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day, time: time, office: office,
-                                  today: CLI.today())
+        let check = Preflight.run(
+            app, catalog: catalog, fonts: tools.fonts, library: tools.library, date: day, time: time, office: office,
+            today: CLI.today())
         guard let checklist = check.checklist else { try refuse(check.problems, organization: app.organization.name) }
         switch format {
         case .json:

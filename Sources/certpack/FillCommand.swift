@@ -10,14 +10,14 @@ struct FillCommand: AsyncParsableCommand {
         commandName: "fill",
         abstract: "生成申请材料：递交材料清单 + 申请表等，合成一个 PDF（申请材料.pdf），并写出清单.md。",
         discussion: """
-        Writes <DIR>/<统一社会信用代码>-<单位名称>/申请材料.pdf and 清单.md. An existing pack is not
-        overwritten unless --force is given. A value that cannot fit its box, or a character no font
-        has, stops with an error naming the form and the field, and no file is written.
-        Files appear under their names only when complete (a full disk leaves nothing half-written);
-        a pack folder that is a symlink is refused; one certpack at a time per output folder.
-        Exit: 0 written; 1 bad data or refusing to overwrite; 2 nothing could be written (disk full,
-        read-only folder, output path is a file, a symlink, another certpack writing there).
-        """)
+            Writes <DIR>/<统一社会信用代码>-<单位名称>/申请材料.pdf and 清单.md. An existing pack is not
+            overwritten unless --force is given. A value that cannot fit its box, or a character no font
+            has, stops with an error naming the form and the field, and no file is written.
+            Files appear under their names only when complete (a full disk leaves nothing half-written);
+            a pack folder that is a symlink is refused; one certpack at a time per output folder.
+            Exit: 0 written; 1 bad data or refusing to overwrite; 2 nothing could be written (disk full,
+            read-only folder, output path is a file, a symlink, another certpack writing there).
+            """)
 
     @Argument(help: "申请数据文件（YAML 或 JSON）")
     var file: String

@@ -46,8 +46,10 @@ struct OfficesCommand: AsyncParsableCommand {
             print("  \(day)：\(status)")
             for n in a.notes where kind != .notCovered { print("    · \(n)") }
             // A 调休上班 day its hours say is 休息: a certain day and office first.
-            if a.uncertain, let p = VisitPlanner.plan(kinds: [.odc, .personal], date: day, office: o, catalog: catalog)
-                .notes.first(where: { $0.hasPrefix("建议：") }) {
+            if a.uncertain,
+                let p = VisitPlanner.plan(kinds: [.odc, .personal], date: day, office: o, catalog: catalog)
+                    .notes.first(where: { $0.hasPrefix("建议：") })
+            {
                 print("    · \(p)")
             }
         }

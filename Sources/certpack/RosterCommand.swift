@@ -1,9 +1,9 @@
 import ArgumentParser
+import FileOutput
 import Foundation
 import Input
 import Roster
 import Rules
-import FileOutput
 
 /// `certpack roster …`: the roster (机构库) — organisations, people, certificates and their expiry,
 /// renewals — kept in one SQLite file only once the user creates it.
@@ -12,19 +12,19 @@ struct RosterCommand: ParsableCommand {
         commandName: "roster",
         abstract: "机构库：记住单位、人员、证书与到期日，一条命令生成全部到期续期的申请材料。",
         discussion: """
-        机构库是一个 SQLite 文件（仅本用户可读写），只有运行 certpack roster init 之后才建立与记录。
-        位置：--roster PATH，否则 $CERTPACK_ROSTER，否则 $XDG_DATA_HOME/certpack/roster.sqlite
-        （默认 ~/.local/share/certpack/roster.sqlite）。建立后，fill 与 batch 生成的每份申请材料
-        都记入机构库（--no-roster 不记录）。
+            机构库是一个 SQLite 文件（仅本用户可读写），只有运行 certpack roster init 之后才建立与记录。
+            位置：--roster PATH，否则 $CERTPACK_ROSTER，否则 $XDG_DATA_HOME/certpack/roster.sqlite
+            （默认 ~/.local/share/certpack/roster.sqlite）。建立后，fill 与 batch 生成的每份申请材料
+            都记入机构库（--no-roster 不记录）。
 
-          certpack roster init
-          certpack roster import 批量.xlsx                 # 申请数据 YAML/JSON、CSV 或 .xlsx
-          certpack roster issued 91440300… --cert odc --serial 5A3F… --on 2026-12-07
-          certpack roster list --due 60                    # 60 天内到期的证书
-          certpack roster renew --due 60 -o Output/续期     # 全部到期的续期申请材料
-          certpack roster calendar -o 到期.ics              # 日历：到期提醒与预约到访
-        证件号码在所有列表中遮盖（show --full 显示全号）。
-        """,
+              certpack roster init
+              certpack roster import 批量.xlsx                 # 申请数据 YAML/JSON、CSV 或 .xlsx
+              certpack roster issued 91440300… --cert odc --serial 5A3F… --on 2026-12-07
+              certpack roster list --due 60                    # 60 天内到期的证书
+              certpack roster renew --due 60 -o Output/续期     # 全部到期的续期申请材料
+              certpack roster calendar -o 到期.ics              # 日历：到期提醒与预约到访
+            证件号码在所有列表中遮盖（show --full 显示全号）。
+            """,
         subcommands: [
             RosterInit.self, RosterImport.self, RosterList.self, RosterShow.self, RosterIssued.self, RosterRevoked.self,
             RosterRenew.self, RosterCalendarCommand.self, RosterExport.self, RosterBackup.self, RosterForget.self,
@@ -77,7 +77,9 @@ struct RosterImport: ParsableCommand {
         do {
             CLI.printErr("正在写入机构库（\(read.items.count) 家单位）…")
             let r = try store.importItems(read.items)
-            print("已导入 \(read.items.count) 家单位：新增 \(r.organisationsAdded) 家、更新 \(r.organisationsUpdated) 家；新增人员 \(r.peopleAdded) 位；证书新增 \(r.certificatesAdded) 张、更新 \(r.certificatesUpdated) 张")
+            print(
+                "已导入 \(read.items.count) 家单位：新增 \(r.organisationsAdded) 家、更新 \(r.organisationsUpdated) 家；新增人员 \(r.peopleAdded) 位；证书新增 \(r.certificatesAdded) 张、更新 \(r.certificatesUpdated) 张"
+            )
         } catch let c as ImportConflicts {
             for line in c.conflicts { CLI.printErr("冲突：\(line)") }
             throw CLI.fail("\(file)：\(c.conflicts.count) 处冲突，未导入任何内容", code: 1)
@@ -210,7 +212,9 @@ struct RosterShow: ParsableCommand {
         out("人员")
         for p in card.people {
             let when = p.until.map { "\(p.since) 至 \($0)" } ?? "自 \(p.since)"
-            out("  \(p.role.rawValue)\(p.person.title.map { "（\($0)）" } ?? "")  \(p.person.name)  \(p.person.idType.label) \(p.person.idNumber)  手机 \(p.person.mobile)\(p.person.email.map { "  \($0)" } ?? "")  \(when)")
+            out(
+                "  \(p.role.rawValue)\(p.person.title.map { "（\($0)）" } ?? "")  \(p.person.name)  \(p.person.idType.label) \(p.person.idNumber)  手机 \(p.person.mobile)\(p.person.email.map { "  \($0)" } ?? "")  \(when)"
+            )
         }
         out("证书")
         if card.certificates.isEmpty { out("  （没有记录：柜台发证后用 certpack roster issued 记录）") }
@@ -228,7 +232,8 @@ struct RosterShow: ParsableCommand {
 }
 
 struct RosterIssued: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "issued", abstract: "记录柜台签发的证书（记录办结）。",
+    static let configuration = CommandConfiguration(
+        commandName: "issued", abstract: "记录柜台签发的证书（记录办结）。",
         discussion: "同类（同一持证人）的原证书记为「已续期」，该单位最近一份未办结的申请记为「已办结」。不给 --until 时，有效期按签发日期与年限估算，标为「估算」。")
     @Argument(help: "统一社会信用代码") var uscc: String
     @Option(help: "odc（机构证书）或 personal（法人证书）") var cert: String
@@ -240,16 +245,21 @@ struct RosterIssued: ParsableCommand {
     @OptionGroup var roster: RosterOption
 
     func run() throws {
-        guard let kind = CertKind(rawValue: cert.lowercased()) ?? (cert.contains("机构证书") || cert.uppercased().contains("ODC") ? .odc : cert.contains("法人") || cert.contains("个人") ? .personal : nil) else {
+        guard
+            let kind = CertKind(rawValue: cert.lowercased())
+                ?? (cert.contains("机构证书") || cert.uppercased().contains("ODC") ? .odc : cert.contains("法人") || cert.contains("个人") ? .personal : nil)
+        else {
             throw ValidationError("--cert 应为 odc 或 personal")
         }
         guard let issued = try CLI.parseDate(on) else { throw ValidationError("缺少 --on") }
         let store = try roster.open()
-        let record = IssuedCertificate(uscc: Normaliser.normalise(uscc, kind: .code), kind: kind, holderIDNumber: holder.map { Normaliser.normalise($0, kind: .code) },
-                                       serial: Normaliser.normalise(serial, kind: .code), issuedOn: issued, validUntil: try CLI.parseDate(until), years: years)
+        let record = IssuedCertificate(
+            uscc: Normaliser.normalise(uscc, kind: .code), kind: kind, holderIDNumber: holder.map { Normaliser.normalise($0, kind: .code) },
+            serial: Normaliser.normalise(serial, kind: .code), issuedOn: issued, validUntil: try CLI.parseDate(until), years: years)
         do {
             let c = try store.recordIssued(record)
-            print("已记录：\(c.shortLabel) 序列号 \(c.serial ?? "")，有效期至 \(c.validUntil?.description ?? "")\(c.estimated ? "（估算：证书上印的日期请用 --until 记录）" : "")")
+            print(
+                "已记录：\(c.shortLabel) 序列号 \(c.serial ?? "")，有效期至 \(c.validUntil?.description ?? "")\(c.estimated ? "（估算：证书上印的日期请用 --until 记录）" : "")")
         } catch { throw CLI.fail("错误：\(error)", code: 1) }
     }
 }
@@ -273,11 +283,11 @@ struct RosterRenew: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renew", abstract: "为到期的证书生成续期申请材料（序列号取自机构库），与 batch 同一引擎：申请材料、全部打印.pdf、汇总。",
         discussion: """
-        certpack roster renew --due 60 -o Output/续期     # 60 天内到期（含已过期）的全部单位
-        certpack roster renew 91440300… 91440304… -o DIR  # 指定单位的全部有效证书
-        发证以来法定代表人或单位名称变了的单位做成「变更」申请并单独列出，不会悄悄做成续期。
-        申请数据写在 DIR/续期申请.yaml（可修改后用 certpack batch 重做）。
-        """)
+            certpack roster renew --due 60 -o Output/续期     # 60 天内到期（含已过期）的全部单位
+            certpack roster renew 91440300… 91440304… -o DIR  # 指定单位的全部有效证书
+            发证以来法定代表人或单位名称变了的单位做成「变更」申请并单独列出，不会悄悄做成续期。
+            申请数据写在 DIR/续期申请.yaml（可修改后用 certpack batch 重做）。
+            """)
     @Argument(help: "统一社会信用代码（不用 --due 时）") var usccs: [String] = []
     @Option(help: "这么多天内到期（含已过期）") var due: Int?
     @Option(name: .shortAndLong, help: "输出目录") var output: String
@@ -300,11 +310,14 @@ struct RosterRenew: ParsableCommand {
         for p in plans {
             if let problem = p.problem { CLI.printErr("\(p.name) \(p.uscc)：未生成：\(problem)") }
             if p.isChange {
-                CLI.printErr("注意：\(p.name) \(p.uscc) 发证以来" + p.changes.map { "\($0.item)由「\($0.from)」变为「\($0.to)」" }.joined(separator: "、")
-                             + "：做成「变更」申请，不是续期（按指南须办理变更\(p.changes.contains { $0.isLegalRepresentative } ? "，新法定代表人的法人证书按新办" : "")）")
+                CLI.printErr(
+                    "注意：\(p.name) \(p.uscc) 发证以来" + p.changes.map { "\($0.item)由「\($0.from)」变为「\($0.to)」" }.joined(separator: "、")
+                        + "：做成「变更」申请，不是续期（按指南须办理变更\(p.changes.contains { $0.isLegalRepresentative } ? "，新法定代表人的法人证书按新办" : "")）")
             }
             if !p.otherSerials.isEmpty {
-                CLI.printErr("注意：\(p.name) 还有证书序列号 \(p.otherSerials.joined(separator: "、")) 到期；申请表只有一个「原证书序列号」，已填 \(p.application?.existingCertificate?.serial ?? "")，其余请在柜台说明")
+                CLI.printErr(
+                    "注意：\(p.name) 还有证书序列号 \(p.otherSerials.joined(separator: "、")) 到期；申请表只有一个「原证书序列号」，已填 \(p.application?.existingCertificate?.serial ?? "")，其余请在柜台说明"
+                )
             }
         }
         guard !made.isEmpty else {
@@ -334,7 +347,8 @@ struct RosterRenew: ParsableCommand {
 }
 
 struct RosterCalendarCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "calendar", abstract: "写出日历文件（.ics）：每张证书到期（提前 30 天、7 天提醒）与每次预约到访。",
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "写出日历文件（.ics）：每张证书到期（提前 30 天、7 天提醒）与每次预约到访。",
         discussion: "同一证书、同一申请的事件 UID 不变：再次导入日历会更新事件而不是重复添加。可导入 Outlook、Thunderbird 与手机日历。")
     @Option(name: .shortAndLong, help: "日历文件 FILE.ics") var output: String
     @Flag(help: "覆盖已有文件") var force = false
@@ -353,7 +367,8 @@ struct RosterCalendarCommand: ParsableCommand {
 }
 
 struct RosterExport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "导出为批量工作簿 .xlsx（批量模板的各列，外加证书的「备注」列；可用 roster import 导回、用 batch 生成）。")
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "导出为批量工作簿 .xlsx（批量模板的各列，外加证书的「备注」列；可用 roster import 导回、用 batch 生成）。")
     @Argument(help: "FILE.xlsx") var file: String
     @Flag(help: "覆盖已有文件") var force = false
     @OptionGroup var roster: RosterOption

@@ -10,13 +10,13 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "启动网页版（申请、批量、受理点）：在浏览器中填写、检查、预览并下载申请材料。",
         discussion: """
-        默认只在本机监听（127.0.0.1），其他电脑无法访问。要让局域网内的同事使用，
-        加 --host 0.0.0.0：此时必须使用访问令牌——启动时会生成一个并打印完整网址
-        （也可用 --token 指定）；把该网址发给同事，浏览器首次打开后即记住。
+            默认只在本机监听（127.0.0.1），其他电脑无法访问。要让局域网内的同事使用，
+            加 --host 0.0.0.0：此时必须使用访问令牌——启动时会生成一个并打印完整网址
+            （也可用 --token 指定）；把该网址发给同事，浏览器首次打开后即记住。
 
-        不给 --roster 时不保存任何数据：每个任务的文件放在仅本用户可读的临时目录中，下载后、
-        一小时后、以及退出时（Ctrl-C）删除。给 --roster 时，机构库与草稿保存在该文件中。
-        """)
+            不给 --roster 时不保存任何数据：每个任务的文件放在仅本用户可读的临时目录中，下载后、
+            一小时后、以及退出时（Ctrl-C）删除。给 --roster 时，机构库与草稿保存在该文件中。
+            """)
 
     @Option(help: "监听地址（默认 127.0.0.1，仅本机）")
     var host: String = "127.0.0.1"
@@ -63,21 +63,27 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let server: WebServer
         do {
-            var configuration = WebServer.Configuration(host: host, port: port, token: try resolvedToken(), templates: templates.templates,
-                                                        queueCapacity: queue, example: example)
+            var configuration = WebServer.Configuration(
+                host: host, port: port, token: try resolvedToken(), templates: templates.templates,
+                queueCapacity: queue, example: example)
             configuration.roster = roster
-            configuration.batchWorker = [BatchCommand.executablePath, "batch-worker", "--templates",
-                                         try TemplatesLocator.locate(explicit: templates.templates).path]
+            configuration.batchWorker = [
+                BatchCommand.executablePath, "batch-worker", "--templates",
+                try TemplatesLocator.locate(explicit: templates.templates).path,
+            ]
             server = try await WebServer(configuration)
         } catch {
             throw CLIFailure("无法启动网页服务：\(error)")
         }
-        let url = server.startURL, token = server.configuration.token != nil
+        let url = server.startURL
+        let token = server.configuration.token != nil
         let banner: @Sendable () -> Void = {
             print("CertPack 网页版已启动，请在浏览器中打开：")
             print("  \(url)")
-            print(token ? "（网址含访问令牌，请只发给需要使用的同事；按 Ctrl-C 停止，临时文件随之删除）"
-                        : "（仅本机可访问；按 Ctrl-C 停止，临时文件随之删除）")
+            print(
+                token
+                    ? "（网址含访问令牌，请只发给需要使用的同事；按 Ctrl-C 停止，临时文件随之删除）"
+                    : "（仅本机可访问；按 Ctrl-C 停止，临时文件随之删除）")
             fflush(nil)  // the address shows at once even when stdout is a pipe
         }
         do { try await server.run(onRunning: banner) } catch {

@@ -7,7 +7,8 @@ struct SpecimenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "specimen",
         abstract: "写出排版样张 specimen.pdf 与 specimen.png（检查字体、断行、缩排）。",
-        discussion: "Writes a one-page specimen of the Chinese typesetting engine: title, ruled grid, shrinking and wrapping values, a paragraph broken by Chinese rules, rare names (堃 喆 赟 䶮 𠮷) and tick boxes."
+        discussion:
+            "Writes a one-page specimen of the Chinese typesetting engine: title, ruled grid, shrinking and wrapping values, a paragraph broken by Chinese rules, rare names (堃 喆 赟 䶮 𠮷) and tick boxes."
     )
 
     @Option(name: .shortAndLong, help: "Folder to write into.")

@@ -13,17 +13,25 @@ import Testing
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
         let finished = DispatchSemaphore(value: 0)
         p.terminationHandler = { _ in finished.signal() }
         try p.run()
-        let o = Box(), e = Box()
+        let o = Box()
+        let e = Box()
         let reading = DispatchGroup()
         DispatchQueue.global().async(group: reading) { o.data = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: reading) { e.data = err.fileHandleForReading.readDataToEndOfFile() }
         let hung = finished.wait(timeout: .now() + seconds) == .timedOut
-        if hung { kill(-p.processIdentifier, SIGKILL); p.terminate(); kill(p.processIdentifier, SIGKILL); finished.wait() }
+        if hung {
+            kill(-p.processIdentifier, SIGKILL)
+            p.terminate()
+            kill(p.processIdentifier, SIGKILL)
+            finished.wait()
+        }
         _ = reading.wait(timeout: .now() + 10)
         return (Run(status: p.terminationStatus, out: String(decoding: o.data, as: UTF8.self), err: String(decoding: e.data, as: UTF8.self)), hung)
     }
@@ -41,7 +49,10 @@ import Testing
         for n in 0..<40 {
             let out = folder.appendingPathComponent("out-\(n)")
             let (r, hung) = try Self.runWithin(120, ["batch", csv.path, "-o", out.path, "--jobs", "2"])
-            if hung { hangs.append(n); continue }
+            if hung {
+                hangs.append(n)
+                continue
+            }
             #expect(r.status == 0, "batch \(n): \(r.err)")
             try? FileManager.default.removeItem(at: out)
         }
@@ -76,7 +87,8 @@ import Testing
         #expect(try pageCount(printAll) == 45 * 7)
         #expect(try run("qpdf", ["--check", printAll.path]).status == 0)
         let text = try run("pdftotext", [printAll.path, "-"]).out
-        let first = text.range(of: "深圳市福田区第1号康宁诊所有限公司")?.lowerBound, last = text.range(of: "第45号康宁诊所")?.lowerBound
+        let first = text.range(of: "深圳市福田区第1号康宁诊所有限公司")?.lowerBound
+        let last = text.range(of: "第45号康宁诊所")?.lowerBound
         #expect(first != nil && last != nil && first! < last!, "全部打印.pdf keeps the input order")
         // Every font of the joined file is there, embedded: a reference the join failed to renumber
         // (`/DescendantFonts [ 37 0 R]`) once left the sans headings blank.
@@ -107,8 +119,9 @@ import Testing
         try Data(batchCSV(count: 3).utf8).write(to: csv)
         let out = folder.appendingPathComponent("out")
         // The worker sleeps before each pack (a test hook), the watchdog is set to 1 s.
-        let (r, hung) = try Self.runWithin(60, ["batch", csv.path, "-o", out.path, "--jobs", "2"],
-                                           environment: ["CERTPACK_TEST_WORKER_DELAY": "2.5", "CERTPACK_STALL_SECONDS": "1"])
+        let (r, hung) = try Self.runWithin(
+            60, ["batch", csv.path, "-o", out.path, "--jobs", "2"],
+            environment: ["CERTPACK_TEST_WORKER_DELAY": "2.5", "CERTPACK_STALL_SECONDS": "1"])
         #expect(!hung)
         #expect(r.status == 0, "\(r.err)")
         #expect(r.err.contains("秒没有完成新的单位"), "\(r.err)")
@@ -121,13 +134,15 @@ import Testing
         let csv = folder.appendingPathComponent("batch.csv")
         try Data(batchCSV(count: 60).utf8).write(to: csv)
         let out = folder.appendingPathComponent("out")
-        let (r, hung) = try Self.runWithin(120, ["batch", csv.path, "-o", out.path, "--jobs", "2"],
-                                           environment: ["CERTPACK_TEST_WORKER_CRASH_AT": "5"])
+        let (r, hung) = try Self.runWithin(
+            120, ["batch", csv.path, "-o", out.path, "--jobs", "2"],
+            environment: ["CERTPACK_TEST_WORKER_CRASH_AT": "5"])
         #expect(!hung)
         #expect(r.status == 1, "\(r.err)")
         #expect(r.err.contains("生成进程意外结束"), "\(r.err)")
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("全部打印.pdf").path),
-                "全部打印.pdf would miss the lost packs: it is not written")
+        #expect(
+            !FileManager.default.fileExists(atPath: out.appendingPathComponent("全部打印.pdf").path),
+            "全部打印.pdf would miss the lost packs: it is not written")
         let summary = try String(contentsOf: out.appendingPathComponent("汇总.md"), encoding: .utf8)
         #expect(summary.contains("生成进程意外结束"))
         #expect(!files(under: out).contains { $0.contains(".partial-") })

@@ -1,7 +1,8 @@
-import Foundation
-@testable import Batch
 import Forms
+import Foundation
 import Testing
+
+@testable import Batch
 
 /// `BatchRun.finish`, the last step of every batch (the CLI's and the web page's): 全部打印.pdf and 汇总
 /// describe what is on disk or are not there at all.

@@ -1,9 +1,10 @@
-import Foundation
-@testable import Batch
 import Forms
-@testable import Input
+import Foundation
 import Rules
 import Testing
+
+@testable import Batch
+@testable import Input
 
 /// 汇总: one line per organisation and the totals an agent plans the week with, as CSV, markdown
 /// and .xlsx — built here from results made by hand, without running a batch.
@@ -16,28 +17,35 @@ import Testing
 
     static func figures(_ app: Application, fee: Int?, office: String, date: String) throws -> PackFigures {
         var f = PackFigures(try Checklist.make(for: app, catalog: catalog))
-        f.fee = fee; f.office = office; f.date = date
+        f.fee = fee
+        f.office = office
+        f.date = date
         return f
     }
 
     static func written(_ line: Int, _ app: Application, _ figures: PackFigures, pages: Int) -> BatchResult {
         let folder = URL(fileURLWithPath: "/tmp/x")
-        return BatchResult(record: BatchRecord(line: line, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: []),
-                           figures: figures, status: .written(PackFiles(folder: folder, pdf: folder, checklist: folder, pageCount: pages)))
+        return BatchResult(
+            record: BatchRecord(line: line, name: app.organization.name, uscc: app.organization.uscc, application: app, issues: []),
+            figures: figures, status: .written(PackFiles(folder: folder, pdf: folder, checklist: folder, pageCount: pages)))
     }
 
     /// Four organisations: two made (one 吊销, whose fee the guide does not publish), one with bad data
     /// quoting an ID number, one whose pack could not be written.
     static func results() throws -> [BatchResult] {
-        let a = try application("new-odc-personal.yaml"), b = try application("revoke.yaml")
+        let a = try application("new-odc-personal.yaml")
+        let b = try application("revoke.yaml")
         return [
             written(2, a, try figures(a, fee: 500, office: "科技园文化广场", date: "2026-12-08"), pages: 6),
             written(3, b, try figures(b, fee: nil, office: "科技园文化广场", date: "2026-12-07"), pages: 3),
-            BatchResult(record: BatchRecord(line: 4, name: "坏数据诊所", uscc: "91440300MA5000004X", application: nil,
-                                            issues: [BatchIssue(line: 4, column: "经办人证件号码", message: "校验码错误：440305199212255670")]),
-                        figures: nil, status: .invalid([BatchIssue(line: 4, column: "经办人证件号码", message: "校验码错误：440305199212255670")])),
-            BatchResult(record: BatchRecord(line: 5, name: a.organization.name + "二", uscc: a.organization.uscc, application: a, issues: []),
-                        figures: try figures(a, fee: 500, office: "科技园文化广场", date: "2026-12-08"), status: .failed("磁盘已满")),
+            BatchResult(
+                record: BatchRecord(
+                    line: 4, name: "坏数据诊所", uscc: "91440300MA5000004X", application: nil,
+                    issues: [BatchIssue(line: 4, column: "经办人证件号码", message: "校验码错误：440305199212255670")]),
+                figures: nil, status: .invalid([BatchIssue(line: 4, column: "经办人证件号码", message: "校验码错误：440305199212255670")])),
+            BatchResult(
+                record: BatchRecord(line: 5, name: a.organization.name + "二", uscc: a.organization.uscc, application: a, issues: []),
+                figures: try figures(a, fee: 500, office: "科技园文化广场", date: "2026-12-08"), status: .failed("磁盘已满")),
         ]
     }
 
@@ -48,8 +56,9 @@ import Testing
         #expect(s.feeTotal == 500, "a failed pack's fee is not counted")
         #expect(s.unpublishedFees == 1)
         #expect(s.lines.map(\.fee) == ["500", "未公布", "", ""])
-        #expect(s.visits.map { "\($0.office) \($0.date) \($0.count)" } == ["科技园文化广场 2026-12-07 1", "科技园文化广场 2026-12-08 1"],
-                "visits per office and day, in date order")
+        #expect(
+            s.visits.map { "\($0.office) \($0.date) \($0.count)" } == ["科技园文化广场 2026-12-07 1", "科技园文化广场 2026-12-08 1"],
+            "visits per office and day, in date order")
     }
 
     @Test func aProblemQuotingAnIDNumberShowsItMasked() throws {
@@ -93,7 +102,8 @@ import Testing
         }
         #expect(s.xlsx.sheets[0].textColumns == [2], "统一社会信用代码 stays text")
         let visits = try XLSXReader.read(url: url, preferring: "到访安排")
-        #expect(visits.rows.map { $0.cells.map(\.text) } == [["受理点", "日期", "单位数"], ["科技园文化广场", "2026-12-07", "1"], ["科技园文化广场", "2026-12-08", "1"]])
+        #expect(
+            visits.rows.map { $0.cells.map(\.text) } == [["受理点", "日期", "单位数"], ["科技园文化广场", "2026-12-07", "1"], ["科技园文化广场", "2026-12-08", "1"]])
     }
 
     @Test func theWorkersReplyCarriesTheFiguresUnchanged() throws {

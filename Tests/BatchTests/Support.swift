@@ -16,7 +16,11 @@ let certpack: String = {
     return repoRoot.appendingPathComponent(".build/debug/certpack").path
 }()
 
-struct Run { var status: Int32; var out: String; var err: String }
+struct Run {
+    var status: Int32
+    var out: String
+    var err: String
+}
 
 /// Runs a program to the end and collects its output.
 @discardableResult
@@ -25,10 +29,13 @@ func run(_ program: String, _ args: [String], cwd: URL = repoRoot) throws -> Run
     p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
     p.arguments = program.hasPrefix("/") ? args : [program] + args
     p.currentDirectoryURL = cwd
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out; p.standardError = err
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
     try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
 }

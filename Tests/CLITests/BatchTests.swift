@@ -61,14 +61,16 @@ import Testing
 
     @Test func theSameBatchInUTF8WithBOMGivesByteIdenticalPacks() throws {
         let folder = try temporaryFolder()
-        let gbk = folder.appendingPathComponent("gbk"), utf8 = folder.appendingPathComponent("utf8")
+        let gbk = folder.appendingPathComponent("gbk")
+        let utf8 = folder.appendingPathComponent("utf8")
         #expect(try run(certpack, ["batch", Self.writeBatch(folder, encoding: "gbk").path, "-o", gbk.path]).status == 1)
         #expect(try run(certpack, ["batch", Self.writeBatch(folder, encoding: "utf8").path, "-o", utf8.path]).status == 1)
         let names = files(under: gbk).filter { $0.hasSuffix(".pdf") }
         #expect(names.count == 48)
         #expect(names == files(under: utf8).filter { $0.hasSuffix(".pdf") })
         for name in names {
-            let a = try Data(contentsOf: gbk.appendingPathComponent(name)), b = try Data(contentsOf: utf8.appendingPathComponent(name))
+            let a = try Data(contentsOf: gbk.appendingPathComponent(name))
+            let b = try Data(contentsOf: utf8.appendingPathComponent(name))
             #expect(a.elementsEqual(b), "\(name) differs")
         }
     }
@@ -95,7 +97,8 @@ import Testing
         p.executableURL = URL(fileURLWithPath: certpack)
         p.arguments = ["batch", csv.path, "-o", out.path]
         p.currentDirectoryURL = repoRoot
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
         try p.run()
         // Wait until some packs are written, then kill it mid-run.
         let deadline = Date().addingTimeInterval(60)
@@ -167,18 +170,18 @@ import Testing
 @Test func aBrokenRecordInAYAMLListDoesNotSpoilTheOthers() throws {
     let folder = try temporaryFolder()
     let people = """
-      legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
-      handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
-      service: 新办
-      certificates: {odc: {years: 1}, personal: {years: 1}}
-    """
+          legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
+          handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
+          service: 新办
+          certificates: {odc: {years: 1}, personal: {years: 1}}
+        """
     let yaml = """
-    - organization: {name: 深圳市南山区康宁诊所有限公司, uscc: 91440305MA5DPL4W0G, address: 深圳市南山区科技南十二路18号}
-    \(people)
-    - organization: {name: 缺地址诊所, uscc: 91350100M000100Y43}
-    \(people)
+        - organization: {name: 深圳市南山区康宁诊所有限公司, uscc: 91440305MA5DPL4W0G, address: 深圳市南山区科技南十二路18号}
+        \(people)
+        - organization: {name: 缺地址诊所, uscc: 91350100M000100Y43}
+        \(people)
 
-    """
+        """
     let list = folder.appendingPathComponent("list.yaml")
     try yaml.write(to: list, atomically: true, encoding: .utf8)
     let r = try run(certpack, ["batch", list.path, "-o", folder.appendingPathComponent("out").path])

@@ -22,7 +22,8 @@ private func imageCount(_ pdf: URL) throws -> Int {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try Data(try cardJPEG()).write(to: data.appendingPathComponent("正面.jpg"))
         try Data(try cardJPEG()).write(to: data.appendingPathComponent("反面.jpg"))
-        let yaml = try String(contentsOf: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"), encoding: .utf8)
+        let yaml =
+            try String(contentsOf: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"), encoding: .utf8)
             + "copies:\n  legalRepresentative: {front: pics/正面.jpg, back: pics/反面.jpg}\n"
         let applicant = folder.appendingPathComponent("data/applicant.yaml")
         try yaml.write(to: applicant, atomically: true, encoding: .utf8)
@@ -45,7 +46,8 @@ private func imageCount(_ pdf: URL) throws -> Int {
         let heic: [UInt8] = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [UInt8](repeating: 0, count: 64)
         try Data(heic).write(to: folder.appendingPathComponent("IMG_0001.HEIC"))
         try Data(try cardJPEG()).write(to: folder.appendingPathComponent("back.jpg"))
-        let yaml = try String(contentsOf: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"), encoding: .utf8)
+        let yaml =
+            try String(contentsOf: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"), encoding: .utf8)
             + "copies:\n  handler: {front: IMG_0001.HEIC, back: back.jpg}\n"
         let applicant = folder.appendingPathComponent("applicant.yaml")
         try yaml.write(to: applicant, atomically: true, encoding: .utf8)
@@ -66,11 +68,15 @@ private func imageCount(_ pdf: URL) throws -> Int {
         for name in ["lr-f.jpg", "lr-b.jpg", "licence.jpg"] {
             try Data(try cardJPEG()).write(to: folder.appendingPathComponent("photos/" + name))
         }
-        let rows = batchCSV(count: 2, bad: [1: { v in
-            v["营业执照图片"] = "photos/licence.jpg"
-            v["法定代表人身份证正面图片"] = "photos/lr-f.jpg"
-            v["法定代表人身份证反面图片"] = "photos/lr-b.jpg"
-        }])
+        let rows = batchCSV(
+            count: 2,
+            bad: [
+                1: { v in
+                    v["营业执照图片"] = "photos/licence.jpg"
+                    v["法定代表人身份证正面图片"] = "photos/lr-f.jpg"
+                    v["法定代表人身份证反面图片"] = "photos/lr-b.jpg"
+                }
+            ])
         let csv = folder.appendingPathComponent("batch.csv")
         try rows.write(to: csv, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("out")

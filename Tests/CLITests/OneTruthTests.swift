@@ -34,31 +34,33 @@ import Testing
     func yamlBatchCheckMatchesTheRun() throws {
         let folder = try temporaryFolder()
         let people = """
-          legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
-          handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
-        """
-        func record(_ n: Int, name: String = "", service: String = "新办", extra: String = "", lr: String? = nil, handler: String? = nil,
-                    personal: String = "{years: 1}") -> String {
+              legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
+              handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
+            """
+        func record(
+            _ n: Int, name: String = "", service: String = "新办", extra: String = "", lr: String? = nil, handler: String? = nil,
+            personal: String = "{years: 1}"
+        ) -> String {
             var p = people
             if let lr { p = p.replacingOccurrences(of: "name: 陈志明", with: "name: \(lr)") }
             if let handler { p = p.replacingOccurrences(of: "name: 李俊杰", with: "name: \(handler)") }
             return """
-            - organization: {name: "深圳市第\(n)号康宁诊所有限公司\(name)", uscc: \(Self.uscc(n)), address: 深圳市南山区科技南十二路18号}
-            \(p)
-              service: \(service)
-              certificates: {odc: {years: 1}, personal: \(personal)}
-            \(extra)
-            """
+                - organization: {name: "深圳市第\(n)号康宁诊所有限公司\(name)", uscc: \(Self.uscc(n)), address: 深圳市南山区科技南十二路18号}
+                \(p)
+                  service: \(service)
+                  certificates: {odc: {years: 1}, personal: \(personal)}
+                \(extra)
+                """
         }
         let yaml = [
             record(1),
-            record(2, name: String(repeating: "康", count: 60)),          // too long for 单位名称
-            record(3, lr: "\"陈\\u9FFF明\""),                                 // a character no font has
-            record(4, handler: "\"李俊\\a杰\""),                             // a control character
-            record(5, extra: "  holders: []"),                               // no holder for the 法人证书
-            record(6, service: "续期"),                                       // 续期 without the serial
-            record(7, personal: "{}"),                                        // 法人证书 without years
-            record(1),                                                        // the first again: the same pack folder
+            record(2, name: String(repeating: "康", count: 60)),  // too long for 单位名称
+            record(3, lr: "\"陈\\u9FFF明\""),  // a character no font has
+            record(4, handler: "\"李俊\\a杰\""),  // a control character
+            record(5, extra: "  holders: []"),  // no holder for the 法人证书
+            record(6, service: "续期"),  // 续期 without the serial
+            record(7, personal: "{}"),  // 法人证书 without years
+            record(1),  // the first again: the same pack folder
         ].joined(separator: "\n")
         let file = folder.appendingPathComponent("list.yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
@@ -68,12 +70,14 @@ import Testing
     @Test("a CSV batch whose rows each break one rule: --check reports exactly what the run refuses")
     func csvBatchCheckMatchesTheRun() throws {
         let folder = try temporaryFolder()
-        let csv = batchCSV(count: 5, bad: [
-            2: { v in v["单位名称"] = "深圳市" + String(repeating: "康", count: 60) + "诊所" },
-            3: { v in v["法定代表人姓名"] = "陈\u{9FFF}明" },
-            4: { v in v["经办人姓名"] = "李俊\u{07}杰" },
-            5: { v in v["业务类型"] = "续期" },
-        ])
+        let csv = batchCSV(
+            count: 5,
+            bad: [
+                2: { v in v["单位名称"] = "深圳市" + String(repeating: "康", count: 60) + "诊所" },
+                3: { v in v["法定代表人姓名"] = "陈\u{9FFF}明" },
+                4: { v in v["经办人姓名"] = "李俊\u{07}杰" },
+                5: { v in v["业务类型"] = "续期" },
+            ])
         let file = folder.appendingPathComponent("batch.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
         try Self.checkAndRun(file, rows: 5)

@@ -123,7 +123,8 @@ import Testing
 
     @Test func aPackFolderThatIsASymlinkIsRefusedAndItsTargetUntouched() throws {
         let folder = try temporaryFolder()
-        let out = folder.appendingPathComponent("out"), elsewhere = folder.appendingPathComponent("elsewhere")
+        let out = folder.appendingPathComponent("out")
+        let elsewhere = folder.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         let link = out.appendingPathComponent("91440305MA5DPL4W0G-深圳市南山区康宁诊所有限公司")
@@ -173,7 +174,8 @@ import Testing
         p.executableURL = URL(fileURLWithPath: certpack)
         p.arguments = ["batch", first.path, "-o", out.path, "--jobs", "1"]
         p.currentDirectoryURL = repoRoot
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
         try p.run()
         // Wait until the first run holds the folder and is writing packs.
         let deadline = Date().addingTimeInterval(60)
@@ -203,14 +205,16 @@ import Testing
     @Test func afterSIGKILLResumeGivesOutputByteIdenticalToAnUninterruptedRun() throws {
         let folder = try temporaryFolder()
         let csv = try Self.writeCSV(batchCSV(count: 30), in: folder)
-        let whole = folder.appendingPathComponent("whole"), out = folder.appendingPathComponent("out")
+        let whole = folder.appendingPathComponent("whole")
+        let out = folder.appendingPathComponent("out")
         #expect(try run(certpack, ["batch", csv.path, "-o", whole.path]).status == 0)
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: certpack)
         p.arguments = ["batch", csv.path, "-o", out.path, "--jobs", "1"]
         p.currentDirectoryURL = repoRoot
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
         try p.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && files(under: out).filter({ $0.hasSuffix("申请材料.pdf") }).count < 4 { usleep(10_000) }
@@ -232,8 +236,12 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.err)")
         let names = files(under: whole).filter { !$0.hasSuffix(".certpack.lock") }
         #expect(names == files(under: out).filter { !$0.hasSuffix(".certpack.lock") })
-        for name in names where (try? FileManager.default.attributesOfItem(atPath: whole.appendingPathComponent(name).path)[.type] as? FileAttributeType) == .typeRegular {
-            let a = try Data(contentsOf: whole.appendingPathComponent(name)), b = try Data(contentsOf: out.appendingPathComponent(name))
+        for name in names
+        where (try? FileManager.default.attributesOfItem(atPath: whole.appendingPathComponent(name).path)[.type] as? FileAttributeType)
+            == .typeRegular
+        {
+            let a = try Data(contentsOf: whole.appendingPathComponent(name))
+            let b = try Data(contentsOf: out.appendingPathComponent(name))
             #expect(a.elementsEqual(b), "\(name) differs from the uninterrupted run")
         }
         // The next plain run is refused as usual, without the 'interrupted' note.
@@ -247,14 +255,19 @@ import Testing
         let folder = try temporaryFolder()
         // Row 3 repeats row 2's organisation with another legal representative's ID number (the
         // conflict message), row 5 has an ID number with a wrong check digit.
-        var csvText = batchCSV(count: 6, bad: [5: { v in
-            let id = v["法定代表人证件号码"]!
-            v["法定代表人证件号码"] = String(id.dropLast()) + (id.last == "0" ? "1" : "0")
-        }])
+        var csvText = batchCSV(
+            count: 6,
+            bad: [
+                5: { v in
+                    let id = v["法定代表人证件号码"]!
+                    v["法定代表人证件号码"] = String(id.dropLast()) + (id.last == "0" ? "1" : "0")
+                }
+            ])
         var rows = csvText.components(separatedBy: "\r\n")
         var conflict = try CSVReader.parse(rows[2])[0].fields
         let header = try CSVReader.parse(rows[0])[0].fields
-        let uscc = header.firstIndex(of: "统一社会信用代码")!, lr = header.firstIndex(of: "法定代表人证件号码")!
+        let uscc = header.firstIndex(of: "统一社会信用代码")!
+        let lr = header.firstIndex(of: "法定代表人证件号码")!
         conflict[uscc] = try CSVReader.parse(rows[1])[0].fields[uscc]
         conflict[lr] = "440305198809091234"
         rows.insert(conflict.map(CSVReader.escape).joined(separator: ","), at: 2)
@@ -307,7 +320,10 @@ import Testing
         guard let disk = try Self.smallDisk("1m") else { return }
         defer { Self.unmount(disk) }
         let remount = try run("mount", ["-o", "remount,ro", disk.path])
-        guard remount.status == 0 else { print("OutputSafety: cannot remount read-only here"); return }
+        guard remount.status == 0 else {
+            print("OutputSafety: cannot remount read-only here")
+            return
+        }
         try Self.expectFillAndBatchRefuse(output: disk, saying: "只读")
     }
 

@@ -32,7 +32,9 @@ import Testing
         }
         var lines = ["单位名称,统一社会信用代码,单位地址,法定代表人姓名,法定代表人证件号码,法定代表人手机,经办人姓名,经办人证件号码,经办人手机,业务类型,机构证书年限"]
         for n in 1...count {
-            lines.append("深圳市南山区第\(n)号诊所,\(uscc(n)),深圳市南山区科技路\(n)号,陈\(n),\(id(n, decade: 1970)),138\(String(format: "%08d", n)),李\(n),\(id(n, decade: 1990)),139\(String(format: "%08d", n)),新办,1")
+            lines.append(
+                "深圳市南山区第\(n)号诊所,\(uscc(n)),深圳市南山区科技路\(n)号,陈\(n),\(id(n, decade: 1970)),138\(String(format: "%08d", n)),李\(n),\(id(n, decade: 1990)),139\(String(format: "%08d", n)),新办,1"
+            )
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -40,7 +42,10 @@ import Testing
     static func uscc(_ n: Int) -> String { OneTruthTests.uscc(n) }
 
     static func sqlite(_ path: String, _ sql: String) throws -> String {
-        try run("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(str(r[0]) for r in c.execute(sys.argv[2])))", path, sql]).out
+        try run(
+            "python3",
+            ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(str(r[0]) for r in c.execute(sys.argv[2])))", path, sql]
+        ).out
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -74,7 +79,8 @@ import Testing
         #expect(imported.out.contains("新增 5 家"))
         let again = try p.cp(["roster", "import", csv.path])
         #expect(again.out.contains("更新 5 家") && again.out.contains("新增人员 0 位"), "\(again.out)")
-        let legalID = try #require(batchCSV(count: 5).split(separator: "\r\n")[1].split(separator: ",").first { $0.hasPrefix("440305") }.map(String.init))
+        let legalID = try #require(
+            batchCSV(count: 5).split(separator: "\r\n")[1].split(separator: ",").first { $0.hasPrefix("440305") }.map(String.init))
 
         for format in ["text", "json", "csv"] {
             let list = try p.cp(["roster", "list", "--format", format])
@@ -123,7 +129,9 @@ import Testing
         try p.cp(["roster", "import", try Self.batch(3, in: p.folder).path])
         let serials = ["5A3F00C2B81D4E01", "5A3F00C2B81D4E02", "5A3F00C2B81D4E03"]
         for n in 1...3 {
-            let r = try p.cp(["roster", "issued", Self.uscc(n), "--cert", "odc", "--serial", serials[n - 1], "--on", "2025-12-20", "--until", "2026-12-\(18 + n)"])
+            let r = try p.cp([
+                "roster", "issued", Self.uscc(n), "--cert", "odc", "--serial", serials[n - 1], "--on", "2025-12-20", "--until", "2026-12-\(18 + n)",
+            ])
             #expect(r.status == 0, "\(r.err)")
         }
         let due = try p.cp(["roster", "list", "--due", "30", "--today", "2026-12-01"])
@@ -156,7 +164,7 @@ import Testing
         }
         // Recorded as applications by the batch step.
         #expect(try Self.sqlite(p.roster, "SELECT count(*) FROM application WHERE state = '已生成'") == "3")
-        #expect(try Self.sqlite(p.roster, "SELECT group_concat(service) FROM application ORDER BY id") .contains("change"))
+        #expect(try Self.sqlite(p.roster, "SELECT group_concat(service) FROM application ORDER BY id").contains("change"))
     }
 
     @Test("the .ics opens in a real parser (Python icalendar): every expiry with alarms 30 and 7 days before")
@@ -175,12 +183,12 @@ import Testing
         let made = try p.cp(["roster", "calendar", "-o", ics.path])
         #expect(made.status == 0 && made.out.contains("3 个事件"), "\(made.err)")
         let script = """
-        import icalendar, sys, datetime
-        cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
-        for ev in cal.walk('VEVENT'):
-            alarms = sorted(str(a.get('TRIGGER').dt) for a in ev.walk('VALARM'))
-            print(ev.get('UID'), ev.decoded('DTSTART'), '|'.join(alarms), str(ev.get('SUMMARY')))
-        """
+            import icalendar, sys, datetime
+            cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+            for ev in cal.walk('VEVENT'):
+                alarms = sorted(str(a.get('TRIGGER').dt) for a in ev.walk('VALARM'))
+                print(ev.get('UID'), ev.decoded('DTSTART'), '|'.join(alarms), str(ev.get('SUMMARY')))
+            """
         let parsed = try run("python3", ["-c", script, ics.path])
         #expect(parsed.status == 0, "\(parsed.err)")
         let lines = parsed.out.split(separator: "\n")
@@ -215,8 +223,14 @@ import Testing
     func newerRefused() throws {
         let p = try Self.place()
         try p.cp(["roster", "init"])
-        _ = try Self.sqlite(p.roster, "SELECT 1") // opened
-        _ = try run("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v2-future')\"); c.commit()", p.roster])
+        _ = try Self.sqlite(p.roster, "SELECT 1")  // opened
+        _ = try run(
+            "python3",
+            [
+                "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v2-future')\"); c.commit()",
+                p.roster,
+            ])
         let r = try p.cp(["roster", "list"])
         #expect(r.status == 2 && r.err.contains("更新版本的 CertPack"), "\(r.err)")
     }
@@ -231,7 +245,8 @@ import Testing
             proc.executableURL = URL(fileURLWithPath: certpack)
             proc.arguments = ["roster", "import", csv.path, "--roster", p.roster]
             let pipe = Pipe()
-            proc.standardOutput = FileHandle.nullDevice; proc.standardError = pipe
+            proc.standardOutput = FileHandle.nullDevice
+            proc.standardError = pipe
             try proc.run()
             // The command says when its transaction starts; the kill lands inside it (or just after).
             var said = ""
@@ -248,7 +263,9 @@ import Testing
             #expect(try Self.sqlite(p.roster, "PRAGMA integrity_check") == "ok")
             let count = try Self.sqlite(p.roster, "SELECT count(*) FROM organisation")
             let people = try Self.sqlite(p.roster, "SELECT count(*) FROM person")
-            #expect((count == "0" && people == "0") || (count == "3000" && people == "6000"), "after \(delay) s: \(count) organisations, \(people) people")
+            #expect(
+                (count == "0" && people == "0") || (count == "3000" && people == "6000"), "after \(delay) s: \(count) organisations, \(people) people"
+            )
         }
         let whole = try p.cp(["roster", "import", csv.path])
         #expect(whole.status == 0, "\(whole.err)")
@@ -265,26 +282,32 @@ import Testing
         var yaml = "applications:\n"
         for n in 1...300 {
             let code = Self.uscc(5000 + n)
-            let lr17 = String(format: "440306197001%02d%03d", n % 28 + 1, n), h17 = String(format: "440307199503%02d%03d", n % 28 + 1, n)
+            let lr17 = String(format: "440306197001%02d%03d", n % 28 + 1, n)
+            let h17 = String(format: "440307199503%02d%03d", n % 28 + 1, n)
             yaml += """
-              - organization: {name: 深圳市光明区第\(n)号药房, uscc: \(code), address: 深圳市光明区\(n)号}
-                legalRepresentative: {name: 周\(n), idNumber: "\(lr17 + String(CheckDigits.residentIDCheckDigit(lr17)!))", mobile: "136\(String(format: "%08d", n))"}
-                handler: {name: 吴\(n), idNumber: "\(h17 + String(CheckDigits.residentIDCheckDigit(h17)!))", mobile: "137\(String(format: "%08d", n))"}
-                service: 新办
-                certificates: {odc: {years: 1}}
+                  - organization: {name: 深圳市光明区第\(n)号药房, uscc: \(code), address: 深圳市光明区\(n)号}
+                    legalRepresentative: {name: 周\(n), idNumber: "\(lr17 + String(CheckDigits.residentIDCheckDigit(lr17)!))", mobile: "136\(String(format: "%08d", n))"}
+                    handler: {name: 吴\(n), idNumber: "\(h17 + String(CheckDigits.residentIDCheckDigit(h17)!))", mobile: "137\(String(format: "%08d", n))"}
+                    service: 新办
+                    certificates: {odc: {years: 1}}
 
-            """
+                """
         }
         try yaml.write(to: b, atomically: true, encoding: .utf8)
         let procs = [a, b].map { file -> Process in
             let proc = Process()
             proc.executableURL = URL(fileURLWithPath: certpack)
             proc.arguments = ["roster", "import", file.path, "--roster", p.roster]
-            let pipe = Pipe(); proc.standardError = pipe; proc.standardOutput = FileHandle.nullDevice
+            let pipe = Pipe()
+            proc.standardError = pipe
+            proc.standardOutput = FileHandle.nullDevice
             return proc
         }
         for proc in procs { try proc.run() }
-        for proc in procs { proc.waitUntilExit(); #expect(proc.terminationStatus == 0) }
+        for proc in procs {
+            proc.waitUntilExit()
+            #expect(proc.terminationStatus == 0)
+        }
         #expect(try Self.sqlite(p.roster, "SELECT count(*) FROM organisation") == "600")
     }
 

@@ -12,13 +12,18 @@ struct TrustCLITests {
         p.arguments = args
         p.currentDirectoryURL = repoRoot
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = temporaryFile(), err = temporaryFile()
-        p.standardOutput = try FileHandle(forWritingTo: out); p.standardError = try FileHandle(forWritingTo: err)
+        let out = temporaryFile()
+        let err = temporaryFile()
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
         try p.run()
         let deadline = Date().addingTimeInterval(seconds)
         while p.isRunning && Date() < deadline { usleep(20_000) }
         let hung = p.isRunning
-        if hung { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        if hung {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
         let read = { (u: URL) in String(decoding: (try? Data(contentsOf: u)) ?? Data(), as: UTF8.self) }
         return (Run(status: p.terminationStatus, out: read(out), err: read(err)), hung)
     }
@@ -64,8 +69,9 @@ struct TrustCLITests {
         let fill = try run(certpack, ["fill", "Examples/new-odc-personal.yaml", "--date", "2026-12-01", "-o", folder.path])
         #expect(fill.status != 0 && fill.err.contains("visit.date: 日期已过"), "\(fill.err)")
         #expect(files(under: folder).isEmpty, "nothing written")
-        let (demo, hung) = try Self.runWithin(120, ["demo", "-o", folder.appendingPathComponent("demo").path],
-                                                     environment: ["CERTPACK_TODAY": "2027-03-01"])
+        let (demo, hung) = try Self.runWithin(
+            120, ["demo", "-o", folder.appendingPathComponent("demo").path],
+            environment: ["CERTPACK_TODAY": "2027-03-01"])
         #expect(!hung && demo.status == 0, "\(demo.err)")
         #expect(demo.out.contains("2027-03-01") && !demo.out.contains("日期已过"), "\(demo.out)")
     }
@@ -91,7 +97,7 @@ struct TrustCLITests {
     @Test("an ID ending in 000 in a YAML file: no Excel advice, confirmedIdNumbers accepts it")
     func idEnding000() throws {
         let changed = try String(contentsOf: repoRoot.appendingPathComponent("Examples/renew.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "440307198506202347", with: "440305197712015000")   // the 经办人's number
+            .replacingOccurrences(of: "440307198506202347", with: "440305197712015000")  // the 经办人's number
         let refused = try run(certpack, ["validate", try file("z.yaml", changed).path])
         #expect(refused.status == 1 && refused.out.contains("以 000 结尾") && !refused.out.contains("Excel"), "\(refused.out)")
         #expect(!refused.out.contains("440305197712015000"), "masked")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import FileOutput
 import Testing
+
+@testable import FileOutput
 
 @Suite("Writing files that never lie")
 struct WritingFilesTests {
@@ -42,7 +43,8 @@ struct WritingFilesTests {
     func symlinkFolderRefused() throws {
         let folder = try temporaryFolder("atomic")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let real = folder.appendingPathComponent("real"), link = folder.appendingPathComponent("link")
+        let real = folder.appendingPathComponent("real")
+        let link = folder.appendingPathComponent("link")
         try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
         #expect(throws: OutputError.self) { try AtomicFile.write(Data("x".utf8), to: link.appendingPathComponent("a.md")) }

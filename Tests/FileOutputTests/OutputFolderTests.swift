@@ -1,6 +1,7 @@
 import Foundation
-@testable import FileOutput
 import Testing
+
+@testable import FileOutput
 
 @Suite("The output folder")
 struct OutputFolderTests {
@@ -9,7 +10,10 @@ struct OutputFolderTests {
         let dir = try temporaryFolder("lock").appendingPathComponent("out")
         var first: OutputFolder? = try OutputFolder(dir)
         #expect(first?.previousRunInterrupted == false)
-        do { _ = try OutputFolder(dir); Issue.record("a second lock was granted") } catch {
+        do {
+            _ = try OutputFolder(dir)
+            Issue.record("a second lock was granted")
+        } catch {
             #expect("\(error)".contains("另一个 certpack 正在写入 \(dir.path)"))
         }
         first = nil  // the run ends without finish(): as if killed
@@ -23,7 +27,8 @@ struct OutputFolderTests {
     func staleTemporaries() throws {
         let dir = try temporaryFolder("stale")
         let folder = try OutputFolder(dir)
-        let pack = dir.appendingPathComponent("pack"), kept = dir.appendingPathComponent("kept")
+        let pack = dir.appendingPathComponent("pack")
+        let kept = dir.appendingPathComponent("kept")
         try FileManager.default.createDirectory(at: pack, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: kept, withIntermediateDirectories: true)
         try Data().write(to: pack.appendingPathComponent(".申请材料.pdf.partial-999999-abc"))
@@ -39,7 +44,10 @@ struct OutputFolderTests {
     func outputIsAFile() throws {
         let file = try temporaryFolder("file").appendingPathComponent("f")
         try Data("x".utf8).write(to: file)
-        do { _ = try OutputFolder(file); Issue.record("a file was taken for a folder") } catch {
+        do {
+            _ = try OutputFolder(file)
+            Issue.record("a file was taken for a folder")
+        } catch {
             #expect("\(error)".contains("输出路径是一个文件"))
         }
     }

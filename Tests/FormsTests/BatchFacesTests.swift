@@ -2,13 +2,16 @@ import Foundation
 import Rules
 import Testing
 import Typeset
+
 @testable import Forms
 
 /// A batch cuts its faces once per chunk, to exactly the glyphs of the chunk's pages (`PreparedFaces`):
 /// every glyph is found there, and the packs stay as small as packs cut one by one.
 @Suite struct BatchFaces {
     @Test func packsDrawnFromFacesCutForTheirChunkNeedNoWholeFaceAndStaySmall() throws {
-        let packs = try exampleNames().map { try Pack.build(application: example($0), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary) }
+        let packs = try exampleNames().map {
+            try Pack.build(application: example($0), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
+        }
         let faces = sharedFonts.prepareFaces(for: packs.flatMap(\.pages))
         let folder = try temporaryFolder("faces")
         defer { try? FileManager.default.removeItem(at: folder) }

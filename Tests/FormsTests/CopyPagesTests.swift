@@ -3,6 +3,7 @@ import Images
 import Rules
 import Testing
 import Typeset
+
 @testable import Forms
 
 /// Test pictures, made here: a card-like pattern with a red mark at its top-left corner.
@@ -12,7 +13,10 @@ private func cardPicture(width: Int, height: Int) -> PixelBuffer {
     for y in (m / 2)..<(m / 2 + m) { for x in (m / 2)..<(m / 2 + m) { b[x, y] = 0xD01010 } }
     for line in 0..<5 {
         let y = height / 3 + line * height / 9
-        for x in (width / 3)..<(width * 7 / 8) where (x / 7) % 4 != 0 { b[x, y] = 0x202020; b[x, y + 1] = 0x202020 }
+        for x in (width / 3)..<(width * 7 / 8) where (x / 7) % 4 != 0 {
+            b[x, y] = 0x202020
+            b[x, y + 1] = 0x202020
+        }
     }
     return b
 }
@@ -44,20 +48,30 @@ private func applicantWithCopies(in folder: URL) throws -> Application {
     app.copies = Copies(
         businessLicence: CopyImage(file: try write(PNG.encode(licence), "营业执照.png")),
         legalRepresentative: IDCardImages(front: CopyImage(file: try write(scan, "法人-正面.jpg")), back: CopyImage(file: try write(scan, "法人-反面.jpg"))),
-        handler: IDCardImages(front: CopyImage(file: try write(photoJPEG, "经办人-正面.jpg"), corners: corners),
-                              back: CopyImage(file: try write(photoJPEG, "经办人-反面.jpg"), corners: corners)))
+        handler: IDCardImages(
+            front: CopyImage(file: try write(photoJPEG, "经办人-正面.jpg"), corners: corners),
+            back: CopyImage(file: try write(photoJPEG, "经办人-反面.jpg"), corners: corners)))
     app.copies = app.copies?.resolved(against: folder)
     return app
 }
 
 /// One row of `pdfimages -list`.
-private struct ListedImage { var page: Int; var width: Int; var height: Int; var encoding: String; var xppi: Double; var yppi: Double }
+private struct ListedImage {
+    var page: Int
+    var width: Int
+    var height: Int
+    var encoding: String
+    var xppi: Double
+    var yppi: Double
+}
 
 private func listImages(_ pdf: URL) throws -> [ListedImage] {
     let lines = try run("pdfimages", ["-list", pdf.path]).output.split(separator: "\n").dropFirst(2)
     return lines.compactMap { line in
         let f = line.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard f.count >= 14, let page = Int(f[0]), let w = Int(f[3]), let h = Int(f[4]), let x = Double(f[12]), let y = Double(f[13]) else { return nil }
+        guard f.count >= 14, let page = Int(f[0]), let w = Int(f[3]), let h = Int(f[4]), let x = Double(f[12]), let y = Double(f[13]) else {
+            return nil
+        }
         return ListedImage(page: page, width: w, height: h, encoding: f[8], xppi: x, yppi: y)
     }
 }
@@ -103,7 +117,8 @@ private func listImages(_ pdf: URL) throws -> [ListedImage] {
         // `pdfimages -j` writes a DCT image's stream as it is: the scan's own bytes without its metadata.
         let prefix = folder.appendingPathComponent("img").path
         #expect(try run("pdfimages", ["-j", files.pdf.path, prefix]).status == 0)
-        let extracted = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("img-") && $0.hasSuffix(".jpg") }.sorted()
+        let extracted = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("img-") && $0.hasSuffix(".jpg") }
+            .sorted()
         #expect(extracted.count == 5)
         let scan = try JPEG.stripped([UInt8](Data(contentsOf: folder.appendingPathComponent("法人-正面.jpg"))))
         let embedded = try extracted.map { try [UInt8](Data(contentsOf: folder.appendingPathComponent($0))) }
@@ -191,7 +206,8 @@ private func withOrientation(_ jpeg: [UInt8], _ o: Int) -> [UInt8] {
         try Data(jpeg).write(to: folder.appendingPathComponent("front.jpg"))
         try Data(jpeg).write(to: folder.appendingPathComponent("back.jpg"))
         var app = try example("new-odc-personal.yaml")
-        app.copies = Copies(legalRepresentative: IDCardImages(front: CopyImage(file: "front.jpg"), back: CopyImage(file: "back.jpg"))).resolved(against: folder)
+        app.copies = Copies(legalRepresentative: IDCardImages(front: CopyImage(file: "front.jpg"), back: CopyImage(file: "back.jpg"))).resolved(
+            against: folder)
         let pack = try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
         let files = try pack.write(into: folder.appendingPathComponent("out"), fonts: sharedFonts, overwrite: false)
         let n = pack.pages.count
@@ -200,22 +216,36 @@ private func withOrientation(_ jpeg: [UInt8], _ o: Int) -> [UInt8] {
         #expect(cards.count == 2)
         // Rendered at 100 dpi; the cards cut out of the page.
         let dpi = 100.0
-        #expect(try run("pdftoppm", ["-r", "\(Int(dpi))", "-png", "-f", "\(n)", "-l", "\(n)", "-singlefile", files.pdf.path,
-                                     folder.appendingPathComponent("page").path]).status == 0)
+        #expect(
+            try run(
+                "pdftoppm",
+                [
+                    "-r", "\(Int(dpi))", "-png", "-f", "\(n)", "-l", "\(n)", "-singlefile", files.pdf.path,
+                    folder.appendingPathComponent("page").path,
+                ]
+            ).status == 0)
         let png = try PNG.decode([UInt8](Data(contentsOf: folder.appendingPathComponent("page.png"))))
         for r in cards {
             let (x0, y0) = (Int(r.x * dpi / 72), Int(r.y * dpi / 72))
             let (w, h) = (Int(r.width * dpi / 72), Int(r.height * dpi / 72))
-            var sx = 0.0, sy = 0.0, count = 0.0
+            var sx = 0.0
+            var sy = 0.0
+            var count = 0.0
             for y in y0..<(y0 + h) {
                 for x in x0..<(x0 + w) {
                     let p = png[x, y]
                     // Red: strong red, little green and blue (the watermark greys it a little).
-                    if p >> 16 & 0xFF > 150 && p >> 8 & 0xFF < 90 && p & 0xFF < 90 { sx += Double(x - x0); sy += Double(y - y0); count += 1 }
+                    if p >> 16 & 0xFF > 150 && p >> 8 & 0xFF < 90 && p & 0xFF < 90 {
+                        sx += Double(x - x0)
+                        sy += Double(y - y0)
+                        count += 1
+                    }
                 }
             }
             #expect(count > 100)
-            #expect(sx / count < Double(w) / 4 && sy / count < Double(h) / 3, "orientation \(orientation): the mark at \(sx / count), \(sy / count) of \(w) × \(h)")
+            #expect(
+                sx / count < Double(w) / 4 && sy / count < Double(h) / 3,
+                "orientation \(orientation): the mark at \(sx / count), \(sy / count) of \(w) × \(h)")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Forms
+import Foundation
 import Rules
 import Testing
 import Typeset
@@ -7,7 +7,10 @@ import Typeset
 /// What is wrong with the look of a page, read from its display list: text below 7 pt, text that
 /// crosses a rule (spilling out of its cell, or cut by it), two texts drawn over each other.
 func lookProblems(_ page: Page, _ name: String) -> [String] {
-    struct Box { var x0, y0, x1, y1: Double; var text: String }
+    struct Box {
+        var x0, y0, x1, y1: Double
+        var text: String
+    }
     var problems: [String] = []
     var texts: [Box] = []
     var rules: [(Point, Point)] = []
@@ -21,11 +24,15 @@ func lookProblems(_ page: Page, _ name: String) -> [String] {
             // The em box: 0.88 em above the baseline, 0.12 below; the last glyph an em wide when it is
             // an ideograph (or full-width), else at least a third of an em.
             let wide = (run.text.unicodeScalars.last?.value ?? 0) >= 0x2E80
-            texts.append(Box(x0: first.x, y0: baseline - 0.88 * run.size, x1: last.x + run.size * (wide ? 1 : 1.0 / 3),
-                             y1: baseline + 0.12 * run.size, text: run.text))
+            texts.append(
+                Box(
+                    x0: first.x, y0: baseline - 0.88 * run.size, x1: last.x + run.size * (wide ? 1 : 1.0 / 3),
+                    y1: baseline + 0.12 * run.size, text: run.text))
         case let .rect(r, _):
-            rules += [(Point(r.x, r.y), Point(r.maxX, r.y)), (Point(r.x, r.maxY), Point(r.maxX, r.maxY)),
-                      (Point(r.x, r.y), Point(r.x, r.maxY)), (Point(r.maxX, r.y), Point(r.maxX, r.maxY))]
+            rules += [
+                (Point(r.x, r.y), Point(r.maxX, r.y)), (Point(r.x, r.maxY), Point(r.maxX, r.maxY)),
+                (Point(r.x, r.y), Point(r.x, r.maxY)), (Point(r.maxX, r.y), Point(r.maxX, r.maxY)),
+            ]
         case let .line(a, b, _):
             rules.append((a, b))
         case .fill, .image:
@@ -38,7 +45,8 @@ func lookProblems(_ page: Page, _ name: String) -> [String] {
             problems.append("\(name): 「\(t.text)」 runs off the page")
         }
         for (a, b) in rules {
-            let crosses = a.y == b.y
+            let crosses =
+                a.y == b.y
                 ? t.y0 + e < a.y && a.y < t.y1 - e && min(a.x, b.x) < t.x1 - e && t.x0 + e < max(a.x, b.x)
                 : t.x0 + e < a.x && a.x < t.x1 - e && min(a.y, b.y) < t.y1 - e && t.y0 + e < max(a.y, b.y)
             if crosses { problems.append("\(name): 「\(t.text)」 crosses a rule at (\(Int(a.x)), \(Int(a.y)))–(\(Int(b.x)), \(Int(b.y)))") }
@@ -111,7 +119,9 @@ struct LongValuesTests {
         let files = try pack.write(into: out, fonts: sharedFonts, overwrite: false)
         #expect(try run("qpdf", ["--check", files.pdf.path]).status == 0)
 
-        let org = app.organization, lr = app.legalRepresentative, h = app.handler
+        let org = app.organization
+        let lr = app.legalRepresentative
+        let h = app.handler
         let starts = firstPages(pack)
         for (d, doc) in pack.documents.enumerated() {
             var values: [String]
@@ -133,8 +143,9 @@ struct LongValuesTests {
         }
     }
 
-    @Test("every example, as it is and with every value at its limit, lays out at ≥ 7 pt with nothing crossing or overlapping",
-          arguments: try exampleNames())
+    @Test(
+        "every example, as it is and with every value at its limit, lays out at ≥ 7 pt with nothing crossing or overlapping",
+        arguments: try exampleNames())
     func everyExampleAtTheLimitsLooksClean(name: String) throws {
         let app = try example(name)
         let long = atTheLimits(app)

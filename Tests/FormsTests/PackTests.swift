@@ -1,5 +1,5 @@
-import Foundation
 import Forms
+import Foundation
 import Rules
 import Testing
 import Typeset
@@ -20,12 +20,13 @@ private func expectedValues(_ app: Application, _ checklist: Checklist, _ doc: P
         }
         if let d = app.applicationDate { v.append(d.chinese) }
         if doc.kind == .institutionApplication, app.certificates.personal != nil {
-            if let years = checklist.years[.personal] { v.append("\(years)年") }   // none for 吊销
+            if let years = checklist.years[.personal] { v.append("\(years)年") }  // none for 吊销
             v += app.personalHolders.map(\.name)
         }
         return v
     case .holderAppendix:
-        return [org.name, org.uscc] + app.personalHolders.flatMap { [$0.name, $0.idType.label, $0.idNumber, $0.mobile] + [$0.title].compactMap { $0 } }
+        return [org.name, org.uscc]
+            + app.personalHolders.flatMap { [$0.name, $0.idType.label, $0.idNumber, $0.mobile] + [$0.title].compactMap { $0 } }
     case .authorization:
         return [org.name, org.uscc] + (doc.person.map { [$0.name, $0.idType.label, $0.idNumber, $0.mobile] } ?? [])
     }
@@ -33,8 +34,9 @@ private func expectedValues(_ app: Application, _ checklist: Checklist, _ doc: P
 
 @Suite("Packs of the examples")
 struct ExamplePackTests {
-    @Test("every value of the application is on the page where it belongs, one service ticked, A4, fonts embedded, qpdf clean",
-          arguments: try exampleNames())
+    @Test(
+        "every value of the application is on the page where it belongs, one service ticked, A4, fonts embedded, qpdf clean",
+        arguments: try exampleNames())
     func packCarriesEveryValue(name: String) throws {
         let app = try example(name)
         let pack = try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
@@ -128,19 +130,24 @@ struct ExamplePackTests {
         let other = Person(name: "黄丽娟", idNumber: "440307198506202347", mobile: "13700002222", title: "药房负责人")
         app.holders = [app.legalRepresentative, other]
         let pack = try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
-        #expect(pack.documents.map(\.kind) == [.cover, .unitApplication, .institutionApplication, .holderAppendix,
-                                               .institutionApplication, .holderAppendix, .authorization, .authorization, .authorization])
+        #expect(
+            pack.documents.map(\.kind) == [
+                .cover, .unitApplication, .institutionApplication, .holderAppendix,
+                .institutionApplication, .holderAppendix, .authorization, .authorization, .authorization,
+            ])
         let out = try temporaryFolder("split")
         defer { try? FileManager.default.removeItem(at: out) }
         let files = try pack.write(into: out, fonts: sharedFonts, overwrite: false)
         let starts = firstPages(pack)
         let lr = app.legalRepresentative
         // 新办: the new legal representative alone, 新办 ticked, one certificate.
-        let newApp = try pageText(files.pdf, starts[2]), newAppendix = try pageText(files.pdf, starts[3])
+        let newApp = try pageText(files.pdf, starts[2])
+        let newAppendix = try pageText(files.pdf, starts[3])
         #expect(newApp.contains("✓新办") && newApp.contains(squeeze("1 个（持有人详见附页）")))
         #expect(newAppendix.contains(lr.idNumber) && !newAppendix.contains(other.idNumber))
         // 变更: the other holder, 变更 ticked, with the 变更事项.
-        let changeApp = try pageText(files.pdf, starts[4]), changeAppendix = try pageText(files.pdf, starts[5])
+        let changeApp = try pageText(files.pdf, starts[4])
+        let changeAppendix = try pageText(files.pdf, starts[5])
         #expect(changeApp.contains("✓变更") && changeApp.contains("王建国"))
         #expect(changeAppendix.contains(other.idNumber) && !changeAppendix.contains(lr.idNumber))
         // The cover's fee: 150 × 1 × 2 years for the new 法人证书 only.
@@ -150,8 +157,12 @@ struct ExamplePackTests {
     @Test("two runs give byte-identical packs")
     func deterministic() throws {
         let app = try example("new-odc-personal.yaml")
-        let a = try temporaryFolder("det-a"), b = try temporaryFolder("det-b")
-        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let a = try temporaryFolder("det-a")
+        let b = try temporaryFolder("det-b")
+        defer {
+            try? FileManager.default.removeItem(at: a)
+            try? FileManager.default.removeItem(at: b)
+        }
         let fa = try Pack.fill(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary, into: a, overwrite: false)
         let fb = try Pack.fill(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary, into: b, overwrite: false)
         #expect(try Data(contentsOf: fa.pdf) == Data(contentsOf: fb.pdf))
@@ -178,7 +189,9 @@ struct ExamplePackTests {
         let serial = try apps.map { try Pack.build(application: $0, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary).pages.count }
         let parallel = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
             for (i, app) in apps.enumerated() {
-                group.addTask { (i, try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary).pages.count) }
+                group.addTask {
+                    (i, try Pack.build(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary).pages.count)
+                }
             }
             var out = [Int](repeating: 0, count: apps.count)
             for try await (i, n) in group { out[i] = n }
@@ -251,7 +264,10 @@ struct PackErrorTests {
             try Pack.fill(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary, into: out, overwrite: false)
             Issue.record("expected an overflow error")
         } catch let e as TypesetError {
-            guard case .overflow = e else { Issue.record("expected overflow, got \(e)"); return }
+            guard case .overflow = e else {
+                Issue.record("expected overflow, got \(e)")
+                return
+            }
             #expect(e.description.contains("单位数字证书申请表 › organization.address (深圳市南山区康宁诊所有限公司)"), "\(e)")
         }
         try expectNothingWritten(out)
@@ -267,7 +283,10 @@ struct PackErrorTests {
             try Pack.fill(application: app, catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary, into: out, overwrite: false)
             Issue.record("expected a missing-glyph error")
         } catch let e as TypesetError {
-            guard case .missingGlyph = e else { Issue.record("expected missingGlyph, got \(e)"); return }
+            guard case .missingGlyph = e else {
+                Issue.record("expected missingGlyph, got \(e)")
+                return
+            }
             #expect(e.description.contains("U+9FFF"), "\(e)")
             #expect(e.description.contains("陈\u{9FFF}明"), "\(e)")
             #expect(e.description.contains("legalRepresentative.name"), "the data field is named, not the first form printing it: \(e)")

@@ -1,15 +1,21 @@
 import Foundation
-@testable import Forms
 import Rules
 import Testing
+
+@testable import Forms
 
 @Suite("Writing a pack")
 struct PackWritingTests {
     @Test("a pack into a folder that is a symlink is refused with its name")
     func packFolderSymlinkRefused() throws {
-        let out = try temporaryFolder("packlink"), elsewhere = try temporaryFolder("elsewhere")
-        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: elsewhere) }
-        let pack = try Pack.build(application: try example("new-odc-personal.yaml"), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
+        let out = try temporaryFolder("packlink")
+        let elsewhere = try temporaryFolder("elsewhere")
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: elsewhere)
+        }
+        let pack = try Pack.build(
+            application: try example("new-odc-personal.yaml"), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
         let link = out.appendingPathComponent(pack.folderName)
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: elsewhere)
         #expect(throws: PackError.symlink(link.path)) { try pack.write(into: out, fonts: sharedFonts, overwrite: true) }

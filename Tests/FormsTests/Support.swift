@@ -1,5 +1,5 @@
-import Foundation
 import Forms
+import Foundation
 import Rules
 import Typeset
 
@@ -55,5 +55,8 @@ func squeeze(_ s: String) -> String { String(s.unicodeScalars.filter { !$0.prope
 /// The first page (1-based) of each document of the pack.
 func firstPages(_ pack: Pack) -> [Int] {
     var n = 1
-    return pack.documents.map { d in defer { n += d.pages.count }; return n }
+    return pack.documents.map { d in
+        defer { n += d.pages.count }
+        return n
+    }
 }

@@ -1,23 +1,23 @@
-import Foundation
 import Forms
+import Foundation
 import Rules
 import Testing
 
 @Suite("Form templates")
 struct TemplateTests {
     static let minimal = """
-    kind: unitApplication
-    title: 单位数字证书申请表
-    blocks:
-      - grid:
-          columns: [40, 130]
-          groups:
-            - rows:
-                - height: 9
-                  cells:
-                    - {label: 单位名称}
-                    - {value: organization.name}
-    """
+        kind: unitApplication
+        title: 单位数字证书申请表
+        blocks:
+          - grid:
+              columns: [40, 130]
+              groups:
+                - rows:
+                    - height: 9
+                      cells:
+                        - {label: 单位名称}
+                        - {value: organization.name}
+        """
 
     @Test("the shipped templates load, one per document of the pack")
     func shippedTemplatesLoad() throws {
@@ -48,7 +48,10 @@ struct TemplateTests {
     @Test("an unknown field inside {{…}} is caught too, with its line")
     func unknownInterpolatedField() throws {
         let text = Self.minimal.replacingOccurrences(of: "{value: organization.name}", with: "{text: \"{{handler.phone}} 年\"}")
-        do { _ = try TemplateLoader.parse(text, file: "x.yaml"); Issue.record("expected an error") } catch let e as TemplateError {
+        do {
+            _ = try TemplateLoader.parse(text, file: "x.yaml")
+            Issue.record("expected an error")
+        } catch let e as TemplateError {
             #expect(e.line == 11 && e.message.contains("handler.phone"), "\(e)")
         }
     }
@@ -56,21 +59,29 @@ struct TemplateTests {
     @Test("a holder field outside a holders table is refused")
     func scopedField() throws {
         let text = Self.minimal.replacingOccurrences(of: "organization.name", with: "holder.name")
-        do { _ = try TemplateLoader.parse(text, file: "x.yaml"); Issue.record("expected an error") } catch let e as TemplateError {
+        do {
+            _ = try TemplateLoader.parse(text, file: "x.yaml")
+            Issue.record("expected an error")
+        } catch let e as TemplateError {
             #expect(e.message.contains("holders"), "\(e)")
         }
     }
 
-    @Test("malformed templates name the line and what is wrong", arguments: [
-        ("height: 9", "heigth: 9", 8, "unknown key 'heigth'"),
-        ("kind: unitApplication", "kind: coverSheet", 1, "kind must be one of"),
-        ("columns: [40, 130]", "columns: [40, 140]", 4, "the columns add up to 180 mm"),
-        ("{label: 单位名称}", "{label: 单位名称, span: 2}", 8, "spans 3 columns"),
-        ("- {label: 单位名称}", "- {label: [单位名称}", 10, "YAML syntax error"),
-    ])
+    @Test(
+        "malformed templates name the line and what is wrong",
+        arguments: [
+            ("height: 9", "heigth: 9", 8, "unknown key 'heigth'"),
+            ("kind: unitApplication", "kind: coverSheet", 1, "kind must be one of"),
+            ("columns: [40, 130]", "columns: [40, 140]", 4, "the columns add up to 180 mm"),
+            ("{label: 单位名称}", "{label: 单位名称, span: 2}", 8, "spans 3 columns"),
+            ("- {label: 单位名称}", "- {label: [单位名称}", 10, "YAML syntax error"),
+        ])
     func malformed(change: (String, String, Int, String)) throws {
         let text = Self.minimal.replacingOccurrences(of: change.0, with: change.1)
-        do { _ = try TemplateLoader.parse(text, file: "x.yaml"); Issue.record("expected an error for \(change.1)") } catch let e as TemplateError {
+        do {
+            _ = try TemplateLoader.parse(text, file: "x.yaml")
+            Issue.record("expected an error for \(change.1)")
+        } catch let e as TemplateError {
             #expect(e.line == change.2, "\(e)")
             #expect(e.message.contains(change.3), "\(e)")
         }

@@ -1,8 +1,9 @@
 import Foundation
+import Rules
 import Testing
 import Typeset
+
 @testable import Images
-import Rules
 
 @Suite struct CopyPictureTests {
     /// A box as big as a page at 300 dpi, nothing exact: the picture keeps its own size and shape.
@@ -17,7 +18,8 @@ import Rules
         let upright = Pictures.card(width: 160, height: 100)
         let jpeg = try JPEG.encode(Pictures.stored(upright, orientation: orientation), quality: 95)
         for littleEndian in [true, false] {
-            let url = try Pictures.write(Pictures.withEXIF(jpeg, orientation: orientation, littleEndian: littleEndian), "o\(orientation).jpg", in: folder)
+            let url = try Pictures.write(
+                Pictures.withEXIF(jpeg, orientation: orientation, littleEndian: littleEndian), "o\(orientation).jpg", in: folder)
             let p = try CopyPicture.load(CopyImage(file: url.path), for: free)
             let b = try shown(p)
             #expect(b.width == 160 && b.height == 100)
@@ -39,7 +41,8 @@ import Rules
         let p = try CopyPicture.load(CopyImage(file: url.path, corners: quad.map { CopyPoint(x: $0.x, y: $0.y) }), for: target)
         let b = try shown(p)
         #expect(b.width == 320 && b.height == 202)
-        let red = try #require(Pictures.centroid(of: Pictures.red, in: b)), want = try #require(Pictures.centroid(of: Pictures.red, in: card))
+        let red = try #require(Pictures.centroid(of: Pictures.red, in: b))
+        let want = try #require(Pictures.centroid(of: Pictures.red, in: card))
         #expect(abs(red.x - want.x) < 2 && abs(red.y - want.y) < 2)
         #expect(!p.passthrough)
     }
@@ -56,7 +59,8 @@ import Rules
         #expect(segments(out).allSatisfy { !((0xE0...0xEF).contains($0) && $0 != 0xEE) && $0 != 0xFE })
         #expect(!contains(out, Array("Exif".utf8)) && !contains(out, Array("GPS".utf8)) && !contains(out, Array("Phone".utf8)))
         // The coded picture is the file's own, byte for byte.
-        let sos = try #require(index(of: [0xFF, 0xDA], in: out)), fileSOS = try #require(index(of: [0xFF, 0xDA], in: jpeg))
+        let sos = try #require(index(of: [0xFF, 0xDA], in: out))
+        let fileSOS = try #require(index(of: [0xFF, 0xDA], in: jpeg))
         #expect(Array(out[sos...]) == Array(jpeg[fileSOS...]))
     }
 
@@ -67,13 +71,22 @@ import Rules
 
     @Test func aTransparentPNGPrintsOnWhitePaper() throws {
         // Left half fully transparent red, right half opaque blue, a half-transparent black band.
-        let w = 120, h = 80
+        let w = 120
+        let h = 80
         var pixels = PixelBuffer(width: w, height: h, fill: Pictures.red)
         var alpha = [UInt8](repeating: 0, count: w * h)
-        for y in 0..<h { for x in 0..<w {
-            if x >= w / 2 { pixels[x, y] = Pictures.blue; alpha[y * w + x] = 255 }
-            if y >= 60 && x < w / 2 { pixels[x, y] = 0; alpha[y * w + x] = 128 }
-        } }
+        for y in 0..<h {
+            for x in 0..<w {
+                if x >= w / 2 {
+                    pixels[x, y] = Pictures.blue
+                    alpha[y * w + x] = 255
+                }
+                if y >= 60 && x < w / 2 {
+                    pixels[x, y] = 0
+                    alpha[y * w + x] = 128
+                }
+            }
+        }
         let url = try Pictures.write(PNG.encode(pixels, alpha: alpha), "licence.png", in: try Pictures.folder())
         let p = try CopyPicture.load(CopyImage(file: url.path), for: free)
         let b = try shown(p)
@@ -99,7 +112,10 @@ import Rules
     @Test func aPNGHeaderOf100000By100000IsRefusedBeforeDecoding() throws {
         var png = PNG.encode(PixelBuffer(width: 4, height: 4))
         for (k, v) in [100_000, 100_000].enumerated() {
-            png[16 + 4 * k] = UInt8(v >> 24); png[17 + 4 * k] = UInt8(v >> 16 & 0xFF); png[18 + 4 * k] = UInt8(v >> 8 & 0xFF); png[19 + 4 * k] = UInt8(v & 0xFF)
+            png[16 + 4 * k] = UInt8(v >> 24)
+            png[17 + 4 * k] = UInt8(v >> 16 & 0xFF)
+            png[18 + 4 * k] = UInt8(v >> 8 & 0xFF)
+            png[19 + 4 * k] = UInt8(v & 0xFF)
         }
         let reason = try refusal(png, "bomb.png")
         #expect(reason.contains("100000 × 100000") && reason.contains("过大"))
@@ -108,7 +124,10 @@ import Rules
     @Test func aJPEGHeaderOf65000By65000IsRefusedBeforeDecoding() throws {
         var jpeg = try JPEG.encode(PixelBuffer(width: 8, height: 8), quality: 80)
         let sof = try #require(index(of: [0xFF, 0xC0], in: jpeg))
-        jpeg[sof + 5] = 0xFD; jpeg[sof + 6] = 0xE8; jpeg[sof + 7] = 0xFD; jpeg[sof + 8] = 0xE8
+        jpeg[sof + 5] = 0xFD
+        jpeg[sof + 6] = 0xE8
+        jpeg[sof + 7] = 0xFD
+        jpeg[sof + 8] = 0xE8
         let reason = try refusal(jpeg, "bomb.jpg")
         #expect(reason.contains("65000 × 65000") && reason.contains("过大"))
     }
@@ -128,7 +147,10 @@ import Rules
         let handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: UInt64(CopyPicture.fileLimit + 1))  // sparse: nothing written
         try handle.close()
-        do { _ = try CopyPicture.load(CopyImage(file: url.path), for: free); Issue.record("not refused") } catch let r as PictureRefusal {
+        do {
+            _ = try CopyPicture.load(CopyImage(file: url.path), for: free)
+            Issue.record("not refused")
+        } catch let r as PictureRefusal {
             #expect(r.reason.contains("文件太大"))
         }
     }
@@ -152,7 +174,8 @@ import Rules
 
     /// The markers of the segments before the first scan.
     func segments(_ jpeg: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [], i = 2
+        var out: [UInt8] = []
+        var i = 2
         while i + 4 <= jpeg.count, jpeg[i] == 0xFF, jpeg[i + 1] != 0xDA {
             out.append(jpeg[i + 1])
             i += 2 + (Int(jpeg[i + 2]) << 8 | Int(jpeg[i + 3]))

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Images
 
 /// Test pictures made here, in memory (no binary files in the repository).
@@ -14,17 +15,24 @@ enum Pictures {
         for y in (height - m)..<(height - m / 2) { for x in (width / 2)..<(width - m / 2) { b[x, y] = blue } }
         for line in 0..<4 {
             let y = height / 3 + line * height / 10
-            for x in (width / 3)..<(width * 7 / 8) where (x / 5) % 3 != 0 { b[x, y] = 0x202020; b[x, y + 1] = 0x202020 }
+            for x in (width / 3)..<(width * 7 / 8) where (x / 5) % 3 != 0 {
+                b[x, y] = 0x202020
+                b[x, y + 1] = 0x202020
+            }
         }
         return b
     }
 
     /// Centroid of the pixels close to `colour`.
     static func centroid(of colour: UInt32, in b: PixelBuffer, tolerance: Int = 60) -> (x: Double, y: Double)? {
-        var sx = 0.0, sy = 0.0, n = 0.0
+        var sx = 0.0
+        var sy = 0.0
+        var n = 0.0
         for y in 0..<b.height {
             for x in 0..<b.width where distance(b[x, y], colour) <= tolerance {
-                sx += Double(x) + 0.5; sy += Double(y) + 0.5; n += 1
+                sx += Double(x) + 0.5
+                sy += Double(y) + 0.5
+                n += 1
             }
         }
         return n > 0 ? (sx / n, sy / n) : nil
@@ -37,18 +45,31 @@ enum Pictures {
     /// A "phone photo" of `card` lying on a table: the card's rectangle drawn into the quadrilateral
     /// `quad` (top-left, top-right, bottom-right, bottom-left) of a `width × height` picture.
     static func photo(of card: PixelBuffer, at quad: [PixelPoint], width: Int, height: Int) -> PixelBuffer {
-        let rect = [PixelPoint(0, 0), PixelPoint(Double(card.width), 0), PixelPoint(Double(card.width), Double(card.height)), PixelPoint(0, Double(card.height))]
+        let rect = [
+            PixelPoint(0, 0), PixelPoint(Double(card.width), 0), PixelPoint(Double(card.width), Double(card.height)),
+            PixelPoint(0, Double(card.height)),
+        ]
         let toCard = Homography(from: quad, to: rect)!
         var out = PixelBuffer(width: width, height: height, fill: table)
         for y in 0..<height {
             for x in 0..<width {
                 // 2 × 2 samples per pixel, nearest card pixel each.
-                var r = 0, g = 0, b = 0, hits = 0
+                var r = 0
+                var g = 0
+                var b = 0
+                var hits = 0
                 for s in 0..<4 {
                     let p = toCard.apply(PixelPoint(Double(x) + 0.25 + 0.5 * Double(s % 2), Double(y) + 0.25 + 0.5 * Double(s / 2)))
                     let v: UInt32
-                    if p.x >= 0, p.y >= 0, p.x < Double(card.width), p.y < Double(card.height) { v = card[Int(p.x), Int(p.y)]; hits += 1 } else { v = table }
-                    r += Int(v >> 16 & 0xFF); g += Int(v >> 8 & 0xFF); b += Int(v & 0xFF)
+                    if p.x >= 0, p.y >= 0, p.x < Double(card.width), p.y < Double(card.height) {
+                        v = card[Int(p.x), Int(p.y)]
+                        hits += 1
+                    } else {
+                        v = table
+                    }
+                    r += Int(v >> 16 & 0xFF)
+                    g += Int(v >> 8 & 0xFF)
+                    b += Int(v & 0xFF)
                 }
                 if hits > 0 { out[x, y] = UInt32(r / 4) << 16 | UInt32(g / 4) << 8 | UInt32(b / 4) }
             }

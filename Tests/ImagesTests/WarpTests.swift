@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Images
 
 @Suite struct WarpTests {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Input
 import Rules
+import Testing
+
+@testable import Input
 
 @Suite struct CSVReading {
     @Test func quotedFieldsKeepCommasQuotesAndLineBreaks() throws {
@@ -61,7 +62,8 @@ import Rules
     static let org = "深圳市南山区康宁诊所有限公司,91350100M000100Y43,深圳市南山区科技路1号,张三,11010519491231002X,13800138000,李四,440305199212255672,13912345678"
 
     @Test func continuationRowsAddHoldersToTheOrganisationAbove() throws {
-        let text = Self.header + "\n" + Self.org + ",新办,1,2,张三,11010519491231002X,13800138000,法定代表人\n"
+        let text =
+            Self.header + "\n" + Self.org + ",新办,1,2,张三,11010519491231002X,13800138000,法定代表人\n"
             + ",91350100M000100Y43,,,,,,,,,,,王五,440305198003121235,13700000000,主任\n"
         let records = try BatchInput.records(csv: text, file: "t.csv")
         #expect(records.count == 1)
@@ -72,7 +74,8 @@ import Rules
 
     /// What an Excel user does: copy the organisation's row down and change the holder.
     @Test func copiedDownRowsWithTheSameCodeAreOneOrganisationWithOneHolderEach() throws {
-        let text = Self.header + "\n" + Self.org + ",新办,1,2,张三,11010519491231002X,13800138000,法定代表人\n"
+        let text =
+            Self.header + "\n" + Self.org + ",新办,1,2,张三,11010519491231002X,13800138000,法定代表人\n"
             + Self.org + ",新办,1,2,王五,440305198003121235,13700000000,主任\n"
         let records = try BatchInput.records(csv: text, file: "t.csv")
         #expect(records.count == 1)
@@ -107,7 +110,8 @@ import Rules
     }
 
     @Test func aDuplicateHolderNamesTheRowOfTheFirst() throws {
-        let text = Self.header + "\n" + Self.org + ",新办,1,2\n" + ",,,,,,,,,,,,王五,440305198003121235,13700000000\n"
+        let text =
+            Self.header + "\n" + Self.org + ",新办,1,2\n" + ",,,,,,,,,,,,王五,440305198003121235,13700000000\n"
             + ",,,,,,,,,,,,王五,440305198003121235,13700000000\n"
         let issues = try BatchInput.records(csv: text, file: "t.csv")[0].issues
         #expect(issues.count == 1)
@@ -116,7 +120,8 @@ import Rules
 
     @Test func rowNumbersAreTheSpreadsheetsEvenAfterACellWithLineBreaks() throws {
         let multiLine = Self.org.replacingOccurrences(of: "深圳市南山区科技路1号", with: "\"深圳市南山区\n科技路1号\"")
-        let bad = Self.org.replacingOccurrences(of: "91350100M000100Y43", with: "91440305MA5DPL4W0G").replacingOccurrences(of: "13912345678", with: "1391234")
+        let bad = Self.org.replacingOccurrences(of: "91350100M000100Y43", with: "91440305MA5DPL4W0G").replacingOccurrences(
+            of: "13912345678", with: "1391234")
         let records = try BatchInput.records(csv: Self.header + "\n" + multiLine + ",新办,1,1\n" + bad + ",新办,1,1\n", file: "t.csv")
         #expect(records[0].isValid)
         #expect(records[1].line == 3 && records[1].issues.map(\.line) == [3], "row 3 in Excel, though text line 4")
@@ -167,7 +172,8 @@ import Rules
     }
 
     @Test func excelStyleDatesAndChangeItemsAreRead() throws {
-        let text = "单位名称,统一社会信用代码,单位地址,法定代表人姓名,法定代表人证件号码,法定代表人手机,经办人姓名,经办人证件号码,经办人手机,业务类型,机构证书年限,原证书序列号,变更事项,办理日期\n"
+        let text =
+            "单位名称,统一社会信用代码,单位地址,法定代表人姓名,法定代表人证件号码,法定代表人手机,经办人姓名,经办人证件号码,经办人手机,业务类型,机构证书年限,原证书序列号,变更事项,办理日期\n"
             + "深圳市南山区康宁诊所有限公司,91350100M000100Y43,深圳市南山区科技路1号,张三,11010519491231002X,13800138000,李四,440305199212255672,13912345678,变更,1,SZCA0001,单位名称：旧名公司→深圳市南山区康宁诊所有限公司,2026/12/7\n"
         let app = try #require(try BatchInput.records(csv: text, file: "t.csv")[0].application)
         #expect(app.visit?.date == CivilDate("2026-12-07"))
@@ -178,13 +184,13 @@ import Rules
 @Suite struct BatchLists {
     @Test func theSameOrganisationTwiceInAYAMLListIsReportedOnTheSecond() throws {
         let item = """
-        - organization: {name: 深圳市南山区康宁诊所有限公司, uscc: 91440305MA5DPL4W0G, address: 深圳市南山区科技南十二路18号}
-          legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
-          handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
-          service: 新办
-          certificates: {odc: {years: 1}}
+            - organization: {name: 深圳市南山区康宁诊所有限公司, uscc: 91440305MA5DPL4W0G, address: 深圳市南山区科技南十二路18号}
+              legalRepresentative: {name: 陈志明, idNumber: "440305198003121235", mobile: "13823456789"}
+              handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678"}
+              service: 新办
+              certificates: {odc: {years: 1}}
 
-        """
+            """
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).yaml")
         try (item + item).write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
@@ -260,8 +266,11 @@ import Rules
         let row = Self.org + ",变更,1,,,,,,SZCA0001,\"单位名称：康宁诊所（南山）→康宁医疗（深圳）有限公司\n单位地址：旧址→新址\""
         let records = try BatchInput.records(csv: header + "\n" + row + "\n", file: "t.csv")
         let app = try #require(records[0].application, "\(records[0].issues)")
-        #expect(app.change?.items == [ChangeItem(item: "单位名称", from: "康宁诊所（南山）", to: "康宁医疗（深圳）有限公司"),
-                                      ChangeItem(item: "单位地址", from: "旧址", to: "新址")])
+        #expect(
+            app.change?.items == [
+                ChangeItem(item: "单位名称", from: "康宁诊所（南山）", to: "康宁医疗（深圳）有限公司"),
+                ChangeItem(item: "单位地址", from: "旧址", to: "新址"),
+            ])
     }
 
     @Test func aTabSeparatedFileIsRecognisedAndRead() throws {
@@ -271,8 +280,9 @@ import Rules
     }
 
     @Test func aMissingColumnIsNamedInChinese() {
-        #expect { try BatchInput.records(csv: "单位名称,业务类型\n", file: "t.csv") }
-            throws: { "\($0)" == "t.csv: 缺少「统一社会信用代码」列：请从 certpack batch --template 生成的表头开始" }
+        #expect { try BatchInput.records(csv: "单位名称,业务类型\n", file: "t.csv") } throws: {
+            "\($0)" == "t.csv: 缺少「统一社会信用代码」列：请从 certpack batch --template 生成的表头开始"
+        }
     }
 
     @Test func longCellContentsAreCutInMessages() throws {
@@ -287,7 +297,10 @@ import Rules
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).\(ext)")
         try data.write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        do { _ = try BatchInput.read(url: url, encoding: encoding); return "" } catch {
+        do {
+            _ = try BatchInput.read(url: url, encoding: encoding)
+            return ""
+        } catch {
             return "\(error)".replacingOccurrences(of: url.path + ": ", with: "")
         }
     }
@@ -306,7 +319,8 @@ import Rules
 
     @Test func aGarbledHeaderIsOneShortLine() {
         let garbage = (0..<40).map { "列\($0)乱码" }.joined(separator: ",")
-        #expect { try BatchInput.records(csv: garbage + "\n", file: "t.csv") }
-            throws: { "\($0)" == "t.csv: 第一行不是认识的表头，这不像是批量申请表：请从 certpack batch --template 生成的表头开始" }
+        #expect { try BatchInput.records(csv: garbage + "\n", file: "t.csv") } throws: {
+            "\($0)" == "t.csv: 第一行不是认识的表头，这不像是批量申请表：请从 certpack batch --template 生成的表头开始"
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Input
 @testable import Rules
 
@@ -7,10 +8,14 @@ import Testing
 /// ID column said once, a FIFO refused before anything opens it, one date/time tidy.
 @Suite("Batch input: what a spreadsheet kept, what the clerk confirmed")
 struct BatchTrustTests {
-    static let header = ["单位名称", "统一社会信用代码", "单位地址", "邮政编码", "单位电话", "法定代表人姓名", "法定代表人证件号码", "法定代表人手机",
-                         "经办人姓名", "经办人证件号码", "经办人手机", "业务类型", "机构证书年限", "办理日期", "办理时间"]
-    static let row = ["深圳市南山区康宁诊所有限公司", "91350100M000100Y43", "深圳市南山区科技路1号", "518057", "26558800", "张三",
-                      "11010519491231002X", "13800138000", "李四", "440305199212255672", "13912345678", "新办", "1", "2026-12-07", "10:00"]
+    static let header = [
+        "单位名称", "统一社会信用代码", "单位地址", "邮政编码", "单位电话", "法定代表人姓名", "法定代表人证件号码", "法定代表人手机",
+        "经办人姓名", "经办人证件号码", "经办人手机", "业务类型", "机构证书年限", "办理日期", "办理时间",
+    ]
+    static let row = [
+        "深圳市南山区康宁诊所有限公司", "91350100M000100Y43", "深圳市南山区科技路1号", "518057", "26558800", "张三",
+        "11010519491231002X", "13800138000", "李四", "440305199212255672", "13912345678", "新办", "1", "2026-12-07", "10:00",
+    ]
 
     func record(_ row: [String], numbers: Set<String> = [], header: [String] = header) throws -> BatchRecord {
         let cols = Set(numbers.compactMap { header.firstIndex(of: $0) })

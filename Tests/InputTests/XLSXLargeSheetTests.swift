@@ -1,7 +1,8 @@
 import Foundation
-@testable import Input
 import Testing
 import ZIPFoundation
+
+@testable import Input
 
 /// A sheet whose XML is larger than libxml2 takes in one piece (10 MB: some 40 000 rows, as a roster
 /// of 20 000 organisations exports) is read, not refused as invalid XML.

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Input
 import Rules
 import Testing
 import ZIPFoundation
+
+@testable import Input
 
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
@@ -106,8 +107,10 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 /// Hostile workbooks are refused fast, with a message, never a crash, a hang or a memory blow-up.
 @Suite struct HostileWorkbooks {
     static let contentTypes = #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#
-    static let workbook = #"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="批量" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-    static let rels = #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    static let workbook =
+        #"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="批量" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    static let rels =
+        #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
 
     /// A workbook whose parts are given; the sheet part as a provider of `size` bytes.
     static func workbook(sheetSize: Int, sheet: @escaping (Int64, Int) -> Data, workbookXML: String = workbook) throws -> Data {
@@ -118,8 +121,10 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
                 d.subdata(in: Int(p)..<min(d.count, Int(p) + n))
             }
         }
-        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(sheetSize),
-                             compressionMethod: .deflate, bufferSize: 1 << 20) { p, n in sheet(p, n) }
+        try archive.addEntry(
+            with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(sheetSize),
+            compressionMethod: .deflate, bufferSize: 1 << 20
+        ) { p, n in sheet(p, n) }
         return try #require(archive.data)
     }
 
@@ -162,7 +167,9 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
             while let r = bomb.range(of: Data(signature), in: from..<bomb.endIndex) {
                 from = r.upperBound
                 let at = r.lowerBound
-                guard at + nameOffset + name.count <= bomb.endIndex, bomb[(at + nameOffset)..<(at + nameOffset + name.count)] == name else { continue }
+                guard at + nameOffset + name.count <= bomb.endIndex, bomb[(at + nameOffset)..<(at + nameOffset + name.count)] == name else {
+                    continue
+                }
                 bomb.replaceSubrange((at + sizeOffset)..<(at + sizeOffset + 4), with: [0xE8, 0x03, 0, 0])
                 patched += 1
             }
@@ -176,7 +183,8 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     @Test func billionLaughsIsRefusedBeforeParsing() throws {
         var entities = "<!ENTITY lol \"lol\">"
         for n in 1...9 { entities += "<!ENTITY lol\(n) \"" + String(repeating: "&lol\(n == 1 ? "" : String(n - 1));", count: 10) + "\">" }
-        let laughs = "<?xml version=\"1.0\"?><!DOCTYPE workbook [\(entities)]><workbook><sheets><sheet name=\"&lol9;\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+        let laughs =
+            "<?xml version=\"1.0\"?><!DOCTYPE workbook [\(entities)]><workbook><sheets><sheet name=\"&lol9;\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
         let sheet = Data("<worksheet/>".utf8)
         let book = try Self.workbook(sheetSize: sheet.count, sheet: { _, _ in sheet }, workbookXML: laughs)
         let (message, seconds) = Self.refusal(try Self.write(book))
@@ -189,11 +197,14 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         let tall = Data("<worksheet><sheetData>\(rows)</sheetData></worksheet>".utf8)
         var limits = XLSXReader.Limits()
         limits.rows = 20
-        let (message, _) = Self.refusal(try Self.write(try Self.workbook(sheetSize: tall.count) { p, n in tall.subdata(in: Int(p)..<min(tall.count, Int(p) + n)) }), limits: limits)
+        let (message, _) = Self.refusal(
+            try Self.write(try Self.workbook(sheetSize: tall.count) { p, n in tall.subdata(in: Int(p)..<min(tall.count, Int(p) + n)) }),
+            limits: limits)
         #expect(message.contains("超过 20 行"), "\(message)")
 
         let wide = Data("<worksheet><sheetData><row r=\"3\"><c r=\"ZZ3\"><v>1</v></c></row></sheetData></worksheet>".utf8)
-        let (wideMessage, _) = Self.refusal(try Self.write(try Self.workbook(sheetSize: wide.count) { p, n in wide.subdata(in: Int(p)..<min(wide.count, Int(p) + n)) }))
+        let (wideMessage, _) = Self.refusal(
+            try Self.write(try Self.workbook(sheetSize: wide.count) { p, n in wide.subdata(in: Int(p)..<min(wide.count, Int(p) + n)) }))
         #expect(wideMessage.contains("第 3 行的 ZZ 列"), "\(wideMessage)")
     }
 
@@ -237,11 +248,26 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 /// `_xHHHH_` escapes, cells without a reference, prefixed element names (as .NET writers make them).
 @Test func everyCellTypeIsReadAsExcelShowsIt() throws {
     let parts: [(String, String)] = [
-        ("xl/workbook.xml", #"<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:workbookPr date1904="1"/><x:sheets><x:sheet name="数据" sheetId="1" r:id="rId7"/></x:sheets></x:workbook>"#),
-        ("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#),
-        ("xl/strings.xml", #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>王</t></r><r><t xml:space="preserve">䶮</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh></si><si><t>第一行_x000A_第二行</t></si></sst>"#),
-        ("xl/styles.xml", #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts><numFmt numFmtId="170" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs><xf numFmtId="0"/><xf numFmtId="170"/><xf numFmtId="49"/></cellXfs></styleSheet>"#),
-        ("xl/worksheets/data.xml", #"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="str"><x:f>A1&amp;"诊所"</x:f><x:v>王䶮诊所</x:v></x:c><x:c s="1"><x:v>44901</x:v></x:c><x:c s="2"><x:v>518057</x:v></x:c><x:c><x:f>1/0</x:f></x:c><x:c t="inlineStr"><x:is><x:t>𠮷</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#),
+        (
+            "xl/workbook.xml",
+            #"<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:workbookPr date1904="1"/><x:sheets><x:sheet name="数据" sheetId="1" r:id="rId7"/></x:sheets></x:workbook>"#
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+        ),
+        (
+            "xl/strings.xml",
+            #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>王</t></r><r><t xml:space="preserve">䶮</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh></si><si><t>第一行_x000A_第二行</t></si></sst>"#
+        ),
+        (
+            "xl/styles.xml",
+            #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts><numFmt numFmtId="170" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs><xf numFmtId="0"/><xf numFmtId="170"/><xf numFmtId="49"/></cellXfs></styleSheet>"#
+        ),
+        (
+            "xl/worksheets/data.xml",
+            #"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="str"><x:f>A1&amp;"诊所"</x:f><x:v>王䶮诊所</x:v></x:c><x:c s="1"><x:v>44901</x:v></x:c><x:c s="2"><x:v>518057</x:v></x:c><x:c><x:f>1/0</x:f></x:c><x:c t="inlineStr"><x:is><x:t>𠮷</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#
+        ),
     ]
     let archive = try Archive(accessMode: .create)
     for (path, text) in parts {
@@ -257,7 +283,10 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     #expect(sheet.name == "数据")
     let cells = try #require(sheet.rows.first).cells
     #expect(sheet.rows.first?.row == 1)
-    #expect(cells.map(\.value) == [.text("王䶮"), .text("第一行\n第二行"), .bool(true), .error("#N/A"), .text("王䶮诊所"),
-                                   .date("2026-12-07"), .number("518057"), .text("𠮷")])
+    #expect(
+        cells.map(\.value) == [
+            .text("王䶮"), .text("第一行\n第二行"), .bool(true), .error("#N/A"), .text("王䶮诊所"),
+            .date("2026-12-07"), .number("518057"), .text("𠮷"),
+        ])
     #expect(cells.map(\.column) == [0, 1, 2, 3, 4, 5, 6, 8], "a formula never calculated is an empty cell")
 }

@@ -1,15 +1,18 @@
 import Foundation
-@testable import Input
 import Testing
 import ZIPFoundation
 
+@testable import Input
+
 /// A workbook written by `XLSXWorkbook` reads back cell for cell (the writer behind the template and 汇总.xlsx).
 @Test func aWrittenWorkbookReadsBackCellForCell() throws {
-    var sheet = XLSXWorkbook.Sheet(name: "批量", rows: [
-        [.text("单位名称"), .text("编号"), .text("金额")],
-        [.text("𠮷祥 & <诊所> \"甲\""), .text("0755"), .number(300)],
-        [nil, .text(" 前后有空格 "), .number(1.5)],
-    ])
+    var sheet = XLSXWorkbook.Sheet(
+        name: "批量",
+        rows: [
+            [.text("单位名称"), .text("编号"), .text("金额")],
+            [.text("𠮷祥 & <诊所> \"甲\""), .text("0755"), .number(300)],
+            [nil, .text(" 前后有空格 "), .number(1.5)],
+        ])
     sheet.textColumns = [1]
     sheet.notes = [.init(row: 1, column: 0, text: "营业执照上的名称")]
     sheet.validations = [.init(column: 1, rows: 2...10, values: ["甲", "乙"])]

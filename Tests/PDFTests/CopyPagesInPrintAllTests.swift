@@ -3,8 +3,9 @@ import Images
 import Rules
 import Testing
 import Typeset
-@testable import PDF
+
 @testable import Forms
+@testable import PDF
 
 /// A pack with copy pages (pictures) in 全部打印.pdf: PrintAllPart cannot translate its pages (they hold
 /// images), so the pack goes in with its own objects — its images and fonts — and still shows what it shows.
@@ -30,8 +31,10 @@ import Typeset
     @Test func aPackWithCopiesGoesIntoTheAllInOnePrintWithItsImages() throws {
         let folder = try temporaryFolder("copies-part")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let packs = [try Pack.build(application: try applicantWithCopies(in: folder), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary),
-                     try Pack.build(application: try example("renew.yaml"), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)]
+        let packs = [
+            try Pack.build(application: try applicantWithCopies(in: folder), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary),
+            try Pack.build(application: try example("renew.yaml"), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary),
+        ]
         let faces = sharedFonts.prepareFaces(for: packs.flatMap(\.pages))
         let out = folder.appendingPathComponent("out")
         let pdfs = try packs.map { try $0.write(into: out, fonts: sharedFonts, overwrite: true, faces: faces).pdf }

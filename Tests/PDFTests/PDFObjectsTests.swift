@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import Typeset
+
 @testable import PDF
+@testable import Typeset
 
 /// Reading PDFs at the level of objects, as `PDFConcatenation` and `PrintAllPart` do.
 @Suite struct PDFObjects {

@@ -2,15 +2,18 @@ import Foundation
 import Rules
 import Testing
 import Typeset
-@testable import PDF
+
 @testable import Forms
+@testable import PDF
 
 /// 全部打印.pdf is made from the packs' own pages (`PrintAllPart`): it must show exactly what the packs
 /// show — same pixels, same text — with each face embedded once.
 @Suite struct PrintAllPartPages {
     /// The example packs, written as a batch chunk writes them.
     private func writtenExamples(in folder: URL) throws -> (packs: [Pack], pdfs: [URL], faces: PreparedFaces) {
-        let packs = try exampleNames().map { try Pack.build(application: example($0), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary) }
+        let packs = try exampleNames().map {
+            try Pack.build(application: example($0), catalog: sharedCatalog, fonts: sharedFonts, library: sharedLibrary)
+        }
         let faces = sharedFonts.prepareFaces(for: packs.flatMap(\.pages))
         let pdfs = try packs.map { try $0.write(into: folder, fonts: sharedFonts, overwrite: true, faces: faces).pdf }
         return (packs, pdfs, faces)

@@ -1,5 +1,5 @@
-import Foundation
 import Forms
+import Foundation
 import Rules
 import Typeset
 
@@ -8,7 +8,9 @@ let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
 
 /// Loaded once per test process and shared, as the program does.
 let tools: PackTools = try! PackTools.load(templates: repoRoot.appendingPathComponent("Templates"))
-let sharedFonts = tools.fonts, sharedCatalog = tools.catalog, sharedLibrary = tools.library
+let sharedFonts = tools.fonts
+let sharedCatalog = tools.catalog
+let sharedLibrary = tools.library
 let fonts = sharedFonts
 
 func example(_ name: String) throws -> Application {

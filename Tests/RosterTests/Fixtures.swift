@@ -1,5 +1,6 @@
 import Foundation
 import Rules
+
 @testable import Roster
 
 /// Organisations and people with valid check characters, computed (never copied).

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Rules
 import Testing
+
 @testable import Roster
 
 /// Import: all or nothing, updates on re-import, conflicts reported instead of overwritten.
@@ -27,7 +28,8 @@ import Testing
     func newLegalRepresentative() throws {
         let (roster, _) = try Make.roster()
         try roster.importItems([ImportItem(place: "1", application: Make.application(1))], today: Make.day("2026-01-05"))
-        try roster.importItems([ImportItem(place: "1", application: Make.application(1, legal: Make.person("王新", 501)))], today: Make.day("2026-03-01"))
+        try roster.importItems(
+            [ImportItem(place: "1", application: Make.application(1, legal: Make.person("王新", 501)))], today: Make.day("2026-03-01"))
         let card = try #require(try roster.card(uscc: Make.uscc(1)))
         #expect(card.legalRepresentative?.name == "王新")
         let old = try #require(card.people.first { $0.person.name == "陈志1" && $0.role == .legalRepresentative })
@@ -73,7 +75,8 @@ import Testing
         #expect(text.contains("第 5 行") && text.contains("陈志1") && text.contains("张冒名"))
         #expect(!text.contains(Make.id(1)) && text.contains(maskID(Make.id(1))))
 
-        var a = Make.application(3), b = Make.application(4)
+        var a = Make.application(3)
+        var b = Make.application(4)
         a.handler = Person(name: "甲", idNumber: Make.id(77), mobile: "13800000077")
         b.handler = Person(name: "乙", idNumber: Make.id(77), mobile: "13800000077")
         let e2 = #expect(throws: ImportConflicts.self) {
@@ -108,14 +111,21 @@ import Testing
         let holder = Make.person("赵持证", 300, born: "19850505")
         two.holders = [two.legalRepresentative, holder]
         try roster.importItems([
-            ImportItem(place: "1", application: Make.application(1), certificates: [
-                KnownCertificate(kind: .odc, serial: "ODC1", years: 1, issuedOn: Make.day("2026-01-10"), validUntil: Make.day("2027-01-09")),
-                KnownCertificate(kind: .personal, holderIDNumber: Make.id(1), serial: "P1", years: 3, issuedOn: Make.day("2026-01-10")),
-            ]),
-            ImportItem(place: "2", application: two, certificates: [
-                KnownCertificate(kind: .personal, holderIDNumber: two.legalRepresentative.idNumber, serial: "P2A", years: 2, issuedOn: Make.day("2025-06-01")),
-                KnownCertificate(kind: .personal, holderIDNumber: holder.idNumber, serial: "P2B", years: 1, issuedOn: Make.day("2025-06-01"), validUntil: Make.day("2026-05-31")),
-            ]),
+            ImportItem(
+                place: "1", application: Make.application(1),
+                certificates: [
+                    KnownCertificate(kind: .odc, serial: "ODC1", years: 1, issuedOn: Make.day("2026-01-10"), validUntil: Make.day("2027-01-09")),
+                    KnownCertificate(kind: .personal, holderIDNumber: Make.id(1), serial: "P1", years: 3, issuedOn: Make.day("2026-01-10")),
+                ]),
+            ImportItem(
+                place: "2", application: two,
+                certificates: [
+                    KnownCertificate(
+                        kind: .personal, holderIDNumber: two.legalRepresentative.idNumber, serial: "P2A", years: 2, issuedOn: Make.day("2025-06-01")),
+                    KnownCertificate(
+                        kind: .personal, holderIDNumber: holder.idNumber, serial: "P2B", years: 1, issuedOn: Make.day("2025-06-01"),
+                        validUntil: Make.day("2026-05-31")),
+                ]),
         ])
         let xlsx = url.deletingLastPathComponent().appendingPathComponent("机构库.xlsx")
         try roster.exportWorkbook().data().write(to: xlsx)
@@ -125,11 +135,13 @@ import Testing
         let other = try Roster.create(at: copy)
         try other.importItems(read.items)
         for n in 1...2 {
-            let a = try #require(try roster.card(uscc: Make.uscc(n))), b = try #require(try other.card(uscc: Make.uscc(n)))
+            let a = try #require(try roster.card(uscc: Make.uscc(n)))
+            let b = try #require(try other.card(uscc: Make.uscc(n)))
             #expect(a.organisation == b.organisation)
             #expect(Set(a.people.map(\.person.idNumber)) == Set(b.people.map(\.person.idNumber)))
             func certs(_ c: OrganisationCard) -> [String] {
-                c.certificates.map { "\($0.kind) \($0.serial ?? "") \($0.holderIDNumber ?? "") \($0.validUntil?.description ?? "") \($0.estimated)" }.sorted()
+                c.certificates.map { "\($0.kind) \($0.serial ?? "") \($0.holderIDNumber ?? "") \($0.validUntil?.description ?? "") \($0.estimated)" }
+                    .sorted()
             }
             #expect(certs(a) == certs(b))
         }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Rules
 import Testing
+
 @testable import Roster
 
 /// What the counter did, what is due, what renewal makes of it, the calendar, and forgetting.
@@ -11,7 +12,9 @@ import Testing
         let (roster, url) = try Make.roster()
         try roster.importItems([ImportItem(place: "1", application: Make.application(1))], today: Make.day("2026-01-05"))
         _ = try roster.recordApplication(Make.application(1), packSHA256: "ab", today: Make.day("2026-01-06"))
-        try roster.recordIssued(IssuedCertificate(uscc: Make.uscc(1), kind: .odc, serial: "5A3F00C2B81D4E7A", issuedOn: Make.day("2026-01-10"), validUntil: Make.day("2027-01-09")))
+        try roster.recordIssued(
+            IssuedCertificate(
+                uscc: Make.uscc(1), kind: .odc, serial: "5A3F00C2B81D4E7A", issuedOn: Make.day("2026-01-10"), validUntil: Make.day("2027-01-09")))
         try roster.recordIssued(IssuedCertificate(uscc: Make.uscc(1), kind: .personal, serial: "7B11", issuedOn: Make.day("2026-01-10"), years: 3))
         return (roster, url)
     }
@@ -27,7 +30,8 @@ import Testing
         #expect(personal.holderName == "陈志1")
         #expect(card.applications.first?.state == .done)
         // A renewal issued later: the old ODC becomes 已续期.
-        try roster.recordIssued(IssuedCertificate(uscc: Make.uscc(1), kind: .odc, serial: "NEW1", issuedOn: Make.day("2027-01-05"), validUntil: Make.day("2028-01-04")))
+        try roster.recordIssued(
+            IssuedCertificate(uscc: Make.uscc(1), kind: .odc, serial: "NEW1", issuedOn: Make.day("2027-01-05"), validUntil: Make.day("2028-01-04")))
         let after = try #require(try roster.card(uscc: Make.uscc(1)))
         #expect(after.certificates.first { $0.serial == "5A3F00C2B81D4E7A" }?.status == .renewed)
         #expect(throws: RosterError.self) {
@@ -46,9 +50,13 @@ import Testing
     @Test("list --due: valid certificates due within the days (expired included), soonest first; search by name, person, serial")
     func due() throws {
         let (roster, _) = try Self.issuedRoster()
-        try roster.importItems([ImportItem(place: "2", application: Make.application(2), certificates: [
-            KnownCertificate(kind: .odc, serial: "OLD2", validUntil: Make.day("2026-11-20")),
-        ])])
+        try roster.importItems([
+            ImportItem(
+                place: "2", application: Make.application(2),
+                certificates: [
+                    KnownCertificate(kind: .odc, serial: "OLD2", validUntil: Make.day("2026-11-20"))
+                ])
+        ])
         let due = try roster.list(dueWithin: 60, today: Make.day("2026-12-01"))
         #expect(due.map { $0.certificate?.serial } == ["OLD2", "5A3F00C2B81D4E7A"])
         #expect(due.first?.certificate?.daysLeft(today: Make.day("2026-12-01")) == -11)
@@ -72,7 +80,8 @@ import Testing
         let both = try #require(try roster.renewals(usccs: [Make.uscc(1)], today: Make.day("2026-12-01")).first)
         #expect(both.application?.certificates.personal?.years == 3 && both.otherSerials == ["7B11"])
 
-        try roster.importItems([ImportItem(place: "1", application: Make.application(1, legal: Make.person("王新", 501)))], today: Make.day("2026-06-01"))
+        try roster.importItems(
+            [ImportItem(place: "1", application: Make.application(1, legal: Make.person("王新", 501)))], today: Make.day("2026-06-01"))
         let changed = try #require(try roster.renewals(dueWithin: 60, today: Make.day("2026-12-01")).first)
         #expect(changed.isChange)
         #expect(changed.changes == [ChangeItem(item: "法定代表人", from: "陈志1", to: "王新")])
@@ -101,7 +110,9 @@ import Testing
         #expect(unfolded.contains(ICalendar.text(office.hours)))
         #expect(!unfolded.contains(Make.id(1)))
         let again = try roster.calendar(offices: offices, now: Date())
-        func uids(_ s: String) -> [String] { s.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") } }
+        func uids(_ s: String) -> [String] {
+            s.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }
+        }
         #expect(uids(ics) == uids(again) && uids(ics).count == 3)
     }
 

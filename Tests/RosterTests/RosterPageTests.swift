@@ -1,6 +1,7 @@
 import Foundation
 import Rules
 import Testing
+
 @testable import Roster
 
 /// A list a page at a time (the 机构库 tab's lists): the whole list's count, the page's size and
@@ -13,9 +14,11 @@ import Testing
     static func roster() throws -> Roster {
         let (roster, _) = try Make.roster()
         var items: [ImportItem] = (1...30).map { n in
-            ImportItem(place: "\(n)", application: Make.application(n), certificates: [
-                KnownCertificate(kind: .odc, serial: String(format: "SER%04d", n), validUntil: today.adding(days: 100 - 3 * n)),
-            ])
+            ImportItem(
+                place: "\(n)", application: Make.application(n),
+                certificates: [
+                    KnownCertificate(kind: .odc, serial: String(format: "SER%04d", n), validUntil: today.adding(days: 100 - 3 * n))
+                ])
         }
         items += (31...34).map { ImportItem(place: "\($0)", application: Make.application($0)) }
         try roster.importItems(items, today: Make.day("2026-01-05"))

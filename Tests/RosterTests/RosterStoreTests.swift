@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Rules
 import Testing
+
 @testable import Roster
 
 /// The file: where it is, who may read it, what it refuses.
@@ -59,8 +60,10 @@ import Testing
     func pragmas() throws {
         let (roster, _) = try Make.roster()
         let (mode, keys, secure) = try roster.pool.read { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
-             try Int.fetchOne(db, sql: "PRAGMA secure_delete"))
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                try Int.fetchOne(db, sql: "PRAGMA secure_delete")
+            )
         }
         #expect(mode == "wal" && keys == 1 && secure == 1)
     }
@@ -82,7 +85,8 @@ import Testing
     @Test("two handles writing at once (as the CLI and certpack serve do) both land: the busy timeout waits")
     func concurrentWriters() async throws {
         let (_, url) = try Make.roster()
-        let a = try Roster.open(at: url), b = try Roster.open(at: url)
+        let a = try Roster.open(at: url)
+        let b = try Roster.open(at: url)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 1...40 {
                 let r = n % 2 == 0 ? a : b
@@ -99,6 +103,8 @@ import Testing
     func sha256() {
         #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import Typeset
 
 /// Shrink → wrap → fail, as the foundation issue orders it.
@@ -78,10 +79,11 @@ import Foundation
 @Suite struct FontFallback {
     /// DejaVu Sans has Latin but no Han: the chain must hand the ideographs to Noto Serif CJK.
     @Test func aRunSwitchesToTheNextFontOnlyForCharactersTheFirstLacks() throws {
-        let book = try FontBook(chains: [
-            .serif: [.init(file: "DejaVuSans.ttf"), .init(file: "NotoSerifCJK-Regular.ttc", index: 2)],
-            .sans: [.init(file: "NotoSansCJK-Bold.ttc", index: 2)],
-        ], searchFolders: FontBook.systemFontFolders)
+        let book = try FontBook(
+            chains: [
+                .serif: [.init(file: "DejaVuSans.ttf"), .init(file: "NotoSerifCJK-Regular.ttc", index: 2)],
+                .sans: [.init(file: "NotoSansCJK-Bold.ttc", index: 2)],
+            ], searchFolders: FontBook.systemFontFolders)
         var b = PageBuilder(fonts: book)
         try b.text("ODC证书 2026年", in: Rect(x: 0, y: 0, width: 300, height: 20), owner: "t")
         let r = runs(b.page)
@@ -118,8 +120,10 @@ import Foundation
 
     @Test func aFontDroppedIntoTheFontsFolderIsFoundBeforeTheSystemOne() throws {
         let folder = try temporaryFolder()
-        try FileManager.default.copyItem(atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", toPath: folder.appendingPathComponent("DejaVuSans.ttf").path)
-        #expect(FontBook.locate("DejaVuSans.ttf", in: [folder.path] + FontBook.systemFontFolders) == folder.appendingPathComponent("DejaVuSans.ttf").path)
+        try FileManager.default.copyItem(
+            atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", toPath: folder.appendingPathComponent("DejaVuSans.ttf").path)
+        #expect(
+            FontBook.locate("DejaVuSans.ttf", in: [folder.path] + FontBook.systemFontFolders) == folder.appendingPathComponent("DejaVuSans.ttf").path)
     }
 
     @Test func aMissingFontIsAClearError() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Typeset
 
 /// The clreq sets (W3C clreq, GB/T 15834—2011) as TYPOGRAPHY.md lists them, pinned character by character.
@@ -68,7 +69,8 @@ import Testing
 }
 
 @Suite struct Wrapping {
-    static let text = "本人张堃（居民身份证：440301199001011234）兹授权深圳市电子商务安全证书管理有限公司为办理、管理数字证书之目的，收集、核验并保存本人的姓名、证件号码、手机号码及人脸识别结果；「特此授权」，联系邮箱a.b@c.cn——如有虚假……愿承担责任。《中华人民共和国个人信息保护法》"
+    static let text =
+        "本人张堃（居民身份证：440301199001011234）兹授权深圳市电子商务安全证书管理有限公司为办理、管理数字证书之目的，收集、核验并保存本人的姓名、证件号码、手机号码及人脸识别结果；「特此授权」，联系邮箱a.b@c.cn——如有虚假……愿承担责任。《中华人民共和国个人信息保护法》"
 
     @Test(arguments: stride(from: 4.0, through: 30.0, by: 1.0).map { $0 })
     func noLineStartsOrEndsWithAProhibitedMark(width: Double) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Typeset
 
 /// The specimen PDF read back by real PDF tools (poppler, qpdf).
@@ -79,7 +80,8 @@ import Testing
         try writer.add(page)
         try writer.finish()
         let whole = try Self.write(folder)
-        let smallSize = try Data(contentsOf: small).count, wholeSize = try Data(contentsOf: whole).count
+        let smallSize = try Data(contentsOf: small).count
+        let wholeSize = try Data(contentsOf: whole).count
         #expect(smallSize * 3 < wholeSize, "subset \(smallSize) B vs whole faces \(wholeSize) B")
         let text = try run("pdftotext", [small.path, "-"]).out
         for name in ["张堃", "李喆", "王赟", "刘䶮", "𠮷田", "a.b@c.cn", "91350100M000100Y43", "✓"] {

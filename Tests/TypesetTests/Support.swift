@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Typeset
 
 /// The repository root, found from this file's path.

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Rules
 import Testing
+
 @testable import Web
 
 /// What the 申请 page asks of the server beyond one pack: the quick check as fields are left, a
@@ -51,8 +52,10 @@ struct ApplyPageRouteTests {
                 #expect(problems.contains { $0["field"] == "organization.phone" })
                 for p in problems { for w in Self.programmers { #expect(!(p["message"] ?? "").contains(w), "\(p)") } }
             }
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["field": "organization.phone", "value": "75526558800"])) { r in
+            try await client.execute(
+                uri: "/api/field", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["field": "organization.phone", "value": "75526558800"])
+            ) { r in
                 let problem = try json(r.body)["problem"] as? String ?? ""
                 #expect(problem.contains("075526558800"))
                 for w in Self.programmers { #expect(!problem.contains(w), "\(problem)") }
@@ -66,17 +69,25 @@ struct ApplyPageRouteTests {
         defer { server.removeAllJobs() }
         try await server.application().test(.router) { client in
             // changing the 证件类型 re-checks the number beside it: a resident ID is not a passport number
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: try jsonBuffer([
-                "field": "handler.idType", "value": "护照",
-                "neighbours": ["handler.idNumber": "440305199212255672"]])) { r in
+            try await client.execute(
+                uri: "/api/field", method: .post, headers: sameOrigin,
+                body: try jsonBuffer([
+                    "field": "handler.idType", "value": "护照",
+                    "neighbours": ["handler.idNumber": "440305199212255672"],
+                ])
+            ) { r in
                 let j = try json(r.body)
                 #expect(j["problem"] is NSNull)
                 let neighbours = try #require(j["neighbours"] as? [String: Any])
                 #expect(neighbours["handler.idNumber"] is String)
             }
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: try jsonBuffer([
-                "field": "handler.idType", "value": "居民身份证",
-                "neighbours": ["handler.idNumber": "440305199212255672"]])) { r in
+            try await client.execute(
+                uri: "/api/field", method: .post, headers: sameOrigin,
+                body: try jsonBuffer([
+                    "field": "handler.idType", "value": "居民身份证",
+                    "neighbours": ["handler.idNumber": "440305199212255672"],
+                ])
+            ) { r in
                 let neighbours = try #require(try json(r.body)["neighbours"] as? [String: Any])
                 #expect(neighbours["handler.idNumber"] is NSNull)
             }
@@ -119,9 +130,11 @@ struct ApplyPageRouteTests {
             #expect(!yaml.contains("\\u"))
             _ = try ApplicationLoader.decode(yaml, format: .yaml, source: "saved")
             // half a form: saved as typed, codes kept as text, keys in the model's order
-            let half: [String: Any] = ["service": "new", "organization": ["name": "深圳市南山区康宁诊所有限公司", "postcode": "518057", "uscc": ""],
-                                       "legalRepresentative": ["name": "陈志明", "idNumber": "440305198003121235"],
-                                       "handler": [String: Any](), "certificates": ["odc": ["years": 1]]]
+            let half: [String: Any] = [
+                "service": "new", "organization": ["name": "深圳市南山区康宁诊所有限公司", "postcode": "518057", "uscc": ""],
+                "legalRepresentative": ["name": "陈志明", "idNumber": "440305198003121235"],
+                "handler": [String: Any](), "certificates": ["odc": ["years": 1]],
+            ]
             let draft = try await client.execute(uri: "/api/yaml", method: .post, headers: sameOrigin, body: try jsonBuffer(half)) { r in
                 #expect(r.status == .ok)
                 return String(buffer: r.body)
@@ -129,10 +142,13 @@ struct ApplyPageRouteTests {
             #expect(draft.contains("name: 深圳市南山区康宁诊所有限公司"))
             #expect(draft.contains("postcode: \"518057\""))
             #expect(draft.contains("idNumber: \"440305198003121235\""))
-            let service = try #require(draft.range(of: "service:")), organization = try #require(draft.range(of: "organization:"))
+            let service = try #require(draft.range(of: "service:"))
+            let organization = try #require(draft.range(of: "organization:"))
             #expect(service.lowerBound < organization.lowerBound)
-            try await client.execute(uri: "/api/import?name=%E8%8D%89%E7%A8%BF.yaml", method: .post, headers: sameOrigin,
-                                     body: ByteBuffer(string: draft)) { r in
+            try await client.execute(
+                uri: "/api/import?name=%E8%8D%89%E7%A8%BF.yaml", method: .post, headers: sameOrigin,
+                body: ByteBuffer(string: draft)
+            ) { r in
                 #expect(r.status == .ok)
                 let j = try json(r.body)
                 let app = try #require(j["application"] as? [String: Any])
@@ -141,7 +157,8 @@ struct ApplyPageRouteTests {
                 #expect((j["note"] as? String)?.contains("尚未填完") == true)
             }
             // not an application at all: refused, naming the file
-            try await client.execute(uri: "/api/import?name=x.yaml", method: .post, headers: sameOrigin, body: ByteBuffer(string: "- a\n- b\n")) { r in
+            try await client.execute(uri: "/api/import?name=x.yaml", method: .post, headers: sameOrigin, body: ByteBuffer(string: "- a\n- b\n")) {
+                r in
                 #expect(r.status == .unprocessableContent)
                 let error = try json(r.body)["error"] as? String ?? ""
                 #expect(error.contains("x.yaml"))
@@ -190,7 +207,8 @@ struct ApplyPageRouteTests {
         let server = try await makeServer()
         defer { server.removeAllJobs() }
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/batch?name=a.csv", method: .post, headers: sameOrigin, body: ByteBuffer(string: "名字,电话\n甲,1\n")) { r in
+            try await client.execute(uri: "/api/batch?name=a.csv", method: .post, headers: sameOrigin, body: ByteBuffer(string: "名字,电话\n甲,1\n")) {
+                r in
                 #expect(r.status == .unprocessableContent)
                 let error = try json(r.body)["error"] as? String ?? ""
                 #expect(!error.contains("certpack"), "\(error)")

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Rules
 import Testing
 import ZIPFoundation
+
 @testable import Web
 
 /// The web page's batch and `certpack batch` end through the same finishing step: the zip's 汇总 is
@@ -27,8 +28,10 @@ struct BatchZipTests {
         defer { server.removeAllJobs() }
         let zip = folder.appendingPathComponent("batch.zip")
         try await server.application().test(.router) { client in
-            let job = try await client.execute(uri: "/api/batch?name=batch.csv", method: .post, headers: sameOrigin,
-                                               body: ByteBuffer(string: csv)) { r in try json(r.body)["job"] as? String ?? "" }
+            let job = try await client.execute(
+                uri: "/api/batch?name=batch.csv", method: .post, headers: sameOrigin,
+                body: ByteBuffer(string: csv)
+            ) { r in try json(r.body)["job"] as? String ?? "" }
             try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
             var phase = ""
             for _ in 0..<600 where phase != "done" && phase != "failed" {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Images
 import Testing
+
 @testable import Web
 
 @Suite("Web: the copies uploaded with a download")
@@ -33,9 +34,12 @@ struct CopyUploadRouteTests {
         defer { server.removeAllJobs() }
         let (picture, corners) = try photo()
         var draft = try exampleDraft()
-        draft["uploads"] = ["legalRepresentative.front": ["data": picture, "corners": corners],
-                            "legalRepresentative.back": ["data": picture, "corners": corners]]
-        let body = try jsonBuffer(draft), plain = try jsonBuffer(try exampleDraft())
+        draft["uploads"] = [
+            "legalRepresentative.front": ["data": picture, "corners": corners],
+            "legalRepresentative.back": ["data": picture, "corners": corners],
+        ]
+        let body = try jsonBuffer(draft)
+        let plain = try jsonBuffer(try exampleDraft())
         try await server.application().test(.router) { client in
             try await client.execute(uri: "/api/pdf", method: .post, headers: sameOrigin, body: body) { r in
                 #expect(r.status == .ok)
@@ -101,13 +105,17 @@ struct CopyUploadRouteTests {
         let (picture, _) = try photo()
         let heic: [UInt8] = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [UInt8](repeating: 0, count: 64)
         var draft = try exampleDraft()
-        draft["uploads"] = ["legalRepresentative.front": ["data": picture],
-                            "legalRepresentative.back": ["data": Data(heic).base64EncodedString()]]
+        draft["uploads"] = [
+            "legalRepresentative.front": ["data": picture],
+            "legalRepresentative.back": ["data": Data(heic).base64EncodedString()],
+        ]
         let heicBody = try jsonBuffer(draft)
         draft["uploads"] = ["handler.front": ["data": picture]]
         let oneSide = try jsonBuffer(draft)
-        draft["uploads"] = ["businessLicence": ["data": "%%%"], "handler.front": ["data": picture, "corners": [1, 2, 3]],
-                            "handler.back": ["data": picture]]
+        draft["uploads"] = [
+            "businessLicence": ["data": "%%%"], "handler.front": ["data": picture, "corners": [1, 2, 3]],
+            "handler.back": ["data": picture],
+        ]
         let bad = try jsonBuffer(draft)
         try await server.application().test(.router) { client in
             try await client.execute(uri: "/api/pdf", method: .post, headers: sameOrigin, body: heicBody) { r in
@@ -152,7 +160,8 @@ struct CopyUploadRouteTests {
                 let text = try Self.pdfText(r)
                 #expect(!text.contains("仅供办理深圳医保在线签约数字证书使用"))
             }
-            let yaml = try String(contentsOf: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"), encoding: .utf8)
+            let yaml =
+                try String(contentsOf: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"), encoding: .utf8)
                 + "\ncopies:\n  legalRepresentative: {front: \(file.path), back: \(file.path)}\n"
             try await client.execute(uri: "/api/import?name=a.yaml", method: .post, headers: sameOrigin, body: ByteBuffer(string: yaml)) { r in
                 #expect(r.status == .ok)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Images
 import Testing
+
 @testable import Web
 
 @Suite("Web: the card crop")
@@ -21,8 +22,10 @@ struct CropRouteTests {
         defer { server.removeAllJobs() }
         let (jpeg, corners) = try photo()
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/copies/crop?corners=\(corners)", method: .post, headers: sameOrigin,
-                                     body: ByteBuffer(bytes: jpeg)) { r in
+            try await client.execute(
+                uri: "/api/copies/crop?corners=\(corners)", method: .post, headers: sameOrigin,
+                body: ByteBuffer(bytes: jpeg)
+            ) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "image/jpeg")
                 let card = try JPEG.decode(Array(r.body.readableBytesView))
@@ -30,8 +33,10 @@ struct CropRouteTests {
                 #expect(card[100, 100] >> 16 & 0xFF > 150 && card[100, 100] & 0xFF < 90, "the mark is top-left")
                 #expect(card[900, 550] & 0xFF > 200, "no table inside the card")
             }
-            try await client.execute(uri: "/api/copies/crop?corners=1,2,3", method: .post, headers: sameOrigin,
-                                     body: ByteBuffer(bytes: jpeg)) { r in
+            try await client.execute(
+                uri: "/api/copies/crop?corners=1,2,3", method: .post, headers: sameOrigin,
+                body: ByteBuffer(bytes: jpeg)
+            ) { r in
                 #expect(r.status == .badRequest)
             }
             let heic: [UInt8] = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [UInt8](repeating: 0, count: 64)

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Roster
 import Rules
 import Testing
+
 @testable import Web
 
 /// The 机构库 tab's API and the drafts, on a roster made for each test: the example clinic with an
@@ -20,8 +21,10 @@ struct RosterRouteTests {
         let store = try Roster.create(at: url)
         let app = try ApplicationLoader.load(url: repoRoot.appendingPathComponent("Examples/new-odc-personal.yaml"))
         _ = try store.importItems([ImportItem(place: "test", application: app)], today: CivilDate("2025-12-10")!)
-        try store.recordIssued(IssuedCertificate(uscc: uscc, kind: .odc, serial: serial, issuedOn: CivilDate("2025-12-15")!,
-                                                 validUntil: CivilDate("2026-12-14")!))
+        try store.recordIssued(
+            IssuedCertificate(
+                uscc: uscc, kind: .odc, serial: serial, issuedOn: CivilDate("2025-12-15")!,
+                validUntil: CivilDate("2026-12-14")!))
         return (url, app)
     }
 
@@ -153,8 +156,10 @@ struct RosterRouteTests {
         let server = try await makeServer(roster: url)
         defer { server.removeAllJobs() }
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/roster/org/\(Self.uscc)/issued", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["kind": "odc", "serial": "SZCA2026ODC0002", "issuedOn": "2026-12-01"])) { r in
+            try await client.execute(
+                uri: "/api/roster/org/\(Self.uscc)/issued", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["kind": "odc", "serial": "SZCA2026ODC0002", "issuedOn": "2026-12-01"])
+            ) { r in
                 #expect(r.status == .ok)
                 let cert = try json(r.body)["certificate"] as? [String: Any] ?? [:]
                 #expect(cert["validUntil"] as? String == "2027-11-30")
@@ -169,8 +174,10 @@ struct RosterRouteTests {
                 #expect(certs.contains { $0["serial"] as? String == Self.serial && $0["status"] as? String == "已续期" })
             }
             // the same serial twice is refused, in words
-            try await client.execute(uri: "/api/roster/org/\(Self.uscc)/issued", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["kind": "odc", "serial": "SZCA2026ODC0002", "issuedOn": "2026-12-01"])) { r in
+            try await client.execute(
+                uri: "/api/roster/org/\(Self.uscc)/issued", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["kind": "odc", "serial": "SZCA2026ODC0002", "issuedOn": "2026-12-01"])
+            ) { r in
                 #expect(r.status == .unprocessableContent)
                 let answer = try json(r.body)
                 #expect((answer["error"] as? String ?? "").contains("已在机构库中"))
@@ -193,8 +200,10 @@ struct RosterRouteTests {
             try await client.execute(uri: "/api/roster/org/\(Self.uscc)/forget", method: .post, headers: sameOrigin, body: try jsonBuffer([:])) { r in
                 #expect(r.status == .unprocessableContent)
             }
-            try await client.execute(uri: "/api/roster/org/\(Self.uscc)/forget", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["confirm": Self.uscc])) { r in
+            try await client.execute(
+                uri: "/api/roster/org/\(Self.uscc)/forget", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["confirm": Self.uscc])
+            ) { r in
                 #expect(r.status == .ok)
                 let answer = try json(r.body)
                 #expect((answer["message"] as? String ?? "").contains("一家单位"))
@@ -221,8 +230,10 @@ struct RosterRouteTests {
             }
             #expect(id > 0)
             // typing on: the same draft
-            try await client.execute(uri: "/api/drafts", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["id": id, "application": whole])) { r in
+            try await client.execute(
+                uri: "/api/drafts", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["id": id, "application": whole])
+            ) { r in
                 let answer = try json(r.body)
                 #expect(answer["id"] as? Int == id)
             }
@@ -254,13 +265,15 @@ struct RosterRouteTests {
                 for n in 0..<24 {
                     group.addTask {
                         let body = try jsonBuffer(["application": ["service": "new", "organization": ["name": "并发草稿\(n)"]]])
-                        return try await client.execute(uri: "/api/drafts", method: .post, headers: sameOrigin, body: body) { r in Int(r.status.code) }
+                        return try await client.execute(uri: "/api/drafts", method: .post, headers: sameOrigin, body: body) { r in Int(r.status.code)
+                        }
                     }
                 }
                 for n in 0..<6 {
                     group.addTask {
                         let body = try jsonBuffer(["kind": "odc", "serial": "SZCA2026PAR\(n)", "issuedOn": "2026-12-0\(n + 1)"])
-                        return try await client.execute(uri: "/api/roster/org/\(Self.uscc)/issued", method: .post, headers: sameOrigin, body: body) { r in
+                        return try await client.execute(uri: "/api/roster/org/\(Self.uscc)/issued", method: .post, headers: sameOrigin, body: body) {
+                            r in
                             Int(r.status.code)
                         }
                     }
@@ -292,10 +305,14 @@ struct RosterRouteTests {
                 #expect(r.status == .ok)
                 return ByteBuffer(bytes: Array(r.body.readableBytesView))
             }
-            try await client.execute(uri: "/api/roster/org/\(Self.uscc)/forget", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["confirm": Self.uscc])) { r in #expect(r.status == .ok) }
-            try await client.execute(uri: "/api/roster/import?name=%E6%9C%BA%E6%9E%84%E5%BA%93.xlsx", method: .post, headers: sameOrigin,
-                                     body: workbook) { r in
+            try await client.execute(
+                uri: "/api/roster/org/\(Self.uscc)/forget", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["confirm": Self.uscc])
+            ) { r in #expect(r.status == .ok) }
+            try await client.execute(
+                uri: "/api/roster/import?name=%E6%9C%BA%E6%9E%84%E5%BA%93.xlsx", method: .post, headers: sameOrigin,
+                body: workbook
+            ) { r in
                 #expect(r.status == .ok)
                 let answer = try json(r.body)
                 #expect((answer["message"] as? String ?? "").contains("新增单位 1 家"))
@@ -304,8 +321,10 @@ struct RosterRouteTests {
                 let answer = try json(r.body)
                 #expect((answer["entries"] as? [[String: Any]])?.first?["uscc"] as? String == Self.uscc)
             }
-            try await client.execute(uri: "/api/roster/import?name=a.csv", method: .post, headers: sameOrigin,
-                                     body: ByteBuffer(string: "名字,电话\n甲,1\n")) { r in
+            try await client.execute(
+                uri: "/api/roster/import?name=a.csv", method: .post, headers: sameOrigin,
+                body: ByteBuffer(string: "名字,电话\n甲,1\n")
+            ) { r in
                 #expect(r.status == .unprocessableContent)
                 let answer = try json(r.body)
                 #expect(!(answer["error"] as? String ?? "").contains("certpack"))
@@ -320,25 +339,25 @@ struct RosterRouteTests {
         let server = try await makeServer(roster: url)
         defer { server.removeAllJobs() }
         try await BatchGate.shared.run {
-        try await server.application().test(.router) { client in
-            let job = try await client.execute(uri: "/api/roster/renewals", method: .post, headers: sameOrigin) { r in
-                #expect(r.status == .ok)
-                let answer = try json(r.body)
-                #expect(answer["good"] as? Int == 1)
-                return answer["job"] as? String ?? ""
+            try await server.application().test(.router) { client in
+                let job = try await client.execute(uri: "/api/roster/renewals", method: .post, headers: sameOrigin) { r in
+                    #expect(r.status == .ok)
+                    let answer = try json(r.body)
+                    #expect(answer["good"] as? Int == 1)
+                    return answer["job"] as? String ?? ""
+                }
+                try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
+                var phase = ""
+                for _ in 0..<600 where phase != "done" && phase != "failed" {
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                    phase = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body)["phase"] as? String ?? "" }
+                }
+                #expect(phase == "done")
+                try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
+                    #expect(r.status == .ok)
+                    #expect(r.body.readableBytes > 10_000)
+                }
             }
-            try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
-            var phase = ""
-            for _ in 0..<600 where phase != "done" && phase != "failed" {
-                try await Task.sleep(nanoseconds: 100_000_000)
-                phase = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body)["phase"] as? String ?? "" }
-            }
-            #expect(phase == "done")
-            try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
-                #expect(r.status == .ok)
-                #expect(r.body.readableBytes > 10_000)
-            }
-        }
         }
     }
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Rules
 import Testing
 import ZIPFoundation
+
 @testable import Web
 
 @Suite("Web: one application")
@@ -24,8 +25,10 @@ struct ApplicationRouteTests {
         let server = try await makeServer()
         defer { server.removeAllJobs() }
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["field": "handler.mobile", "value": "１３９ １２３４ ５６７８"])) { r in
+            try await client.execute(
+                uri: "/api/field", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["field": "handler.mobile", "value": "１３９ １２３４ ５６７８"])
+            ) { r in
                 #expect(r.status == .ok)
                 let j = try json(r.body)
                 #expect(j["value"] as? String == "13912345678")
@@ -39,16 +42,20 @@ struct ApplicationRouteTests {
         let server = try await makeServer()
         defer { server.removeAllJobs() }
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["field": "legalRepresentative.idNumber", "value": "440305198003121236"])) { r in
+            try await client.execute(
+                uri: "/api/field", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["field": "legalRepresentative.idNumber", "value": "440305198003121236"])
+            ) { r in
                 let j = try json(r.body)
                 let expected = Validator.idProblem("440305198003121236", type: .residentID)
                 #expect(j["problem"] as? String == expected)
                 #expect((j["problem"] as? String ?? "").contains("末位应为「5」"))
             }
             // a lower-case x is made upper-case before the check
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin,
-                                     body: try jsonBuffer(["field": "handler.idNumber", "value": "44030419880115342x"])) { r in
+            try await client.execute(
+                uri: "/api/field", method: .post, headers: sameOrigin,
+                body: try jsonBuffer(["field": "handler.idNumber", "value": "44030419880115342x"])
+            ) { r in
                 let j = try json(r.body)
                 #expect(j["value"] as? String == "44030419880115342X")
                 #expect(j["problem"] is NSNull)
@@ -253,47 +260,50 @@ struct BatchRouteTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try await BatchGate.shared.run {
-        try await server.application().test(.router) { client in
-            let job = try await client.execute(uri: "/api/batch?name=%E6%89%B9%E9%87%8F.csv", method: .post, headers: sameOrigin,
-                                               body: ByteBuffer(string: csv)) { r in
-                #expect(r.status == .ok)
-                let j = try json(r.body)
-                #expect(j["total"] as? Int == 5)
-                #expect(j["good"] as? Int == 4)
-                let problems = j["problems"] as? [[String: Any]] ?? []
-                #expect(problems.count == 1)
-                #expect(problems.first?["line"] as? Int == 8)
-                #expect((problems.first?["column"] as? String)?.contains("法定代表人证件号码") == true)
-                return j["job"] as? String ?? ""
+            try await server.application().test(.router) { client in
+                let job = try await client.execute(
+                    uri: "/api/batch?name=%E6%89%B9%E9%87%8F.csv", method: .post, headers: sameOrigin,
+                    body: ByteBuffer(string: csv)
+                ) { r in
+                    #expect(r.status == .ok)
+                    let j = try json(r.body)
+                    #expect(j["total"] as? Int == 5)
+                    #expect(j["good"] as? Int == 4)
+                    let problems = j["problems"] as? [[String: Any]] ?? []
+                    #expect(problems.count == 1)
+                    #expect(problems.first?["line"] as? Int == 8)
+                    #expect((problems.first?["column"] as? String)?.contains("法定代表人证件号码") == true)
+                    return j["job"] as? String ?? ""
+                }
+                try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
+                var phase = ""
+                var status: [String: Any] = [:]
+                for _ in 0..<600 where phase != "done" && phase != "failed" {
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                    status = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body) }
+                    phase = status["phase"] as? String ?? ""
+                    // the progress counts the packs being made: the row with a problem is not one of them
+                    #expect(status["total"] as? Int == 4)
+                    #expect((status["done"] as? Int ?? 0) <= 4)
+                }
+                #expect(phase == "done")
+                #expect(status["done"] as? Int == 4)
+                let zip = folder.appendingPathComponent("batch.zip")
+                try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
+                    #expect(r.status == .ok)
+                    try Data(r.body.readableBytesView).write(to: zip)
+                }
+                let names = try Archive(url: zip, accessMode: .read).map(\.path)
+                #expect(names.contains("全部打印.pdf"))
+                #expect(names.contains("汇总.csv"))
+                #expect(names.contains("汇总.md"))
+                #expect(names.contains("汇总.xlsx"))
+                #expect(names.contains("91440305MA5DPL4W0G-深圳市南山区康宁诊所有限公司/申请材料.pdf"))
+                #expect(names.filter { $0.hasSuffix("/申请材料.pdf") }.count == 4)
+                #expect(!names.contains { $0.contains("安心药店") })
+                // downloaded once, then gone
+                try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in #expect(r.status == .notFound) }
             }
-            try await client.execute(uri: "/api/batch/\(job)/run", method: .post, headers: sameOrigin) { r in #expect(r.status == .ok) }
-            var phase = "", status: [String: Any] = [:]
-            for _ in 0..<600 where phase != "done" && phase != "failed" {
-                try await Task.sleep(nanoseconds: 100_000_000)
-                status = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body) }
-                phase = status["phase"] as? String ?? ""
-                // the progress counts the packs being made: the row with a problem is not one of them
-                #expect(status["total"] as? Int == 4)
-                #expect((status["done"] as? Int ?? 0) <= 4)
-            }
-            #expect(phase == "done")
-            #expect(status["done"] as? Int == 4)
-            let zip = folder.appendingPathComponent("batch.zip")
-            try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
-                #expect(r.status == .ok)
-                try Data(r.body.readableBytesView).write(to: zip)
-            }
-            let names = try Archive(url: zip, accessMode: .read).map(\.path)
-            #expect(names.contains("全部打印.pdf"))
-            #expect(names.contains("汇总.csv"))
-            #expect(names.contains("汇总.md"))
-            #expect(names.contains("汇总.xlsx"))
-            #expect(names.contains("91440305MA5DPL4W0G-深圳市南山区康宁诊所有限公司/申请材料.pdf"))
-            #expect(names.filter { $0.hasSuffix("/申请材料.pdf") }.count == 4)
-            #expect(!names.contains { $0.contains("安心药店") })
-            // downloaded once, then gone
-            try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in #expect(r.status == .notFound) }
-        }
         }
     }
 
@@ -354,9 +364,11 @@ struct RefusalTests {
         defer { server.removeAllJobs() }
         let body = try jsonBuffer(try exampleDraft())
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/pdf", method: .post,
-                                     headers: [.contentType: "application/json", Header.origin: "http://evil.example"],
-                                     body: body) { r in
+            try await client.execute(
+                uri: "/api/pdf", method: .post,
+                headers: [.contentType: "application/json", Header.origin: "http://evil.example"],
+                body: body
+            ) { r in
                 #expect(r.status == .forbidden)
                 let error = try json(r.body)["error"] as? String ?? ""
                 #expect(error.contains("拒绝跨站请求"))
@@ -365,15 +377,19 @@ struct RefusalTests {
             try await client.execute(uri: "/api/check", method: .post, headers: [.contentType: "application/json"], body: body) { r in
                 #expect(r.status == .forbidden)
             }
-            try await client.execute(uri: "/api/check", method: .post,
-                                     headers: [Header.secFetchSite: "cross-site", Header.certpack: "1"],
-                                     body: body) { r in
+            try await client.execute(
+                uri: "/api/check", method: .post,
+                headers: [Header.secFetchSite: "cross-site", Header.certpack: "1"],
+                body: body
+            ) { r in
                 #expect(r.status == .forbidden)
             }
             // the page's own scripts (Origin: null under Referrer-Policy no-referrer)
-            try await client.execute(uri: "/api/check", method: .post,
-                                     headers: [Header.origin: "null", Header.secFetchSite: "same-origin", Header.certpack: "1"],
-                                     body: body) { r in
+            try await client.execute(
+                uri: "/api/check", method: .post,
+                headers: [Header.origin: "null", Header.secFetchSite: "same-origin", Header.certpack: "1"],
+                body: body
+            ) { r in
                 #expect(r.status == .ok)
             }
         }
@@ -473,8 +489,16 @@ struct RenderLaneTests {
     func serial() async throws {
         let lane = RenderLane(capacity: 8)
         let running = Counter()
-        async let a = lane.run(timeout: 5) { running.enter(); usleep(50_000); return running.leave() }
-        async let b = lane.run(timeout: 5) { running.enter(); usleep(50_000); return running.leave() }
+        async let a = lane.run(timeout: 5) {
+            running.enter()
+            usleep(50_000)
+            return running.leave()
+        }
+        async let b = lane.run(timeout: 5) {
+            running.enter()
+            usleep(50_000)
+            return running.leave()
+        }
         let most = try await [a, b].max()
         #expect(most == 1)
     }
@@ -484,8 +508,18 @@ struct RenderLaneTests {
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var now = 0, most = 0
-    func enter() { lock.lock(); now += 1; most = max(most, now); lock.unlock() }
-    func leave() -> Int { lock.lock(); defer { lock.unlock() }; now -= 1; return most }
+    func enter() {
+        lock.lock()
+        now += 1
+        most = max(most, now)
+        lock.unlock()
+    }
+    func leave() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        now -= 1
+        return most
+    }
 }
 
 @Suite("Web: jobs")
@@ -495,7 +529,8 @@ struct JobStoreTests {
         let store = try JobStore(lifetime: 3600)
         let fm = FileManager.default
         #expect((try fm.attributesOfItem(atPath: store.root.path)[.posixPermissions] as? Int) == 0o700)
-        let old = try store.create(), fresh = try store.create()
+        let old = try store.create()
+        let fresh = try store.create()
         #expect((try fm.attributesOfItem(atPath: old.folder.path)[.posixPermissions] as? Int) == 0o700)
         store.sweep(now: Date().addingTimeInterval(1800))
         #expect(store.job(old.id) != nil)

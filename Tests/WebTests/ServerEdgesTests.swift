@@ -3,16 +3,20 @@ import Hummingbird
 import HummingbirdTesting
 import Rules
 import Testing
+
 @testable import Web
 
 /// The server at its edges: stopped during a batch it leaves nothing of a job; pending batches are
 /// capped; an idle connection is closed.
 @Suite("Web: the server's edges", .serialized)
 struct ServerEdgesTests {
-    static func server(port: Int = 8080, pendingBatches: Int = WebLimits.pendingBatches, pendingBytes: Int = WebLimits.pendingBatchBytes,
-                       idleTimeout: Double = WebLimits.idleTimeout) async throws -> WebServer {
-        var c = WebServer.Configuration(host: "127.0.0.1", port: port, templates: repoRoot.appendingPathComponent("Templates").path,
-                                        today: { CivilDate(year: 2026, month: 12, day: 2)! })
+    static func server(
+        port: Int = 8080, pendingBatches: Int = WebLimits.pendingBatches, pendingBytes: Int = WebLimits.pendingBatchBytes,
+        idleTimeout: Double = WebLimits.idleTimeout
+    ) async throws -> WebServer {
+        var c = WebServer.Configuration(
+            host: "127.0.0.1", port: port, templates: repoRoot.appendingPathComponent("Templates").path,
+            today: { CivilDate(year: 2026, month: 12, day: 2)! })
         c.pendingBatches = pendingBatches
         c.pendingBatchBytes = pendingBytes
         c.idleTimeout = idleTimeout
@@ -23,12 +27,16 @@ struct ServerEdgesTests {
     static func batchCSV(count: Int) -> String {
         var lines = ["单位名称,统一社会信用代码,单位地址,法定代表人姓名,法定代表人证件号码,法定代表人手机,经办人姓名,经办人证件号码,经办人手机,业务类型,机构证书年限,法人证书年限,办理日期"]
         for n in 1...count {
-            let code17 = String(format: "91440300MA5%06d", n), lr17 = String(format: "440305198001%02d%03d", n % 28 + 1, n)
+            let code17 = String(format: "91440300MA5%06d", n)
+            let lr17 = String(format: "440305198001%02d%03d", n % 28 + 1, n)
             let h17 = String(format: "440306199002%02d%03d", n % 28 + 1, n)
-            lines.append(["深圳市南山区第\(n)号康宁诊所有限公司", code17 + String(CheckDigits.usccCheckCharacter(code17)!), "深圳市南山区科技路\(n)号",
-                          "陈志\(n)", lr17 + String(CheckDigits.residentIDCheckDigit(lr17)!), String(format: "138%08d", n),
-                          "李俊\(n)", h17 + String(CheckDigits.residentIDCheckDigit(h17)!), String(format: "139%08d", n),
-                          "新办", "1", "1", "2026-12-07"].joined(separator: ","))
+            lines.append(
+                [
+                    "深圳市南山区第\(n)号康宁诊所有限公司", code17 + String(CheckDigits.usccCheckCharacter(code17)!), "深圳市南山区科技路\(n)号",
+                    "陈志\(n)", lr17 + String(CheckDigits.residentIDCheckDigit(lr17)!), String(format: "138%08d", n),
+                    "李俊\(n)", h17 + String(CheckDigits.residentIDCheckDigit(h17)!), String(format: "139%08d", n),
+                    "新办", "1", "1", "2026-12-07",
+                ].joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -116,8 +124,9 @@ struct ServerEdgesTests {
         try run("curl", ["-s", "--max-time", "20"] + args).out
     }
 
-    @Test("SIGTERM or SIGINT while a web batch runs: workers stopped and waited for, then nothing of a job is left",
-          arguments: [SIGTERM, SIGINT])
+    @Test(
+        "SIGTERM or SIGINT while a web batch runs: workers stopped and waited for, then nothing of a job is left",
+        arguments: [SIGTERM, SIGINT])
     func stoppedDuringABatch(_ sig: Int32) async throws {
         let tmp = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }

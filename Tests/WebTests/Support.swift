@@ -2,17 +2,21 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Rules
+
 @testable import Web
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A server on the repository's Templates, with today fixed so the checklist is the same every run.
-func makeServer(host: String = "127.0.0.1", token: String? = nil, queue: Int = 8, upload: Int = WebLimits.uploadBytes,
-                rows: Int = WebLimits.batchRows, today: CivilDate = CivilDate(year: 2026, month: 12, day: 1)!,
-                roster: URL? = nil) async throws -> WebServer {
-    var config = WebServer.Configuration(host: host, port: 8080, token: token, templates: repoRoot.appendingPathComponent("Templates").path,
-                                         queueCapacity: queue, requestTimeLimit: 60, uploadLimit: upload, rowLimit: rows,
-                                         today: { today })
+func makeServer(
+    host: String = "127.0.0.1", token: String? = nil, queue: Int = 8, upload: Int = WebLimits.uploadBytes,
+    rows: Int = WebLimits.batchRows, today: CivilDate = CivilDate(year: 2026, month: 12, day: 1)!,
+    roster: URL? = nil
+) async throws -> WebServer {
+    var config = WebServer.Configuration(
+        host: host, port: 8080, token: token, templates: repoRoot.appendingPathComponent("Templates").path,
+        queueCapacity: queue, requestTimeLimit: 60, uploadLimit: upload, rowLimit: rows,
+        today: { today })
     config.roster = roster?.path
     return try await WebServer(config)
 }
@@ -34,7 +38,10 @@ func exampleDraft() throws -> [String: Any] {
     return try JSONSerialization.jsonObject(with: JSONEncoder().encode(app)) as! [String: Any]
 }
 
-struct Run { var status: Int32; var out: String }
+struct Run {
+    var status: Int32
+    var out: String
+}
 
 /// Runs a program to the end and collects its standard output.
 @discardableResult

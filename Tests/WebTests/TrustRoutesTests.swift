@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Rules
 import Testing
+
 @testable import Web
 
 /// Issue 16 through the web page's routes: past dates, IDs ending in 000 confirmed in the posted draft,
@@ -54,12 +55,17 @@ struct TrustRoutesTests {
     @Test("one field alone: an ID ending in 000 is refused unless the posted confirmedIdNumbers holds it")
     func fieldCheckHonoursConfirmation() async throws {
         let server = try await makeServer()
-        let refused = Answered(), accepted = Answered()
+        let refused = Answered()
+        let accepted = Answered()
         let plain = try jsonBuffer(["field": "handler.idNumber", "value": "440305197712015000"])
         let confirmed = try jsonBuffer(["field": "handler.idNumber", "value": "440305197712015000", "confirmedIdNumbers": ["440305197712015000"]])
         try await server.application().test(.router) { client in
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: plain) { r in refused.data = Data(r.body.readableBytesView) }
-            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: confirmed) { r in accepted.data = Data(r.body.readableBytesView) }
+            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: plain) { r in
+                refused.data = Data(r.body.readableBytesView)
+            }
+            try await client.execute(uri: "/api/field", method: .post, headers: sameOrigin, body: confirmed) { r in
+                accepted.data = Data(r.body.readableBytesView)
+            }
         }
         let a = try JSONSerialization.jsonObject(with: refused.data) as? [String: Any] ?? [:]
         let b = try JSONSerialization.jsonObject(with: accepted.data) as? [String: Any] ?? [:]

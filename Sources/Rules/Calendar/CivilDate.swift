@@ -7,14 +7,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Fails for dates that do not exist (2026-02-30).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
-        self.year = year; self.month = month; self.day = day
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -52,7 +55,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0); self.month = m; self.day = d
+        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.month = m
+        self.day = d
     }
 
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
@@ -64,7 +69,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var weekdayLabel: String { ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][weekday - 1] }
 
     public var description: String {
-        let m = month < 10 ? "0\(month)" : "\(month)", d = day < 10 ? "0\(day)" : "\(day)"
+        let m = month < 10 ? "0\(month)" : "\(month)"
+        let d = day < 10 ? "0\(day)" : "\(day)"
         return "\(year)-\(m)-\(d)"
     }
     /// 2026年11月25日
@@ -81,6 +87,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self = d
     }
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer(); try c.encode(description)
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
     }
 }

@@ -63,7 +63,8 @@ public struct HolidayCalendar: Sendable {
 
     /// The `n`th working day strictly after `d` (n ≥ 1); nil when the count runs into an uncovered year.
     public func workingDay(_ n: Int, after d: CivilDate) -> CivilDate? {
-        var date = d, left = n
+        var date = d
+        var left = n
         while left > 0 {
             date = date.adding(days: 1)
             guard let working = kind(of: date).isWorkingDay else { return nil }

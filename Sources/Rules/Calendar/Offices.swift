@@ -13,12 +13,14 @@ public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible
         let parts = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "：", with: ":")
             .split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
-              let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            let h = Int(parts[0]), let m = Int(parts[1])
+        else { return nil }
         self.init(hour: h, minute: m)
     }
     public var description: String {
-        let h = minutes / 60, m = minutes % 60
+        let h = minutes / 60
+        let m = minutes % 60
         return (h < 10 ? "0\(h)" : "\(h)") + ":" + (m < 10 ? "0\(m)" : "\(m)")
     }
     public static func < (a: ClockTime, b: ClockTime) -> Bool { a.minutes < b.minutes }
@@ -28,7 +30,10 @@ public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible
 public struct Session: Sendable, Equatable {
     public var open: ClockTime
     public var close: ClockTime
-    public init(open: ClockTime, close: ClockTime) { self.open = open; self.close = close }
+    public init(open: ClockTime, close: ClockTime) {
+        self.open = open
+        self.close = close
+    }
     public var description: String { "\(open)-\(close)" }
 }
 

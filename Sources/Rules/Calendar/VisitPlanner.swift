@@ -78,9 +78,11 @@ public enum VisitPlanner {
         var day = OfficeDay(office: office, date: date, dayKind: dk, isOpen: false, doable: [], time: nil, notes: [])
         switch dk {
         case .notCovered:
-            day.notes.append(cal.notCoveredMessage(date)); return day
+            day.notes.append(cal.notCoveredMessage(date))
+            return day
         case let .holiday(name) where office.closedOnHolidays:
-            day.notes.append("\(date) 为法定节假日（\(name)），\(office.name)休息（指南：法定节假日休息）"); return day
+            day.notes.append("\(date) 为法定节假日（\(name)），\(office.name)休息（指南：法定节假日休息）")
+            return day
         case let .makeUpWorkday(name):
             // 调休上班: a working day for the ODC (no 周末 rule). An office open that weekday anyway is
             // open; one whose hours say 周六日休息 may or may not follow the 调休: uncertain.
@@ -89,13 +91,15 @@ public enum VisitPlanner {
                 day.notes.append("\(date)（\(date.weekdayLabel)）为调休上班日（\(name)），按工作日办理")
             } else {
                 day.uncertain = true
-                day.notes.append("\(date)（\(date.weekdayLabel)）为调休上班日（\(name)）；\(office.name)：\(catalog.notes.makeUpWorkday.uncertain)（服务时间：\(office.hours)）")
+                day.notes.append(
+                    "\(date)（\(date.weekdayLabel)）为调休上班日（\(name)）；\(office.name)：\(catalog.notes.makeUpWorkday.uncertain)（服务时间：\(office.hours)）")
             }
         case .weekend, .workday, .holiday:
             day.isOpen = office.days.contains(date.weekday)
         }
         guard day.isOpen else {
-            day.notes.append("\(office.name)\(date.weekdayLabel)不办公（服务时间：\(office.hours)）"); return day
+            day.notes.append("\(office.name)\(date.weekdayLabel)不办公（服务时间：\(office.hours)）")
+            return day
         }
         day.doable = kinds
         if dk == .weekend {
@@ -106,7 +110,10 @@ public enum VisitPlanner {
             }
         }
         let first = office.sessions[0].open
-        guard let t = time else { day.time = nil; return day }
+        guard let t = time else {
+            day.time = nil
+            return day
+        }
         if office.session(containing: t) != nil {
             day.time = t
         } else if t < first {
@@ -132,32 +139,42 @@ public enum VisitPlanner {
     ///   - processing: 办理时效 said of a complete day; defaults to the 现场办理 channel's (当天办结).
     ///   - today: today in Asia/Shanghai; a `date` before it is `past` (日期已过) and the proposal starts
     ///     today. Nil: no day is past (the calendar alone).
-    public static func plan(kinds: [CertKind], date: CivilDate, time: ClockTime? = nil, office: Office? = nil,
-                            processing: String? = nil, catalog: Catalog, today: CivilDate? = nil) -> VisitPlan {
+    public static func plan(
+        kinds: [CertKind], date: CivilDate, time: ClockTime? = nil, office: Office? = nil,
+        processing: String? = nil, catalog: Catalog, today: CivilDate? = nil
+    ) -> VisitPlan {
         if let today, date < today {
-            var plan = VisitPlan(channel: .onsite, date: date, office: office, time: time, status: .past,
-                                 dayKind: catalog.holidays.kind(of: date), doable: [], notDoable: kinds,
-                                 notes: [pastMessage(date, today: today)], proposal: nil, expectedCompletion: nil)
+            var plan = VisitPlan(
+                channel: .onsite, date: date, office: office, time: time, status: .past,
+                dayKind: catalog.holidays.kind(of: date), doable: [], notDoable: kinds,
+                notes: [pastMessage(date, today: today)], proposal: nil, expectedCompletion: nil)
             propose(into: &plan, kinds: kinds, from: today, time: nil, office: office, skipping: nil, catalog: catalog)
             return plan
         }
         let candidates = office.map { [$0] } ?? catalog.offices
         let days = candidates.map { assess(office: $0, date: date, time: time, kinds: kinds, catalog: catalog) }
-        let chosen = days.first { !$0.uncertain && $0.doable.count == kinds.count }
+        let chosen =
+            days.first { !$0.uncertain && $0.doable.count == kinds.count }
             ?? days.first { $0.doable.count == kinds.count }
             ?? days.max { $0.doable.count < $1.doable.count }!
         let dk = catalog.holidays.kind(of: date)
-        var plan = VisitPlan(channel: .onsite, date: date, office: chosen.office, time: chosen.time, status: .none,
-                             dayKind: dk, doable: chosen.doable, notDoable: kinds.filter { !chosen.doable.contains($0) },
-                             notes: chosen.notes, proposal: nil, expectedCompletion: nil)
+        var plan = VisitPlan(
+            channel: .onsite, date: date, office: chosen.office, time: chosen.time, status: .none,
+            dayKind: dk, doable: chosen.doable, notDoable: kinds.filter { !chosen.doable.contains($0) },
+            notes: chosen.notes, proposal: nil, expectedCompletion: nil)
         if dk == .notCovered {
             plan.status = .notCovered
-            if office == nil { plan.office = nil; plan.notes = [catalog.holidays.notCoveredMessage(date)] }
+            if office == nil {
+                plan.office = nil
+                plan.notes = [catalog.holidays.notCoveredMessage(date)]
+            }
             return plan
         }
         if chosen.doable.count == kinds.count, !chosen.uncertain {
             plan.status = .complete
-            plan.notes.append("\(chosen.office.name)（\(chosen.office.address)）\(date)\(date.weekdayLabel)可办理全部业务；\(processing ?? catalog.channels[.onsite]?.processing ?? "")")
+            plan.notes.append(
+                "\(chosen.office.name)（\(chosen.office.address)）\(date)\(date.weekdayLabel)可办理全部业务；\(processing ?? catalog.channels[.onsite]?.processing ?? "")"
+            )
             return plan
         }
         if chosen.uncertain, chosen.doable.count == kinds.count {
@@ -171,11 +188,13 @@ public enum VisitPlanner {
             plan.status = chosen.doable.isEmpty ? .none : .partial
         }
         if plan.status == .partial {
-            plan.notes.append("当天只能办理\(chosen.doable.map(\.label).joined(separator: "、"))；\(plan.notDoable.map(\.label).joined(separator: "、"))须另选工作日")
+            plan.notes.append(
+                "当天只能办理\(chosen.doable.map(\.label).joined(separator: "、"))；\(plan.notDoable.map(\.label).joined(separator: "、"))须另选工作日")
         }
         // The earliest day and office from `date` on; the requested office first on each day.
-        propose(into: &plan, kinds: kinds, from: date, time: time, office: office,
-                skipping: time == nil ? office : nil, catalog: catalog)
+        propose(
+            into: &plan, kinds: kinds, from: date, time: time, office: office,
+            skipping: time == nil ? office : nil, catalog: catalog)
         return plan
     }
 
@@ -188,8 +207,10 @@ public enum VisitPlanner {
     /// be done, the requested office first on each day, and puts it in `plan` as its proposal. `time`
     /// applies to the first day only; `skipping` is an office already assessed on the first day. Stops,
     /// proposing nothing, at a year whose holidays are not published: it cannot know those days.
-    static func propose(into plan: inout VisitPlan, kinds: [CertKind], from start: CivilDate, time: ClockTime?, office: Office?,
-                        skipping: Office?, catalog: Catalog) {
+    static func propose(
+        into plan: inout VisitPlan, kinds: [CertKind], from start: CivilDate, time: ClockTime?, office: Office?,
+        skipping: Office?, catalog: Catalog
+    ) {
         let order = office.map { o in [o] + catalog.offices.filter { $0.id != o.id } } ?? catalog.offices
         for offset in 0...horizon {
             let d = start.adding(days: offset)
@@ -218,13 +239,16 @@ public enum VisitPlanner {
     ///   - collection: how the result reaches the applicant, when not the channel's default (Ukey mailed).
     ///   - immediate: done on payment, no review (online 续期: 付款成功后即可在线更新证书): no date is forecast.
     ///   - today: a submission `date` before it is `past` (日期已过): nothing is forecast.
-    public static func online(date: CivilDate, catalog: Catalog, collection: String? = nil, immediate: GuideText? = nil,
-                              today: CivilDate? = nil) -> VisitPlan {
+    public static func online(
+        date: CivilDate, catalog: Catalog, collection: String? = nil, immediate: GuideText? = nil,
+        today: CivilDate? = nil
+    ) -> VisitPlan {
         let info = catalog.channels[.online]
         let n = info?.workingDays ?? 3
         let cal = catalog.holidays
-        var plan = VisitPlan(channel: .online, date: date, office: nil, time: nil, status: .complete, dayKind: cal.kind(of: date),
-                             doable: [], notDoable: [], notes: [], proposal: nil, expectedCompletion: nil)
+        var plan = VisitPlan(
+            channel: .online, date: date, office: nil, time: nil, status: .complete, dayKind: cal.kind(of: date),
+            doable: [], notDoable: [], notes: [], proposal: nil, expectedCompletion: nil)
         if let today, date < today {
             plan.status = .past
             plan.notes.append(pastMessage(date, today: today))
@@ -248,12 +272,18 @@ public enum VisitPlanner {
         if !crossed.isEmpty { text += "；期间遇\(crossed.joined(separator: "、"))假期顺延" }
         plan.notes.append(text)
         if case let .makeUpWorkday(h) = cal.kind(of: done) { plan.notes.append("\(done) 为\(h)调休上班日，计为工作日") }
-        if let c = collection { plan.notes.append("审核通过后：\(c)") }
-        else if let c = info?.collection { plan.notes.append("审核通过后 Ukey \(c)；证书密码以短信告知经办人") }
+        if let c = collection {
+            plan.notes.append("审核通过后：\(c)")
+        } else if let c = info?.collection {
+            plan.notes.append("审核通过后 Ukey \(c)；证书密码以短信告知经办人")
+        }
         return plan
     }
 }
 
 extension Array where Element: Hashable {
-    func uniqued() -> [Element] { var seen = Set<Element>(); return filter { seen.insert($0).inserted } }
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
 }

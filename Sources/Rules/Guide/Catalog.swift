@@ -36,13 +36,27 @@ public struct CertKindRule: Codable, Sendable {
 /// The notes 注1–注3 and the weekend note, as data.
 public struct GuideNotes: Codable, Sendable {
     /// 注1: which item kinds carry the 单位公章.
-    public struct Stamp: Codable, Sendable { public var guide: String; public var kinds: [ItemKind]; public var text: String }
+    public struct Stamp: Codable, Sendable {
+        public var guide: String
+        public var kinds: [ItemKind]
+        public var text: String
+    }
     /// 注2: whose originals are shown, on which channel.
-    public struct Originals: Codable, Sendable { public var guide: String; public var channel: Channel; public var documents: [String] }
+    public struct Originals: Codable, Sendable {
+        public var guide: String
+        public var channel: Channel
+        public var documents: [String]
+    }
     /// 注3: documents given once when both kinds are applied for.
-    public struct Shared: Codable, Sendable { public var guide: String; public var documents: [String] }
+    public struct Shared: Codable, Sendable {
+        public var guide: String
+        public var documents: [String]
+    }
     /// 周末无法办理机构证书(ODC证书).
-    public struct Weekend: Codable, Sendable { public var guide: String; public var excludedKinds: [CertKind] }
+    public struct Weekend: Codable, Sendable {
+        public var guide: String
+        public var excludedKinds: [CertKind]
+    }
     /// 调休上班 at an office whose 服务时间 says 周六日及法定节假日休息: the guide does not say whether it opens.
     public struct MakeUpWorkday: Codable, Sendable {
         /// The hours' wording that leaves the day open to doubt.

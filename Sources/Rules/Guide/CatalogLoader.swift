@@ -5,7 +5,10 @@ import Yams
 public struct CatalogError: Error, CustomStringConvertible, Equatable {
     public var file: String
     public var message: String
-    public init(file: String, message: String) { self.file = file; self.message = message }
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
     public var description: String { "\(file): 目录文件有误：\(message)" }
 }
 
@@ -83,9 +86,10 @@ public enum CatalogLoader {
                 guard let s = Service(rawValue: l.personal) else { throw fail("\(path).legalRepresentativeChange.personal: 未知业务「\(l.personal)」") }
                 lrc = LegalRepresentativeChangeRule(personal: s, guide: l.guide, formerUkey: l.formerUkey)
             }
-            services[service] = ServiceRule(label: r.label, guide: r.guide, published: r.published,
-                                            unpublishedWarning: r.unpublishedWarning, kinds: ks,
-                                            legalRepresentativeChange: lrc, channels: chs, processing: r.processing)
+            services[service] = ServiceRule(
+                label: r.label, guide: r.guide, published: r.published,
+                unpublishedWarning: r.unpublishedWarning, kinds: ks,
+                legalRepresentativeChange: lrc, channels: chs, processing: r.processing)
         }
         var channels: [Channel: ChannelInfo] = [:]
         for ch in Channel.allCases {
@@ -107,12 +111,15 @@ public enum CatalogLoader {
             }
             guard !sessions.isEmpty else { throw fail("\(path).sessions 不能为空") }
             if offices.contains(where: { $0.id == o.id }) { throw fail("\(path): 重复的 id「\(o.id)」") }
-            offices.append(Office(id: o.id, name: o.name, aliases: o.aliases ?? [], address: o.address,
-                                  days: Set(o.days), sessions: sessions, closedOnHolidays: o.closedOnHolidays, hours: o.hours))
+            offices.append(
+                Office(
+                    id: o.id, name: o.name, aliases: o.aliases ?? [], address: o.address,
+                    days: Set(o.days), sessions: sessions, closedOnHolidays: o.closedOnHolidays, hours: o.hours))
         }
-        return Catalog(version: raw.version, project: raw.project, issuer: raw.issuer, process: raw.process,
-                       certKinds: kinds, notes: raw.notes, documents: raw.documents, twoSidedNote: raw.twoSidedNote,
-                       services: services, channels: channels, payment: raw.payment, offices: offices, holidays: holidays)
+        return Catalog(
+            version: raw.version, project: raw.project, issuer: raw.issuer, process: raw.process,
+            certKinds: kinds, notes: raw.notes, documents: raw.documents, twoSidedNote: raw.twoSidedNote,
+            services: services, channels: channels, payment: raw.payment, offices: offices, holidays: holidays)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -143,9 +150,20 @@ public enum CatalogLoader {
 extension HolidayCalendar {
     /// Decodes `holidays.yaml`; checks each date lies in its year and make-up days are weekends.
     public static func load(text: String, file: String) throws -> HolidayCalendar {
-        struct RawPeriod: Decodable { var name: String; var from: CivilDate; var to: CivilDate }
-        struct RawMakeUp: Decodable { var date: CivilDate; var `for`: String }
-        struct RawYear: Decodable { var source: String; var holidays: [RawPeriod]; var makeUpWorkdays: [RawMakeUp] }
+        struct RawPeriod: Decodable {
+            var name: String
+            var from: CivilDate
+            var to: CivilDate
+        }
+        struct RawMakeUp: Decodable {
+            var date: CivilDate
+            var `for`: String
+        }
+        struct RawYear: Decodable {
+            var source: String
+            var holidays: [RawPeriod]
+            var makeUpWorkdays: [RawMakeUp]
+        }
         struct Raw: Decodable { var years: [Int: RawYear] }
         let raw: Raw
         do { raw = try YAMLDecoder().decode(Raw.self, from: text) } catch {
@@ -163,9 +181,10 @@ extension HolidayCalendar {
                     throw CatalogError(file: file, message: "years.\(y): 调休上班日 \(m.date) 须为该年的周六或周日")
                 }
             }
-            years[y] = Year(year: y, source: r.source,
-                            holidays: r.holidays.map { HolidayPeriod(name: $0.name, from: $0.from, to: $0.to) },
-                            makeUpWorkdays: r.makeUpWorkdays.map { MakeUpWorkday(date: $0.date, holiday: $0.for) })
+            years[y] = Year(
+                year: y, source: r.source,
+                holidays: r.holidays.map { HolidayPeriod(name: $0.name, from: $0.from, to: $0.to) },
+                makeUpWorkdays: r.makeUpWorkdays.map { MakeUpWorkday(date: $0.date, holiday: $0.for) })
         }
         guard !years.isEmpty else { throw CatalogError(file: file, message: "years 不能为空") }
         return HolidayCalendar(years: years)
@@ -175,16 +194,34 @@ extension HolidayCalendar {
 // The YAML shape of catalog.yaml (string keys; converted and checked above).
 struct RawCatalog: Decodable {
     typealias Kind = KindRule
-    struct LRC: Decodable { var personal: String; var guide: String; var formerUkey: String }
+    struct LRC: Decodable {
+        var personal: String
+        var guide: String
+        var formerUkey: String
+    }
     struct Service: Decodable {
-        var label: String; var guide: String?; var published: Bool; var unpublishedWarning: String?
-        var kinds: [String: Kind]; var legalRepresentativeChange: LRC?; var channels: [String: ServiceChannelRule]
+        var label: String
+        var guide: String?
+        var published: Bool
+        var unpublishedWarning: String?
+        var kinds: [String: Kind]
+        var legalRepresentativeChange: LRC?
+        var channels: [String: ServiceChannelRule]
         var processing: String?
     }
-    struct RawSession: Decodable { var open: String; var close: String }
+    struct RawSession: Decodable {
+        var open: String
+        var close: String
+    }
     struct RawOffice: Decodable {
-        var id: String; var name: String; var aliases: [String]?; var address: String; var days: [Int]
-        var sessions: [RawSession]; var closedOnHolidays: Bool; var hours: String
+        var id: String
+        var name: String
+        var aliases: [String]?
+        var address: String
+        var days: [Int]
+        var sessions: [RawSession]
+        var closedOnHolidays: Bool
+        var hours: String
     }
     var version: Int
     var project: String

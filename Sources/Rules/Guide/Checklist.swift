@@ -124,8 +124,11 @@ extension Checklist {
         application.certificates.kinds.flatMap { kind -> [AppliedCertificate] in
             switch kind {
             case .odc:
-                return [AppliedCertificate(kind: .odc, service: services[.odc] ?? application.service, holders: [],
-                                           years: application.certificates.odc?.years ?? 1)]
+                return [
+                    AppliedCertificate(
+                        kind: .odc, service: services[.odc] ?? application.service, holders: [],
+                        years: application.certificates.odc?.years ?? 1)
+                ]
             case .personal:
                 let years = application.certificates.personal?.years ?? 1
                 return personalParts.map { AppliedCertificate(kind: .personal, service: $0.service, holders: $0.holders, years: years) }
@@ -144,8 +147,10 @@ extension Checklist {
     ///   - office: office name, alias or id; defaults to `application.visit?.office`.
     ///   - today: today in Asia/Shanghai: a date before it is 日期已过 and nothing is doable then. Nil: no day is past.
     /// - Throws: `RulesError` for what the guide forbids (years, channel), `OfficeLookupError` for an unknown office.
-    public static func make(for app: Application, catalog: Catalog, date: CivilDate? = nil, time: String? = nil, office: String? = nil,
-                            today: CivilDate? = nil) throws -> Checklist {
+    public static func make(
+        for app: Application, catalog: Catalog, date: CivilDate? = nil, time: String? = nil, office: String? = nil,
+        today: CivilDate? = nil
+    ) throws -> Checklist {
         let kinds = app.certificates.kinds
         guard !kinds.isEmpty else { throw RulesError.noCertificates }
         let fees = try Fees.compute(for: app, catalog: catalog)
@@ -171,13 +176,18 @@ extension Checklist {
             if let o = app.certificates.odc { years[.odc] = o.years }
             if let p = app.certificates.personal { years[.personal] = p.years }
         }
-        return Checklist(application: app, documents: inGuideOrder(items), fees: fees, forms: forms, visit: visit, warnings: warnings,
-                         steps: route.steps, processing: processing, collection: route.collection ?? info.collection,
-                         payment: catalog.payment, services: route.services, personalParts: route.parts, years: years)
+        return Checklist(
+            application: app, documents: inGuideOrder(items), fees: fees, forms: forms, visit: visit, warnings: warnings,
+            steps: route.steps, processing: processing, collection: route.collection ?? info.collection,
+            payment: catalog.payment, services: route.services, personalParts: route.parts, years: years)
     }
 
     /// One document of one part: the kind, the service it follows and (personal) the holders it covers.
-    struct Need { var kind: CertKind; var part: PersonalPart; var id: String }
+    struct Need {
+        var kind: CertKind
+        var part: PersonalPart
+        var id: String
+    }
 
     /// The way through the guide for an application: the service each kind follows, its documents,
     /// the channel's steps and 领取方式.
@@ -229,8 +239,9 @@ extension Checklist {
             let (kind, id) = (need.kind, need.id)
             let spec = catalog.documents[id]!
             if shared.contains(id), items.contains(where: { $0.id == id }) { continue }
-            var item = ChecklistItem(title: spec.title, kind: spec.kind, count: spec.count, stamp: stampKinds.contains(spec.kind),
-                                     notes: spec.notes ?? [], signer: spec.signer, seal: spec.seal, form: spec.form, id: id)
+            var item = ChecklistItem(
+                title: spec.title, kind: spec.kind, count: spec.count, stamp: stampKinds.contains(spec.kind),
+                notes: spec.notes ?? [], signer: spec.signer, seal: spec.seal, form: spec.form, id: id)
             // Holders split by service: each part has its own application, appendix and agreement.
             let holders = kind == .personal ? need.part.holders : app.personalHolders
             if split, kind == .personal, !shared.contains(id) {
@@ -241,7 +252,9 @@ extension Checklist {
                 // Made from the applicant's pictures: a page of the pack, not a photocopy to make.
                 item.printed = true
                 item.notes.insert(ChecklistItem.printedNote + "（见申请材料中的复印件页）", at: 0)
-            } else if spec.twoSided == true { item.notes.insert(catalog.twoSidedNote, at: 0) }
+            } else if spec.twoSided == true {
+                item.notes.insert(catalog.twoSidedNote, at: 0)
+            }
             if let who = spec.person {
                 let p = who == "handler" ? app.handler : app.legalRepresentative
                 item.notes.append("\(p.name)（\(p.idType.label)）")
@@ -257,8 +270,10 @@ extension Checklist {
             }
             items.append(item)
             if let f = spec.form {
-                forms.append(FormRequest(form: f, service: need.part.service, copies: spec.count, person: nil, roles: [],
-                                         holders: split && kind == .personal ? holders : nil))
+                forms.append(
+                    FormRequest(
+                        form: f, service: need.part.service, copies: spec.count, person: nil, roles: [],
+                        holders: split && kind == .personal ? holders : nil))
             }
         }
         return (items, forms)
@@ -268,11 +283,15 @@ extension Checklist {
     /// nothing; unless that person stays a holder (then it is among the holders' Ukeys).
     static func formerLegalRepresentativeUkey(_ app: Application, catalog: Catalog) -> [ChecklistItem] {
         guard app.certificates.kinds.contains(.personal), app.change?.changesLegalRepresentative == true,
-              let l = catalog.rule(for: app.service).legalRepresentativeChange,
-              let from = app.change?.items.first(where: \.isLegalRepresentative)?.from,
-              !app.personalHolders.contains(where: { $0.name == from && $0.idNumber != app.legalRepresentative.idNumber }) else { return [] }
-        return [ChecklistItem(title: "原法定代表人（\(from)）的\(CertKind.personal.label) Ukey", kind: .ukey, count: 1, stamp: false,
-                              notes: [l.formerUkey], signer: nil, seal: nil, form: nil, id: "ukey.formerLegalRepresentative")]
+            let l = catalog.rule(for: app.service).legalRepresentativeChange,
+            let from = app.change?.items.first(where: \.isLegalRepresentative)?.from,
+            !app.personalHolders.contains(where: { $0.name == from && $0.idNumber != app.legalRepresentative.idNumber })
+        else { return [] }
+        return [
+            ChecklistItem(
+                title: "原法定代表人（\(from)）的\(CertKind.personal.label) Ukey", kind: .ukey, count: 1, stamp: false,
+                notes: [l.formerUkey], signer: nil, seal: nil, form: nil, id: "ukey.formerLegalRepresentative")
+        ]
     }
 
     /// 个人信息授权书: one per natural person (by 证件号码), when an application form carries it; the
@@ -284,7 +303,9 @@ extension Checklist {
         func add(_ p: Person, _ role: String) {
             if let i = people.firstIndex(where: { $0.0.idNumber == p.idNumber }) {
                 if !people[i].1.contains(role) { people[i].1.append(role) }
-            } else { people.append((p, [role])) }
+            } else {
+                people.append((p, [role]))
+            }
         }
         add(app.legalRepresentative, "法定代表人")
         add(app.handler, "经办人")
@@ -294,10 +315,11 @@ extension Checklist {
             forms.append(FormRequest(form: .authorization, service: service, copies: 1, person: p, roles: roles))
         }
         let lastForm = items.lastIndex { $0.kind == .form } ?? 0
-        items.insert(ChecklistItem(
-            title: FormKind.authorization.title, kind: .form, count: people.count, stamp: Set(catalog.notes.stamp.kinds).contains(.form),
-            notes: people.map { "\($0.0.name)（\($0.1.joined(separator: "、"))）" } + ["申请表所含个人信息授权书，每位自然人一份（同一证件号码只需一份）"],
-            signer: "本人在「授权人签字」处签字并填写日期", seal: nil, form: .authorization, id: "authorization"), at: lastForm + 1)
+        items.insert(
+            ChecklistItem(
+                title: FormKind.authorization.title, kind: .form, count: people.count, stamp: Set(catalog.notes.stamp.kinds).contains(.form),
+                notes: people.map { "\($0.0.name)（\($0.1.joined(separator: "、"))）" } + ["申请表所含个人信息授权书，每位自然人一份（同一证件号码只需一份）"],
+                signer: "本人在「授权人签字」处签字并填写日期", seal: nil, form: .authorization, id: "authorization"), at: lastForm + 1)
     }
 
     /// 注2: originals at the counter, on site only.
@@ -305,9 +327,10 @@ extension Checklist {
         guard app.channel == catalog.notes.originals.channel else { return [] }
         return catalog.notes.originals.documents.filter { id in items.contains { $0.id == id } }.map { id in
             let spec = catalog.documents[id]!
-            return ChecklistItem(title: spec.original ?? "\(spec.title)原件", kind: .original, count: 1, stamp: false,
-                                 notes: ["现场核验原件收复印件（\(catalog.notes.originals.guide)）"],
-                                 signer: nil, seal: nil, form: nil, id: "original.\(id)")
+            return ChecklistItem(
+                title: spec.original ?? "\(spec.title)原件", kind: .original, count: 1, stamp: false,
+                notes: ["现场核验原件收复印件（\(catalog.notes.originals.guide)）"],
+                signer: nil, seal: nil, form: nil, id: "original.\(id)")
         }
     }
 
@@ -319,21 +342,25 @@ extension Checklist {
         if let total = fees.total {
             payTitle = total == 0 ? "费用：免费，无需缴费" : "缴费：合计 \(total) 元"
             if total > 0 {
-                payNotes = app.channel == .online ? [pay.online]
+                payNotes =
+                    app.channel == .online
+                    ? [pay.online]
                     : [pay.onsite, "收款账户：\(pay.company)", "开户行：\(pay.bank)", "账号：\(pay.account)"]
             }
         } else {
             payTitle = "缴费：费用未公布，请向深圳CA确认"
             if fees.knownTotal > 0 { payNotes.append("已知部分 \(fees.knownTotal) 元") }
         }
-        return ChecklistItem(title: payTitle, kind: .payment, count: 1, stamp: false, notes: payNotes, signer: nil, seal: nil, form: nil, id: "payment")
+        return ChecklistItem(
+            title: payTitle, kind: .payment, count: 1, stamp: false, notes: payNotes, signer: nil, seal: nil, form: nil, id: "payment")
     }
 
     /// Forms, then what to obtain, photocopies, originals, Ukeys and payment; the guide's order within each.
     static func inGuideOrder(_ items: [ChecklistItem]) -> [ChecklistItem] {
         let order: [ItemKind] = [.form, .obtain, .photocopy, .original, .ukey, .payment]
         return items.enumerated().sorted { a, b in
-            let x = order.firstIndex(of: a.element.kind)!, y = order.firstIndex(of: b.element.kind)!
+            let x = order.firstIndex(of: a.element.kind)!
+            let y = order.firstIndex(of: b.element.kind)!
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
     }
@@ -349,9 +376,10 @@ extension Checklist {
             let parts = route.parts
             let others = parts.filter { $0.service != l.personal }.flatMap(\.holders).map(\.name)
             if parts.contains(where: { $0.service == l.personal }) {
-                warnings.append("法定代表人变更：新法定代表人（\(lr)）的\(CertKind.personal.label)按\(l.personal.label)办理，资料和费用按\(l.personal.label)"
-                    + (others.isEmpty ? "" : "；其他持有人（\(others.joined(separator: "、"))）的证书仍按\(app.service.label)办理")
-                    + "（指南：\(l.guide)）")
+                warnings.append(
+                    "法定代表人变更：新法定代表人（\(lr)）的\(CertKind.personal.label)按\(l.personal.label)办理，资料和费用按\(l.personal.label)"
+                        + (others.isEmpty ? "" : "；其他持有人（\(others.joined(separator: "、"))）的证书仍按\(app.service.label)办理")
+                        + "（指南：\(l.guide)）")
             } else if app.certificates.kinds.contains(.personal) {
                 warnings.append("法定代表人变更：证书持有人中没有新法定代表人（\(lr)）；其\(CertKind.personal.label)须按\(l.personal.label)另行申请（指南：\(l.guide)）")
             } else {
@@ -364,8 +392,10 @@ extension Checklist {
     }
 
     /// The visit plan on `date` (on site: at the time and office given; online: the expected completion).
-    static func plan(_ app: Application, date d: CivilDate, time: String?, office: String?, today: CivilDate?, processing: String,
-                     route: Route, catalog: Catalog) throws -> VisitPlan {
+    static func plan(
+        _ app: Application, date d: CivilDate, time: String?, office: String?, today: CivilDate?, processing: String,
+        route: Route, catalog: Catalog
+    ) throws -> VisitPlan {
         if app.channel == .online {
             return VisitPlanner.online(date: d, catalog: catalog, collection: route.collection, immediate: route.leading?.immediate, today: today)
         }
@@ -406,6 +436,8 @@ extension Checklist {
 public enum VisitInputError: Error, CustomStringConvertible, Equatable {
     case badTime(String)
     public var description: String {
-        switch self { case let .badTime(t): "到访时间「\(t)」有误，应为 HH:MM，如 09:30" }
+        switch self {
+        case let .badTime(t): "到访时间「\(t)」有误，应为 HH:MM，如 09:30"
+        }
     }
 }

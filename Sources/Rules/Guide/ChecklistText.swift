@@ -38,18 +38,21 @@ public enum ChecklistText {
         // Which service each certificate (each part of the personal kind, when split) follows.
         let applied = c.certificates
         let split = applied.contains { $0.service != app.service } || c.personalParts.count > 1
-        let serviceText = split
-            ? "\(app.service.label)（" + app.certificates.kinds.map { k in
-                let parts = applied.filter { $0.kind == k }
-                guard k == .personal, parts.count > 1 else { return "\(k.label)按\(parts.first?.service.label ?? app.service.label)" }
-                return "\(k.label)：" + parts.map { "\($0.holders.map(\.name).joined(separator: "、"))按\($0.service.label)" }.joined(separator: "、")
-            }.joined(separator: "，") + "）"
+        let serviceText =
+            split
+            ? "\(app.service.label)（"
+                + app.certificates.kinds.map { k in
+                    let parts = applied.filter { $0.kind == k }
+                    guard k == .personal, parts.count > 1 else { return "\(k.label)按\(parts.first?.service.label ?? app.service.label)" }
+                    return "\(k.label)：" + parts.map { "\($0.holders.map(\.name).joined(separator: "、"))按\($0.service.label)" }.joined(separator: "、")
+                }.joined(separator: "，") + "）"
             : app.service.label
         out.append(w.field("单位名称", app.organization.name))
         out.append(w.field("统一社会信用代码", app.organization.uscc))
         out.append(w.field("业务类型", serviceText))
         out.append(w.field("办理途径", app.channel.label + "（\(c.processing)；领取方式：\(c.collection)）"))
-        out.append(w.field("法定代表人", "\(app.legalRepresentative.name)（\(app.legalRepresentative.idType.label) \(maskID(app.legalRepresentative.idNumber))）"))
+        out.append(
+            w.field("法定代表人", "\(app.legalRepresentative.name)（\(app.legalRepresentative.idType.label) \(maskID(app.legalRepresentative.idNumber))）"))
         out.append(w.field("经办人", "\(app.handler.name)（\(app.handler.idType.label) \(maskID(app.handler.idNumber))，手机 \(app.handler.mobile)）"))
         out.append(w.field("证书", certificates(c)))
         if let items = app.change?.items, !items.isEmpty {
@@ -80,8 +83,10 @@ public enum ChecklistText {
 
     /// The documents by group: forms, what to obtain, photocopies, originals, Ukeys, payment.
     static func documents(_ c: Checklist, _ w: Writer) -> [String] {
-        let groups: [(String, ItemKind)] = [("申请表（本程序打印）", .form), ("另行领取", .obtain), ("复印件", .photocopy),
-                                            ("现场出示原件", .original), ("Ukey", .ukey), ("缴费", .payment)]
+        let groups: [(String, ItemKind)] = [
+            ("申请表（本程序打印）", .form), ("另行领取", .obtain), ("复印件", .photocopy),
+            ("现场出示原件", .original), ("Ukey", .ukey), ("缴费", .payment),
+        ]
         var out: [String] = []
         var n = 0
         for (title, kind) in groups {

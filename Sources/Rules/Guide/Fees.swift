@@ -36,12 +36,15 @@ public enum Fees {
                 let rule = catalog.rule(for: service)
                 let holders = part.holders.count
                 let years = kind == .odc ? (app.certificates.odc?.years ?? 1) : (app.certificates.personal?.years ?? 1)
-                let head = "\(kind.label)\(service.label)" + (kind == .personal && parts.count > 1 ? "（\(part.holders.map(\.name).joined(separator: "、"))）" : "")
+                let head =
+                    "\(kind.label)\(service.label)"
+                    + (kind == .personal && parts.count > 1 ? "（\(part.holders.map(\.name).joined(separator: "、"))）" : "")
                 guard let fee = rule.kinds[kind]?.fee else {
                     items.append(FeeItem(label: "\(head)（收费标准未公布）", amount: nil, kind: kind, service: service, guide: nil))
                     continue
                 }
-                let label: String, amount: Int
+                let label: String
+                let amount: Int
                 switch fee.per {
                 case .certificate:
                     amount = fee.amount
@@ -74,7 +77,10 @@ public enum Fees {
 public struct PersonalPart: Sendable, Equatable {
     public var service: Service
     public var holders: [Person]
-    public init(service: Service, holders: [Person]) { self.service = service; self.holders = holders }
+    public init(service: Service, holders: [Person]) {
+        self.service = service
+        self.holders = holders
+    }
 }
 
 extension Catalog {

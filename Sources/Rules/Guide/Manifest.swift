@@ -15,8 +15,12 @@ public struct Manifest: Sendable, Equatable {
 
     public init(documents: [ChecklistItem]) {
         func of(_ k: ItemKind) -> [ChecklistItem] { documents.filter { $0.kind == k } }
-        forms = of(.form); photocopies = of(.photocopy); originals = of(.original)
-        ukeys = of(.ukey); obtain = of(.obtain); payment = of(.payment)
+        forms = of(.form)
+        photocopies = of(.photocopy)
+        originals = of(.original)
+        ukeys = of(.ukey)
+        obtain = of(.obtain)
+        payment = of(.payment)
     }
 
     /// The items to stamp with the 单位公章 (注1).

@@ -89,7 +89,11 @@ public struct Organization: Codable, Sendable, Equatable {
     public var phone: String?
 
     public init(name: String, uscc: String, address: String, postcode: String? = nil, phone: String? = nil) {
-        self.name = name; self.uscc = uscc; self.address = address; self.postcode = postcode; self.phone = phone
+        self.name = name
+        self.uscc = uscc
+        self.address = address
+        self.postcode = postcode
+        self.phone = phone
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case name, uscc, address, postcode, phone }
@@ -118,7 +122,12 @@ public struct Person: Codable, Sendable, Equatable {
     public var title: String?
 
     public init(name: String, idType: IDType = .residentID, idNumber: String, mobile: String, email: String? = nil, title: String? = nil) {
-        self.name = name; self.idType = idType; self.idNumber = idNumber; self.mobile = mobile; self.email = email; self.title = title
+        self.name = name
+        self.idType = idType
+        self.idNumber = idNumber
+        self.mobile = mobile
+        self.email = email
+        self.title = title
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case name, idType, idNumber, mobile, email, title }
@@ -149,8 +158,10 @@ public enum IDType: String, Codable, Sendable, CaseIterable, Equatable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = IDType.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "证件类型「\(Normaliser.shown(text))」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "证件类型「\(Normaliser.shown(text))」无法识别；应为 \(IDType.allCases.map(\.label).joined(separator: "、"))"))
         }
         self = value
     }
@@ -181,8 +192,10 @@ public enum Service: String, Codable, Sendable, CaseIterable, Equatable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Service.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "业务类型「\(Normaliser.shown(text))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销（或 new、renew、change、unlock、replace、revoke）"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "业务类型「\(Normaliser.shown(text))」无法识别；应为 新办、续期、变更、解锁、介质补办 或 吊销（或 new、renew、change、unlock、replace、revoke）"))
         }
         self = value
     }
@@ -204,8 +217,10 @@ public enum Channel: String, Codable, Sendable, CaseIterable, Equatable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Channel.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "办理方式「\(Normaliser.shown(text))」无法识别；应为 现场办理（onsite）或 网上办理（online）"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "办理方式「\(Normaliser.shown(text))」无法识别；应为 现场办理（onsite）或 网上办理（online）"))
         }
         self = value
     }
@@ -236,7 +251,10 @@ public struct Certificates: Codable, Sendable, Equatable {
     public var odc: ODCRequest?
     public var personal: PersonalRequest?
 
-    public init(odc: ODCRequest? = nil, personal: PersonalRequest? = nil) { self.odc = odc; self.personal = personal }
+    public init(odc: ODCRequest? = nil, personal: PersonalRequest? = nil) {
+        self.odc = odc
+        self.personal = personal
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case odc, personal }
 
@@ -272,8 +290,10 @@ public struct PersonalRequest: Codable, Sendable, Equatable {
         try decoder.refuseUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let years = try c.decodeIfPresent(Int.self, forKey: .years) else {
-            throw DecodingError.dataCorruptedError(forKey: .years, in: c, debugDescription:
-                "机构个人证书（法人证书）须写明年限 years（1–5 年），如 personal: {years: 1}")
+            throw DecodingError.dataCorruptedError(
+                forKey: .years, in: c,
+                debugDescription:
+                    "机构个人证书（法人证书）须写明年限 years（1–5 年），如 personal: {years: 1}")
         }
         self.years = years
     }
@@ -309,7 +329,11 @@ public struct ChangeItem: Codable, Sendable, Equatable {
     public var item: String
     public var from: String
     public var to: String
-    public init(item: String, from: String, to: String) { self.item = item; self.from = from; self.to = to }
+    public init(item: String, from: String, to: String) {
+        self.item = item
+        self.from = from
+        self.to = to
+    }
     enum CodingKeys: String, CodingKey, CaseIterable { case item, from, to }
     public init(from decoder: any Decoder) throws {
         try decoder.refuseUnknownKeys(CodingKeys.self)
@@ -329,7 +353,11 @@ public struct PlannedVisit: Codable, Sendable, Equatable {
     public var date: CivilDate?
     public var time: String?
     public var office: String?
-    public init(date: CivilDate? = nil, time: String? = nil, office: String? = nil) { self.date = date; self.time = time; self.office = office }
+    public init(date: CivilDate? = nil, time: String? = nil, office: String? = nil) {
+        self.date = date
+        self.time = time
+        self.office = office
+    }
     enum CodingKeys: String, CodingKey, CaseIterable { case date, time, office }
     public init(from decoder: any Decoder) throws {
         try decoder.refuseUnknownKeys(CodingKeys.self)

@@ -9,7 +9,10 @@ public struct ApplicationLoadError: Error, CustomStringConvertible, Equatable {
     public var field: String?
     public var message: String
     public init(source: String, line: Int? = nil, field: String? = nil, message: String) {
-        self.source = source; self.line = line; self.field = field; self.message = message
+        self.source = source
+        self.line = line
+        self.field = field
+        self.message = message
     }
     /// `Examples/a.yaml:12: handler.mobile: 缺少必填字段`
     public var description: String {
@@ -23,7 +26,8 @@ public struct ApplicationLoadError: Error, CustomStringConvertible, Equatable {
 /// Reads applications from YAML or JSON. Every application read is normalised (`Normaliser`):
 /// full-width digits become half-width, IDs and codes uppercase, spaces around values go.
 public enum ApplicationLoader {
-    public enum Format: Sendable { case yaml, json
+    public enum Format: Sendable {
+        case yaml, json
         /// `.json` for a `.json` file, else YAML.
         public static func of(_ url: URL) -> Format { url.pathExtension.lowercased() == "json" ? .json : .yaml }
     }
@@ -62,7 +66,9 @@ public enum ApplicationLoader {
         }
         let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         let isMapping: Bool
-        if format == .json { isMapping = trimmed.first == "{" } else {
+        if format == .json {
+            isMapping = trimmed.first == "{"
+        } else {
             isMapping = ((try? Yams.compose(yaml: text)) ?? nil)?.mapping != nil
         }
         if isMapping {
@@ -91,7 +97,8 @@ public enum ApplicationLoader {
         }
         let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         let isMapping = format == .json ? trimmed.first == "{" : ((try? Yams.compose(yaml: text)) ?? nil)?.mapping != nil
-        let records = isMapping
+        let records =
+            isMapping
             ? try decodeValue(Wrapped.self, text, format: format, source: source, prefix: []).applications
             : try decodeValue([Record].self, text, format: format, source: source, prefix: [])
         return records.map { $0.result.map(Normaliser.normalise).mapError { explain($0, text: text, source: source) } }
@@ -116,9 +123,11 @@ public enum ApplicationLoader {
             throw ApplicationLoadError(source: url.relativePath, message: unreadable(url))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ApplicationLoadError(source: url.relativePath, message: data.contains(0)
-                ? "这不是文本文件：申请数据应为 YAML 或 JSON 文本（见 Examples/）"
-                : "文件不是 UTF-8 文本：请用 UTF-8 编码保存（记事本「另存为」→ 编码选 UTF-8）")
+            throw ApplicationLoadError(
+                source: url.relativePath,
+                message: data.contains(0)
+                    ? "这不是文本文件：申请数据应为 YAML 或 JSON 文本（见 Examples/）"
+                    : "文件不是 UTF-8 文本：请用 UTF-8 编码保存（记事本「另存为」→ 编码选 UTF-8）")
         }
         return text
     }
@@ -156,20 +165,25 @@ public enum ApplicationLoader {
     }
 
     static func explain(_ e: DecodingError, text: String, source: String) -> ApplicationLoadError {
-        let keys: [any CodingKey], message: String
+        let keys: [any CodingKey]
+        let message: String
         var nodeKeys: [any CodingKey]
         switch e {
         case let .keyNotFound(key, ctx):
-            keys = ctx.codingPath + [key]; nodeKeys = ctx.codingPath
+            keys = ctx.codingPath + [key]
+            nodeKeys = ctx.codingPath
             message = "缺少必填字段「\(key.stringValue)」"
         case let .typeMismatch(type, ctx):
-            keys = ctx.codingPath; nodeKeys = keys
+            keys = ctx.codingPath
+            nodeKeys = keys
             message = "类型不符：应为\(typeName(type))" + (type == String.self ? "（号码、编码请加引号，如 \"13823456789\"；不加引号的长数字会被当作数值而丢失位数）" : "")
         case let .valueNotFound(type, ctx):
-            keys = ctx.codingPath; nodeKeys = keys
+            keys = ctx.codingPath
+            nodeKeys = keys
             message = "值为空：应为\(typeName(type))"
         case let .dataCorrupted(ctx):
-            keys = ctx.codingPath; nodeKeys = keys
+            keys = ctx.codingPath
+            nodeKeys = keys
             if keys.isEmpty, let y = ctx.underlyingError as? YamlError {
                 return explain(y, source: source)
             }
@@ -203,8 +217,7 @@ public enum ApplicationLoader {
         var best = node.mark?.line
         for key in path {
             var next: Node?
-            if let i = key.intValue, let seq = node.sequence, i < seq.count { next = seq[i] }
-            else { next = node.mapping?[key.stringValue] }
+            if let i = key.intValue, let seq = node.sequence, i < seq.count { next = seq[i] } else { next = node.mapping?[key.stringValue] }
             guard let n = next else { break }
             node = n
             if let l = n.mark?.line { best = l }

@@ -49,8 +49,9 @@ public enum CheckDigits {
 
     /// The first two digits of a 居民身份证号码 that are a province-level region (GB/T 2260): 11–15,
     /// 21–23, 31–37, 41–46, 50–54, 61–65, 71, and 81 香港, 82 澳门, 83 台湾 for 港澳台居民居住证.
-    public static let provinceCodes: Set<Int> = Set([11, 12, 13, 14, 15, 21, 22, 23] + Array(31...37) + Array(41...46)
-        + Array(50...54) + Array(61...65) + [71, 81, 82, 83])
+    public static let provinceCodes: Set<Int> = Set(
+        [11, 12, 13, 14, 15, 21, 22, 23] + Array(31...37) + Array(41...46)
+            + Array(50...54) + Array(61...65) + [71, 81, 82, 83])
 
     /// True when an ID number's first two characters are a province's code.
     public static func hasProvinceRegion(_ id: String) -> Bool {
@@ -61,8 +62,9 @@ public enum CheckDigits {
     public static func residentIDBirthDate(_ id: String) -> CivilDate? {
         let chars = Array(id)
         guard chars.count == 18, chars[6..<14].allSatisfy({ $0.isASCII && $0.isNumber }),
-              let y = Int(String(chars[6..<10])), let m = Int(String(chars[10..<12])), let d = Int(String(chars[12..<14])),
-              y >= 1900 else { return nil }
+            let y = Int(String(chars[6..<10])), let m = Int(String(chars[10..<12])), let d = Int(String(chars[12..<14])),
+            y >= 1900
+        else { return nil }
         return CivilDate(year: y, month: m, day: d)
     }
 }

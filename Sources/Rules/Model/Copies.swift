@@ -15,7 +15,9 @@ public struct Copies: Codable, Sendable, Equatable {
     public var handler: IDCardImages?
 
     public init(businessLicence: CopyImage? = nil, legalRepresentative: IDCardImages? = nil, handler: IDCardImages? = nil) {
-        self.businessLicence = businessLicence; self.legalRepresentative = legalRepresentative; self.handler = handler
+        self.businessLicence = businessLicence
+        self.legalRepresentative = legalRepresentative
+        self.handler = handler
     }
 
     enum CodingKeys: String, CodingKey { case businessLicence, legalRepresentative, handler }
@@ -25,7 +27,8 @@ public struct Copies: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let alias = try decoder.container(keyedBy: Alias.self)
-        businessLicence = try c.decodeIfPresent(CopyImage.self, forKey: .businessLicence)
+        businessLicence =
+            try c.decodeIfPresent(CopyImage.self, forKey: .businessLicence)
             ?? alias.decodeIfPresent(CopyImage.self, forKey: .businessLicense)
         legalRepresentative = try c.decodeIfPresent(IDCardImages.self, forKey: .legalRepresentative)
         handler = try c.decodeIfPresent(IDCardImages.self, forKey: .handler)
@@ -45,9 +48,12 @@ public struct Copies: Codable, Sendable, Equatable {
 
     /// The same pictures with every relative path taken relative to `folder`.
     public func resolved(against folder: URL) -> Copies {
-        Copies(businessLicence: businessLicence?.resolved(against: folder),
-               legalRepresentative: legalRepresentative.map { IDCardImages(front: $0.front.resolved(against: folder), back: $0.back.resolved(against: folder)) },
-               handler: handler.map { IDCardImages(front: $0.front.resolved(against: folder), back: $0.back.resolved(against: folder)) })
+        Copies(
+            businessLicence: businessLicence?.resolved(against: folder),
+            legalRepresentative: legalRepresentative.map {
+                IDCardImages(front: $0.front.resolved(against: folder), back: $0.back.resolved(against: folder))
+            },
+            handler: handler.map { IDCardImages(front: $0.front.resolved(against: folder), back: $0.back.resolved(against: folder)) })
     }
 }
 
@@ -55,7 +61,10 @@ public struct Copies: Codable, Sendable, Equatable {
 public struct IDCardImages: Codable, Sendable, Equatable {
     public var front: CopyImage
     public var back: CopyImage
-    public init(front: CopyImage, back: CopyImage) { self.front = front; self.back = back }
+    public init(front: CopyImage, back: CopyImage) {
+        self.front = front
+        self.back = back
+    }
 }
 
 /// One picture: a file, and optionally the four corners of the card or document in it.
@@ -68,7 +77,10 @@ public struct CopyImage: Codable, Sendable, Equatable {
     public var file: String
     public var corners: [CopyPoint]?
 
-    public init(file: String, corners: [CopyPoint]? = nil) { self.file = file; self.corners = corners }
+    public init(file: String, corners: [CopyPoint]? = nil) {
+        self.file = file
+        self.corners = corners
+    }
 
     enum CodingKeys: String, CodingKey { case file, corners }
 
@@ -85,8 +97,10 @@ public struct CopyImage: Codable, Sendable, Equatable {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "图片文件名为空"))
         }
         if let corners, corners.count != 4 {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.corners],
-                debugDescription: "corners 应为四个角点 [[x, y], …]（左上、右上、右下、左下，单位为图片像素），这里有 \(corners.count) 个"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath + [CodingKeys.corners],
+                    debugDescription: "corners 应为四个角点 [[x, y], …]（左上、右上、右下、左下，单位为图片像素），这里有 \(corners.count) 个"))
         }
     }
 
@@ -112,7 +126,10 @@ public struct CopyImage: Codable, Sendable, Equatable {
 public struct CopyPoint: Codable, Sendable, Equatable {
     public var x: Double
     public var y: Double
-    public init(x: Double, y: Double) { self.x = x; self.y = y }
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
 
     public init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()

@@ -14,7 +14,11 @@ public func maskIDNumbers(in text: String) -> String {
     var out = String.UnicodeScalarView()
     var i = 0
     while i < scalars.count {
-        guard isASCIIAlnum(scalars[i]) else { out.append(scalars[i]); i += 1; continue }
+        guard isASCIIAlnum(scalars[i]) else {
+            out.append(scalars[i])
+            i += 1
+            continue
+        }
         var j = i
         while j < scalars.count && isASCIIAlnum(scalars[j]) { j += 1 }
         let token = String(String.UnicodeScalarView(scalars[i..<j]))
@@ -30,7 +34,11 @@ private func maskingEmbedded(_ run: ArraySlice<Unicode.Scalar>) -> String {
     var out = String.UnicodeScalarView()
     var i = run.startIndex
     while i < run.endIndex {
-        guard isASCIIDigit(run[i]) else { out.append(run[i]); i += 1; continue }
+        guard isASCIIDigit(run[i]) else {
+            out.append(run[i])
+            i += 1
+            continue
+        }
         var j = i
         while j < run.endIndex && isASCIIDigit(run[j]) { j += 1 }
         // 17 digits and a check character X (not followed by another letter or digit that would make it longer).

@@ -62,8 +62,10 @@ public enum Normaliser {
     /// The normalised value of a field, and what is wrong with it (the `Validator` check of that
     /// field, in Chinese), or nil — for a web form, field by field. `idType` is the person's 证件类型
     /// (for `…idNumber`); `today` is for birth dates in the future.
-    public static func normalise(field: String, value: String, idType: IDType = .residentID,
-                                 today: CivilDate = .today()) -> (value: String, problem: String?) {
+    public static func normalise(
+        field: String, value: String, idType: IDType = .residentID,
+        today: CivilDate = .today()
+    ) -> (value: String, problem: String?) {
         let v = normalise(value, kind: kind(ofField: field))
         let last = field.split(separator: ".").last.map(String.init) ?? field
         let problem: String?
@@ -168,11 +170,15 @@ public enum Normaliser {
     public static func trimmed(_ s: String) -> String {
         // Most values need nothing: nothing invisible (all at U+00AD or above), no space at either end.
         if s.unicodeScalars.allSatisfy({ $0.value < 0xAD || !invisible.contains($0) }),
-           let first = s.unicodeScalars.first, let last = s.unicodeScalars.last,
-           !edgeSpace.contains(first), !edgeSpace.contains(last) { return s }
+            let first = s.unicodeScalars.first, let last = s.unicodeScalars.last,
+            !edgeSpace.contains(first), !edgeSpace.contains(last)
+        {
+            return s
+        }
         if s.isEmpty { return s }
         let scalars = Array(s.unicodeScalars.filter { !invisible.contains($0) })
-        var start = scalars.startIndex, end = scalars.endIndex
+        var start = scalars.startIndex
+        var end = scalars.endIndex
         while start < end, edgeSpace.contains(scalars[start]) { start += 1 }
         while end > start, edgeSpace.contains(scalars[end - 1]) { end -= 1 }
         return String(String.UnicodeScalarView(scalars[start..<end]))
@@ -194,7 +200,10 @@ public enum Normaliser {
         var out = String.UnicodeScalarView()
         var pendingBreak = false
         for c in s.unicodeScalars {
-            if c == "\n" || c == "\r" || c == "\t" { pendingBreak = true; continue }
+            if c == "\n" || c == "\r" || c == "\t" {
+                pendingBreak = true
+                continue
+            }
             if pendingBreak, let last = out.last, last.isASCII, c.isASCII, last != " ", c != " " { out.append(" ") }
             pendingBreak = false
             out.append(c)
@@ -209,7 +218,8 @@ public enum Normaliser {
         // Most values are not: a digit first and an E, checked before the (slow on Linux) regular expression.
         let u = s.utf8
         guard let first = u.first, (0x30...0x39).contains(first),
-              u.contains(where: { $0 == 0x45 || $0 == 0x65 }) else { return false }
+            u.contains(where: { $0 == 0x45 || $0 == 0x65 })
+        else { return false }
         return s.range(of: #"^[0-9](\.[0-9]+)?[eE][+-][0-9]{1,3}$"#, options: .regularExpression) != nil
     }
 
@@ -225,11 +235,17 @@ public enum Normaliser {
             case "\n", "\r": piece = "⟨换行⟩"
             default:
                 if c.properties.generalCategory == .control || c.properties.generalCategory == .format
-                    || c.properties.generalCategory == .lineSeparator || c.properties.generalCategory == .paragraphSeparator {
+                    || c.properties.generalCategory == .lineSeparator || c.properties.generalCategory == .paragraphSeparator
+                {
                     piece = "⟨U+\(String(c.value, radix: 16, uppercase: true).leftPadded(to: 4))⟩"
-                } else { piece = String(c) }
+                } else {
+                    piece = String(c)
+                }
             }
-            if count >= limit { out += "…"; break }
+            if count >= limit {
+                out += "…"
+                break
+            }
             out += piece
             count += 1
         }

@@ -19,8 +19,10 @@ extension Decoder {
         guard let c = try? container(keyedBy: AnyCodingKey.self) else { return }
         let known = Keys.allCases.map(\.stringValue)
         for key in c.allKeys where Keys(stringValue: key.stringValue) == nil {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key],
-                                                    debugDescription: UnknownKey.message(key.stringValue, known: known)))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key],
+                    debugDescription: UnknownKey.message(key.stringValue, known: known)))
         }
     }
 }
@@ -44,7 +46,8 @@ public enum UnknownKey {
 
     /// Levenshtein distance.
     static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var row = Array(0...y.count)

@@ -5,7 +5,10 @@ import Foundation
 public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible, Codable {
     public var field: String
     public var message: String
-    public init(field: String, message: String) { self.field = field; self.message = message }
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
     public var description: String { "\(field): \(message)" }
 }
 
@@ -120,7 +123,10 @@ public enum Validator {
     public static func validate(_ app: Application, catalog: Catalog, today: CivilDate = .today(), entry: EntryPath = .file) -> [ValidationIssue] {
         var out = validate(app, today: today, entry: entry)
         if let o = app.visit?.office, !o.isEmpty {
-            if let m = textProblem(o, label: "受理点", required: false) { out.append(ValidationIssue(field: "visit.office", message: m)); return out }
+            if let m = textProblem(o, label: "受理点", required: false) {
+                out.append(ValidationIssue(field: "visit.office", message: m))
+                return out
+            }
             do { _ = try catalog.office(named: o) } catch { out.append(ValidationIssue(field: "visit.office", message: "\(error)")) }
         }
         return out
@@ -140,13 +146,16 @@ public enum Validator {
         return (app.change?.items ?? []).enumerated().compactMap { i, c in
             let to = c.to.trimmingCharacters(in: .whitespaces)
             guard c.isLegalRepresentative, !to.isEmpty, !name.isEmpty, to != name else { return nil }
-            return ValidationIssue(field: "change.items[\(i)].to",
-                                   message: "变更后的法定代表人「\(to)」与法定代表人姓名（legalRepresentative.name）「\(name)」不一致：法定代表人一栏应填新法定代表人")
+            return ValidationIssue(
+                field: "change.items[\(i)].to",
+                message: "变更后的法定代表人「\(to)」与法定代表人姓名（legalRepresentative.name）「\(name)」不一致：法定代表人一栏应填新法定代表人")
         }
     }
 
-    static func personIssues(_ p: Person, at path: String, today: CivilDate, confirmed: Set<String> = [],
-                             entry: EntryPath = .file) -> [ValidationIssue] {
+    static func personIssues(
+        _ p: Person, at path: String, today: CivilDate, confirmed: Set<String> = [],
+        entry: EntryPath = .file
+    ) -> [ValidationIssue] {
         var out: [ValidationIssue] = []
         if let m = textProblem(p.name, label: "姓名", required: true) { out.append(.init(field: "\(path).name", message: m)) }
         if let m = idProblem(p.idNumber, type: p.idType, today: today, confirmedEndingIn000: confirmed.contains(p.idNumber), entry: entry) {
@@ -172,19 +181,29 @@ public enum Validator {
 
     /// Every person named in the application, in the order of the forms.
     public static func roles(_ app: Application) -> [Role] {
-        [Role(path: "legalRepresentative", label: "法定代表人", person: app.legalRepresentative),
-         Role(path: "handler", label: "经办人", person: app.handler)]
+        [
+            Role(path: "legalRepresentative", label: "法定代表人", person: app.legalRepresentative),
+            Role(path: "handler", label: "经办人", person: app.handler),
+        ]
             + (app.holders ?? []).enumerated().map { Role(path: "holders[\($0)]", label: "持证人 \($0 + 1)", person: $1) }
     }
 
     /// One 证件号码 is one person: the same number under two different names is refused, naming both places.
     static func oneNumberOnePerson(_ app: Application) -> [ValidationIssue] {
-        var first: [String: Role] = [:], out: [ValidationIssue] = []
+        var first: [String: Role] = [:]
+        var out: [ValidationIssue] = []
         for r in roles(app) where !r.person.idNumber.isEmpty {
-            guard let f = first[r.person.idNumber] else { first[r.person.idNumber] = r; continue }
+            guard let f = first[r.person.idNumber] else {
+                first[r.person.idNumber] = r
+                continue
+            }
             if f.person.name != r.person.name, !f.person.name.isEmpty, !r.person.name.isEmpty {
-                out.append(ValidationIssue(field: "\(r.path).idNumber", message:
-                    "\(r.label)（\(r.path)）「\(r.person.name)」与\(f.label)（\(f.path)）「\(f.person.name)」的证件号码相同（\(maskID(r.person.idNumber))），但姓名不同：一个证件号码只能是一个人，请核对证件"))
+                out.append(
+                    ValidationIssue(
+                        field: "\(r.path).idNumber",
+                        message:
+                            "\(r.label)（\(r.path)）「\(r.person.name)」与\(f.label)（\(f.path)）「\(f.person.name)」的证件号码相同（\(maskID(r.person.idNumber))），但姓名不同：一个证件号码只能是一个人，请核对证件"
+                    ))
             }
         }
         return out
@@ -193,11 +212,13 @@ public enum Validator {
     /// The same name with two different 证件号码: two people may share a name, so this is a warning
     /// (`Checklist.warnings`), never a refusal and never silent. Each pair once, in form order.
     public static func sameNameDifferentNumbers(_ app: Application) -> [(Role, Role)] {
-        var first: [String: [Role]] = [:], out: [(Role, Role)] = []
+        var first: [String: [Role]] = [:]
+        var out: [(Role, Role)] = []
         for r in roles(app) where !r.person.name.isEmpty && !r.person.idNumber.isEmpty {
             let earlier = first[r.person.name, default: []]
             if let f = earlier.first(where: { $0.person.idNumber != r.person.idNumber }),
-               !earlier.contains(where: { $0.person.idNumber == r.person.idNumber }) {
+                !earlier.contains(where: { $0.person.idNumber == r.person.idNumber })
+            {
                 out.append((f, r))
             }
             first[r.person.name, default: []].append(r)
@@ -277,8 +298,10 @@ public enum Validator {
 
     /// What is wrong with an ID number of a given 证件类型, or nil. `today` is for birth dates in the
     /// future; `confirmedEndingIn000`: the applicant confirmed this number does end in 000.
-    public static func idProblem(_ id: String, type: IDType, today: CivilDate = .today(), confirmedEndingIn000: Bool = false,
-                                 entry: EntryPath = .file) -> String? {
+    public static func idProblem(
+        _ id: String, type: IDType, today: CivilDate = .today(), confirmedEndingIn000: Bool = false,
+        entry: EntryPath = .file
+    ) -> String? {
         if id.isEmpty { return "证件号码不能为空" }
         if Normaliser.isScientificNotation(id) { return scientific(id) }
         let chars = Array(id)
@@ -388,7 +411,8 @@ public enum Validator {
         if e.contains(where: \.isWhitespace) { return "不能含空格" }
         let parts = e.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return parts.count < 2 ? "缺少 @" : "只能有一个 @" }
-        let local = parts[0], domain = parts[1]
+        let local = parts[0]
+        let domain = parts[1]
         let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
         if local.isEmpty { return "@ 前面不能为空" }
         if local.count > 64 { return "@ 前面最多 64 个字符" }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 // RULES.md「网厅办理: 三个工作日. Count working days with the mainland China public-holiday calendar, including the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rules
 
 /// A visit date before today (Asia/Shanghai) is 日期已过: a problem on 办理日期, never doable, and the

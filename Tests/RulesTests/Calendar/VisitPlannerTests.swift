@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 @Suite struct VisitPlanning {
@@ -25,11 +26,11 @@ import Testing
         #expect(p.status == .none)
         #expect(p.doable.isEmpty)
         #expect(p.notes.contains { $0.contains("周日不办公") })
-        #expect(p.proposal?.date == date("2026-12-06"))          // 科技园 is open on Sunday for the personal cert
+        #expect(p.proposal?.date == date("2026-12-06"))  // 科技园 is open on Sunday for the personal cert
         #expect(p.proposal?.office.name == "科技园文化广场")
         let both = VisitPlanner.plan(kinds: self.both, date: date("2026-12-06"), office: try office("龙岗受理点"), catalog: catalog)
         #expect(both.proposal?.date == date("2026-12-07"))
-        #expect(both.proposal?.office.name == "龙岗受理点")     // the requested office first on the earliest day
+        #expect(both.proposal?.office.name == "龙岗受理点")  // the requested office first on the earliest day
     }
 
     // 「法定节假日休息」 — 2026-10-01 is 国庆节.
@@ -65,12 +66,12 @@ import Testing
         let o = try office(name)
         let a = VisitPlanner.assess(office: o, date: date("2026-10-10"), time: nil, kinds: both, catalog: catalog)
         #expect(a.uncertain)
-        #expect(a.doable == both)                                  // if it opens, the ODC too: a working day
+        #expect(a.doable == both)  // if it opens, the ODC too: a working day
         #expect(a.notes.contains { $0.contains("调休上班日，指南写周六日休息，请先电话确认") })
         let p = VisitPlanner.plan(kinds: both, date: date("2026-10-10"), office: o, catalog: catalog)
         #expect(p.status == .uncertain && !p.complete)
         #expect(p.uncertainty == "调休上班日，指南写周六日休息，请先电话确认")
-        #expect(p.proposal?.date == date("2026-10-10"))            // same day, at the office that opens for sure
+        #expect(p.proposal?.date == date("2026-10-10"))  // same day, at the office that opens for sure
         #expect(p.proposal?.office.name == "科技园文化广场")
         #expect(p.proposal?.isMakeUpDay == true)
         // After closing on that day: the next certain day, the requested office first (Monday 10/12).
@@ -147,7 +148,7 @@ import Testing
     @Test func officeLookup() throws {
         #expect(try catalog.office(named: "kejiyuan").name == "科技园文化广场")
         #expect(try catalog.office(named: "龙岗行政服务大厅").name == "龙岗行政服务大厅受理点")
-        #expect(throws: OfficeLookupError.self) { try catalog.office(named: "龙岗") }   // two offices
+        #expect(throws: OfficeLookupError.self) { try catalog.office(named: "龙岗") }  // two offices
         #expect(throws: OfficeLookupError.self) { try catalog.office(named: "福田") }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rules
 
 /// One model of what is applied for (`Checklist.certificates`): the JSON, the text, the forms and the
@@ -16,7 +17,14 @@ struct AppliedCertificatesTests {
     @Test("the checklist JSON's certificates say 1 new + 2 change, as the fees and forms do")
     func jsonAgreesWithFeesAndForms() throws {
         let c = try threeHolders()
-        struct Root: Decodable { struct Cert: Decodable { var kind: String; var service: String; var holders: Int }; var certificates: [Cert] }
+        struct Root: Decodable {
+            struct Cert: Decodable {
+                var kind: String
+                var service: String
+                var holders: Int
+            }
+            var certificates: [Cert]
+        }
         let root = try JSONDecoder().decode(Root.self, from: try ChecklistJSON.encode(c))
         let personal = root.certificates.filter { $0.kind == "personal" }
         #expect(personal.map(\.service) == ["new", "change"] && personal.map(\.holders) == [1, 2])

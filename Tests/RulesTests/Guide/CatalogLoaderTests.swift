@@ -1,12 +1,16 @@
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct CatalogLoading {
     let text = try! String(contentsOf: templatesDir.appendingPathComponent("catalog.yaml"), encoding: .utf8)
 
     func reject(_ t: String) -> String? {
-        do { _ = try CatalogLoader.decode(t, file: "catalog.yaml", holidays: catalog.holidays); return nil } catch { return "\(error)" }
+        do {
+            _ = try CatalogLoader.decode(t, file: "catalog.yaml", holidays: catalog.holidays)
+            return nil
+        } catch { return "\(error)" }
     }
 
     @Test func theRealCatalogHasAllServicesAndOffices() {
@@ -32,18 +36,27 @@ import Testing
         #expect(reject(text.replacingOccurrences(of: "\n  unlock:\n", with: "\n  unlockx:\n"))?.contains("services.unlock") == true)
     }
     @Test func unknownDocument() {
-        #expect(reject(text.replacingOccurrences(of: "documents: [unitApplication, businessLicense, legalRepID, handlerID]\n        fee: {amount: 300",
-                                                 with: "documents: [unitApplication, bizLicence]\n        fee: {amount: 300"))?.contains("bizLicence") == true)
+        #expect(
+            reject(
+                text.replacingOccurrences(
+                    of: "documents: [unitApplication, businessLicense, legalRepID, handlerID]\n        fee: {amount: 300",
+                    with: "documents: [unitApplication, bizLicence]\n        fee: {amount: 300"))?.contains("bizLicence") == true)
     }
     @Test func badSession() {
-        #expect(reject(text.replacingOccurrences(of: "{open: \"14:00\", close: \"18:00\"}", with: "{open: \"14:00\", close: \"13:00\"}"))?.contains("sessions") == true)
+        #expect(
+            reject(text.replacingOccurrences(of: "{open: \"14:00\", close: \"18:00\"}", with: "{open: \"14:00\", close: \"13:00\"}"))?.contains(
+                "sessions") == true)
     }
     @Test func missingFee() {
-        #expect(reject(text.replacingOccurrences(of: "        fee: {amount: 120, per: certificate, unit: 个, guide: \"机构证书(ODC证书):120元/个\"}\n", with: ""))?.contains("fee") == true)
+        #expect(
+            reject(text.replacingOccurrences(of: "        fee: {amount: 120, per: certificate, unit: 个, guide: \"机构证书(ODC证书):120元/个\"}\n", with: ""))?
+                .contains("fee") == true)
     }
     @Test func badHolidays() {
         let e = #expect(throws: CatalogError.self) {
-            try HolidayCalendar.load(text: "years:\n  2026:\n    source: x\n    holidays: []\n    makeUpWorkdays:\n      - {date: \"2026-10-09\", for: 国庆节}\n", file: "holidays.yaml")
+            try HolidayCalendar.load(
+                text: "years:\n  2026:\n    source: x\n    holidays: []\n    makeUpWorkdays:\n      - {date: \"2026-10-09\", for: 国庆节}\n",
+                file: "holidays.yaml")
         }
         #expect(e?.message.contains("周六或周日") == true)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 /// The documents each service needs, per kind and channel, as the guide's 申请资料 lists say.
@@ -11,7 +12,8 @@ import Testing
     func odcOnSite(_ s: Service) throws {
         let c = try Checklist.make(for: Sample.app(s, [.odc]), catalog: catalog)
         let ukey = [Service.renew, .change, .unlock].contains(s)
-        #expect(c.ids == ["unitApplication", "authorization"] + copies + ["original.businessLicense", "original.handlerID"]
+        #expect(
+            c.ids == ["unitApplication", "authorization"] + copies + ["original.businessLicense", "original.handlerID"]
                 + (ukey ? ["ukey.odc"] : []) + ["payment"])
         #expect(c.item("unitApplication")?.count == 1)
         #expect(c.forms.map(\.form) == [.unitApplication, .authorization, .authorization])
@@ -23,10 +25,11 @@ import Testing
     func personalOnSite(_ s: Service) throws {
         let c = try Checklist.make(for: Sample.app(s, [.personal]), catalog: catalog)
         let ukey = [Service.renew, .change, .unlock].contains(s)
-        #expect(c.ids == ["institutionApplication", "holderAppendix", "authorization", "serviceAgreement"] + copies
+        #expect(
+            c.ids == ["institutionApplication", "holderAppendix", "authorization", "serviceAgreement"] + copies
                 + ["original.businessLicense", "original.handlerID"] + (ukey ? ["ukey.personal"] : []) + ["payment"])
-        #expect(c.item("institutionApplication")?.count == 2)       // 申请表两联
-        #expect(c.item("serviceAgreement")?.count == 2)             // 服务协议两联
+        #expect(c.item("institutionApplication")?.count == 2)  // 申请表两联
+        #expect(c.item("serviceAgreement")?.count == 2)  // 服务协议两联
         #expect(c.item("serviceAgreement")?.kind == .obtain)
         #expect(c.forms.map(\.form) == [.institutionApplication, .holderAppendix, .authorization, .authorization])
     }
@@ -138,11 +141,11 @@ import Testing
         let c = try Checklist.make(for: Sample.app(.change, [.odc, .personal], years: 2, change: change), catalog: catalog)
         #expect(c.services == [.odc: .change, .personal: .new])
         #expect(c.item("ukey.odc")?.count == 1)
-        #expect(c.item("ukey.personal") == nil)                    // 新办: no Ukey to bring
+        #expect(c.item("ukey.personal") == nil)  // 新办: no Ukey to bring
         #expect(c.forms.first { $0.form == .unitApplication }?.service == .change)
         #expect(c.forms.first { $0.form == .institutionApplication }?.service == .new)
         #expect(c.forms.first { $0.form == .holderAppendix }?.service == .new)
-        #expect(c.fees.total == 300)                               // ODC 变更 免费 + 150 × 1 × 2
+        #expect(c.fees.total == 300)  // ODC 变更 免费 + 150 × 1 × 2
         #expect(c.warnings.contains { $0.contains("法定代表人变更") })
         // Without the 法定代表人 changing, the personal part stays 变更, free, with its Ukey.
         let plain = try Checklist.make(for: Sample.app(.change, [.odc, .personal], years: 2), catalog: catalog)
@@ -158,18 +161,24 @@ import Testing
         let change = ChangeDetails(items: [ChangeItem(item: "法定代表人", from: "王建国", to: "陈志明")])
         let app = Sample.app(.change, [.odc, .personal], years: 3, holders: [Sample.legalRep, Sample.holder2, Sample.handler], change: change)
         let c = try Checklist.make(for: app, catalog: catalog)
-        #expect(c.personalParts == [PersonalPart(service: .new, holders: [Sample.legalRep]),
-                                    PersonalPart(service: .change, holders: [Sample.holder2, Sample.handler])])
+        #expect(
+            c.personalParts == [
+                PersonalPart(service: .new, holders: [Sample.legalRep]),
+                PersonalPart(service: .change, holders: [Sample.holder2, Sample.handler]),
+            ])
         // Fees: 150 × 1 person × 3 years; the ODC and the two other holders free.
         #expect(c.fees.total == 450)
         #expect(c.fees.items.map(\.amount) == [0, 450, 0])
         #expect(c.fees.items[1].label.contains("新办（陈志明）") && c.fees.items[1].label.contains("× 1人 × 3年"))
         #expect(c.fees.items[2].label.contains("变更（黄丽娟、李俊杰）（免费）"))
         // Each part its own application (2 联), agreement and appendix, with the service ticked and its holders.
-        #expect(c.items(.form).map(\.id) == ["unitApplication", "institutionApplication.new", "holderAppendix.new",
-                                             "institutionApplication.change", "holderAppendix.change", "authorization"])
+        #expect(
+            c.items(.form).map(\.id) == [
+                "unitApplication", "institutionApplication.new", "holderAppendix.new",
+                "institutionApplication.change", "holderAppendix.change", "authorization",
+            ])
         #expect(c.items(.obtain).map(\.id) == ["serviceAgreement.new", "serviceAgreement.change"])
-        #expect(c.items(.photocopy).map(\.id) == copies)             // 注3: still one set
+        #expect(c.items(.photocopy).map(\.id) == copies)  // 注3: still one set
         let personalForms = c.forms.filter { $0.form == .institutionApplication || $0.form == .holderAppendix }
         #expect(personalForms.map(\.service) == [.new, .new, .change, .change])
         #expect(personalForms.map { $0.holders?.map(\.name) ?? [] } == [["陈志明"], ["陈志明"], ["黄丽娟", "李俊杰"], ["黄丽娟", "李俊杰"]])

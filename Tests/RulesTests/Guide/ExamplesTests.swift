@@ -1,11 +1,14 @@
 import Foundation
 import Testing
+
 @testable import Rules
 
 /// Each example of Examples/ is valid and gives what the guide says.
 @Suite struct Examples {
-    @Test(arguments: ["new-odc-personal.yaml", "renew.yaml", "change-name.yaml", "change-legal-rep.yaml", "unlock.yaml",
-                      "replace-lost-ukey.yaml", "online-new-personal.yaml", "revoke.yaml"])
+    @Test(arguments: [
+        "new-odc-personal.yaml", "renew.yaml", "change-name.yaml", "change-legal-rep.yaml", "unlock.yaml",
+        "replace-lost-ukey.yaml", "online-new-personal.yaml", "revoke.yaml",
+    ])
     func valid(_ name: String) throws {
         let app = try example(name)
         #expect(Validator.validate(app, catalog: catalog, today: date("2026-12-02")) == [])
@@ -21,14 +24,16 @@ import Testing
         #expect(c.visit?.complete == true)
         #expect(c.forms.map(\.form) == [.unitApplication, .institutionApplication, .holderAppendix, .authorization, .authorization])
         let json = String(decoding: try ChecklistJSON.encode(c), as: UTF8.self)
-        for key in ["\"service\"", "\"certificates\"", "\"documents\"", "\"fees\"", "\"total\" : 450", "\"visit\"", "\"complete\" : true", "\"warnings\""] {
+        for key in [
+            "\"service\"", "\"certificates\"", "\"documents\"", "\"fees\"", "\"total\" : 450", "\"visit\"", "\"complete\" : true", "\"warnings\"",
+        ] {
             #expect(json.contains(key), "\(key)")
         }
-        #expect(!json.contains("440305198003121235"))   // masked
+        #expect(!json.contains("440305198003121235"))  // masked
     }
     @Test func renew() throws {
         let c = try Checklist.make(for: try example("renew.yaml"), catalog: catalog)
-        #expect(c.fees.total == 450)                 // ODC 免费 + 150 × 1 × 3
+        #expect(c.fees.total == 450)  // ODC 免费 + 150 × 1 × 3
         #expect(c.items(.ukey).count == 2)
     }
     @Test func changeName() throws {
@@ -38,12 +43,12 @@ import Testing
     @Test func changeLegalRep() throws {
         let c = try Checklist.make(for: try example("change-legal-rep.yaml"), catalog: catalog)
         #expect(c.services[.personal] == .new && c.fees.total == 300)
-        #expect(c.visit?.status == .partial)          // a Saturday: ODC not at weekends
+        #expect(c.visit?.status == .partial)  // a Saturday: ODC not at weekends
     }
     @Test func unlock() throws {
         let c = try Checklist.make(for: try example("unlock.yaml"), catalog: catalog)
         #expect(c.visit?.time?.description == "14:00")
-        #expect(c.forms.filter { $0.form == .authorization }.count == 1)   // legal rep = handler
+        #expect(c.forms.filter { $0.form == .authorization }.count == 1)  // legal rep = handler
     }
     @Test func replaceLostUkey() throws {
         let c = try Checklist.make(for: try example("replace-lost-ukey.yaml"), catalog: catalog)

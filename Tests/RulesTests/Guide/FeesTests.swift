@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 /// 收费标准, tab by tab. Amounts in 元.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 /// The cover sheet's manifest (递交材料清单): the checklist's documents sorted into what goes into the
@@ -9,9 +10,11 @@ import Testing
     }
 
     @Test func eachDocumentGoesToTheGroupOfItsKindInTheChecklistsOrder() {
-        let docs = [Self.item("f1", .form, stamp: true), Self.item("c1", .photocopy, stamp: true), Self.item("o1", .original, stamp: false),
-                    Self.item("f2", .form, stamp: true), Self.item("u1", .ukey, stamp: false), Self.item("a1", .obtain, stamp: true),
-                    Self.item("p1", .payment, stamp: false), Self.item("c2", .photocopy, stamp: true)]
+        let docs = [
+            Self.item("f1", .form, stamp: true), Self.item("c1", .photocopy, stamp: true), Self.item("o1", .original, stamp: false),
+            Self.item("f2", .form, stamp: true), Self.item("u1", .ukey, stamp: false), Self.item("a1", .obtain, stamp: true),
+            Self.item("p1", .payment, stamp: false), Self.item("c2", .photocopy, stamp: true),
+        ]
         let m = Manifest(documents: docs)
         #expect(m.forms.map(\.id) == ["f1", "f2"])
         #expect(m.photocopies.map(\.id) == ["c1", "c2"])
@@ -22,9 +25,13 @@ import Testing
     }
 
     @Test func theSealGoesOnFormsAgreementsAndPhotocopiesOnlyThoseMarkedSo() {
-        let docs = [Self.item("f1", .form, stamp: true), Self.item("f2", .form, stamp: false), Self.item("c1", .photocopy, stamp: true),
-                    Self.item("o1", .original, stamp: true), Self.item("a1", .obtain, stamp: true), Self.item("u1", .ukey, stamp: true)]
-        #expect(Manifest(documents: docs).stamped.map(\.id) == ["f1", "a1", "c1"], "forms, then what is obtained, then photocopies; never an original or a Ukey")
+        let docs = [
+            Self.item("f1", .form, stamp: true), Self.item("f2", .form, stamp: false), Self.item("c1", .photocopy, stamp: true),
+            Self.item("o1", .original, stamp: true), Self.item("a1", .obtain, stamp: true), Self.item("u1", .ukey, stamp: true),
+        ]
+        #expect(
+            Manifest(documents: docs).stamped.map(\.id) == ["f1", "a1", "c1"],
+            "forms, then what is obtained, then photocopies; never an original or a Ukey")
     }
 
     @Test(arguments: [Service.new, .renew, .change, .unlock, .replace, .revoke])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 // RULES.md「统一社会信用代码: 18 characters over the alphabet 0123456789ABCDEFGHJKLMNPQRTUWXY (no I O S V Z);
@@ -9,8 +10,10 @@ import Testing
         #expect(Validator.usccProblem("91350100M000100Y43") == nil)
     }
     @Test func examplesAreValid() {
-        for code in ["91440305MA5DPL4W0G", "91440304MA5EXK7C0C", "91440306MA5F3T9N0T", "91440303MA5GBN2L09",
-                     "91440307MA5H2RQ806", "91440308MA5J7Q1D09", "91440300MA5G00010T", "91440300MA5FKN123A"] {
+        for code in [
+            "91440305MA5DPL4W0G", "91440304MA5EXK7C0C", "91440306MA5F3T9N0T", "91440303MA5GBN2L09",
+            "91440307MA5H2RQ806", "91440308MA5J7Q1D09", "91440300MA5G00010T", "91440300MA5FKN123A",
+        ] {
             #expect(CheckDigits.isValidUSCC(code), "\(code)")
         }
     }
@@ -34,7 +37,7 @@ import Testing
         #expect(Validator.usccProblem("91350100m000100y43")?.contains("非法字符") == true)  // lower case
         #expect(Validator.usccProblem("91350100M000100Y4")?.contains("18位") == true)
         #expect(Validator.usccProblem("")?.contains("不能为空") == true)
-        #expect(CheckDigits.usccCheckCharacter("9135010OM000100Y4") == nil)                 // letter O
+        #expect(CheckDigits.usccCheckCharacter("9135010OM000100Y4") == nil)  // letter O
     }
 }
 
@@ -46,14 +49,16 @@ import Testing
         #expect(Validator.idProblem("11010519491231002X", type: .residentID) == nil)
     }
     @Test func handComputedEdges() {
-        #expect(CheckDigits.residentIDCheckDigit("00000000000000000") == "1")   // Σ = 0 → '1'
-        #expect(CheckDigits.residentIDCheckDigit("00000000000000001") == "X")   // Σ = 2 → 'X'
-        #expect(CheckDigits.residentIDCheckDigit("00000000000000010") == "8")   // Σ = 4 → "8"
+        #expect(CheckDigits.residentIDCheckDigit("00000000000000000") == "1")  // Σ = 0 → '1'
+        #expect(CheckDigits.residentIDCheckDigit("00000000000000001") == "X")  // Σ = 2 → 'X'
+        #expect(CheckDigits.residentIDCheckDigit("00000000000000010") == "8")  // Σ = 4 → "8"
     }
     @Test func examplesAreValid() {
-        for id in ["440305198003121235", "440307198506202347", "440304199001013458", "440306197811114561",
-                   "440305199212255672", "440307198808086783", "440303197505057897", "440308199503158919",
-                   "440305198307079128", "440306198602280138"] {
+        for id in [
+            "440305198003121235", "440307198506202347", "440304199001013458", "440306197811114561",
+            "440305199212255672", "440307198808086783", "440303197505057897", "440308199503158919",
+            "440305198307079128", "440306198602280138",
+        ] {
             #expect(Validator.idProblem(id, type: .residentID) == nil, "\(id)")
         }
     }
@@ -114,8 +119,11 @@ import Testing
 @Suite struct ProvinceRegions {
     @Test func theProvincesAndOnlyThem() {
         let provinces = (0...99).filter { CheckDigits.hasProvinceRegion(String(format: "%02d0000", $0)) }
-        #expect(provinces == [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-                              50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83])
+        #expect(
+            provinces == [
+                11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+            ])
         #expect(!CheckDigits.hasProvinceRegion("") && !CheckDigits.hasProvinceRegion("4"))
     }
 }

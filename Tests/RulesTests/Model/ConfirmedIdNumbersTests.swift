@@ -1,11 +1,12 @@
 import Testing
+
 @testable import Rules
 
 /// A genuine ID number ending in 000: refused by default with advice that fits where it was typed,
 /// accepted once confirmed (`confirmedIdNumbers`) wherever it appears in the application.
 @Suite("ID numbers ending in 000")
 struct ConfirmedIdNumbersTests {
-    static let ending000 = "440305197712015000"   // a valid check digit
+    static let ending000 = "440305197712015000"  // a valid check digit
 
     func app(confirmed: [String]? = nil) -> Application {
         var a = Sample.app(.new, [.odc, .personal], holders: [Sample.legalRep, Sample.holder2])
@@ -37,14 +38,16 @@ struct ConfirmedIdNumbersTests {
     @Test("a confirmed number is accepted wherever it appears in the application")
     func confirmedIsAccepted() {
         #expect(Validator.validate(app(confirmed: [Self.ending000]), today: date("2026-12-02")).isEmpty)
-        #expect(Validator.validate(app(confirmed: ["４４０３０５１９７７１２０１５０００"]), today: date("2026-12-02")).isEmpty,
-                "the confirmation is normalised as an ID number (full-width digits)")
+        #expect(
+            Validator.validate(app(confirmed: ["４４０３０５１９７７１２０１５０００"]), today: date("2026-12-02")).isEmpty,
+            "the confirmation is normalised as an ID number (full-width digits)")
         #expect(!Validator.validate(app(confirmed: ["440305197712016000"]), today: date("2026-12-02")).isEmpty, "another number confirms nothing")
     }
 
     @Test("confirmedIdNumbers is a top-level key of the applicant file (YAML and JSON)")
     func decodedFromTheFile() throws {
-        let yaml = try String(contentsOf: repoRoot.appendingPathComponent("Examples/renew.yaml"), encoding: .utf8)
+        let yaml =
+            try String(contentsOf: repoRoot.appendingPathComponent("Examples/renew.yaml"), encoding: .utf8)
             + "\nconfirmedIdNumbers: [\"\(Self.ending000)\"]\n"
         let a = try ApplicationLoader.decode(yaml, format: .yaml, source: "a.yaml")
         #expect(a.confirmedIdNumbers == [Self.ending000])

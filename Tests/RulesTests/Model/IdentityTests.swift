@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 /// One 证件号码 is one person; one name may be two people.
@@ -7,7 +8,7 @@ struct IdentityTests {
     @Test("the same 证件号码 under two names is refused, naming both places")
     func oneNumberTwoNamesRefused() {
         var app = Sample.app(.new, [.odc, .personal])
-        app.handler.idNumber = Sample.legalRep.idNumber   // 李俊杰 carrying 陈志明's number
+        app.handler.idNumber = Sample.legalRep.idNumber  // 李俊杰 carrying 陈志明's number
         let issues = Validator.validate(app, catalog: catalog, today: date("2026-12-02"))
         let issue = try? #require(issues.first { $0.field == "handler.idNumber" })
         #expect(issue?.message.contains("经办人（handler）「李俊杰」") == true)
@@ -33,7 +34,7 @@ struct IdentityTests {
     @Test("the same name with two numbers is a warning naming both, in the checklist text and JSON")
     func sameNameTwoNumbersWarned() throws {
         var namesake = Sample.handler
-        namesake.name = Sample.legalRep.name        // a second 陈志明, another number
+        namesake.name = Sample.legalRep.name  // a second 陈志明, another number
         var app = Sample.app(.new, [.odc, .personal])
         app.handler = namesake
         #expect(Validator.validate(app, catalog: catalog, today: date("2026-12-02")).isEmpty, "two people may share a name")

@@ -32,8 +32,10 @@ struct MaskingTests {
 
     @Test("what is not an ID number is kept: codes, phones, job ids, longer digit runs")
     func kept() {
-        for kept in ["91440305MA5DPL4W0G", "13823456789", "/jobs/0123456789abcdef0123456789abcdef/page-01.png",
-                     "ID 440305198003121235999", "x1234567890123456789012y"] {
+        for kept in [
+            "91440305MA5DPL4W0G", "13823456789", "/jobs/0123456789abcdef0123456789abcdef/page-01.png",
+            "ID 440305198003121235999", "x1234567890123456789012y",
+        ] {
             #expect(maskIDNumbers(in: kept) == kept)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rules
 
 /// An ID number from its first 17 digits and the check digit CheckDigits computes (codes copied
@@ -12,7 +13,10 @@ func usccWithCheck(_ first17: String) -> String { first17 + String(CheckDigits.u
 struct Typed: CustomTestStringConvertible, Sendable {
     var field: String, typed: String, value: String, refusal: String?
     init(_ field: String, _ typed: String, _ value: String? = nil, _ refusal: String? = nil) {
-        self.field = field; self.typed = typed; self.value = value ?? typed; self.refusal = refusal
+        self.field = field
+        self.typed = typed
+        self.value = value ?? typed
+        self.refusal = refusal
     }
     var testDescription: String { "\(field) \(Normaliser.shown(typed, limit: 40))" }
 }
@@ -105,12 +109,12 @@ let typedTable: [Typed] = [
 
     @Test func yamlIsNormalisedWhenLoaded() throws {
         let yaml = """
-        service: 新办
-        certificates: {odc: {years: 1}}
-        organization: {name: " 康宁诊所", uscc: "91350100m000100y43", address: 深圳市南山区, postcode: "５１８０５７"}
-        legalRepresentative: {name: 陈志明, idNumber: "11010519491231002x", mobile: "１３８２３４５６７８９"}
-        handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678", email: "li＠example.cn"}
-        """
+            service: 新办
+            certificates: {odc: {years: 1}}
+            organization: {name: " 康宁诊所", uscc: "91350100m000100y43", address: 深圳市南山区, postcode: "５１８０５７"}
+            legalRepresentative: {name: 陈志明, idNumber: "11010519491231002x", mobile: "１３８２３４５６７８９"}
+            handler: {name: 李俊杰, idNumber: "440305199212255672", mobile: "13912345678", email: "li＠example.cn"}
+            """
         let app = try ApplicationLoader.decode(yaml, format: .yaml, source: "a.yaml")
         #expect(app.organization.name == "康宁诊所" && app.organization.uscc == "91350100M000100Y43")
         #expect(app.legalRepresentative.idNumber == "11010519491231002X" && app.legalRepresentative.mobile == "13823456789")
@@ -139,14 +143,16 @@ let typedTable: [Typed] = [
 
 @Suite struct LoaderMessages {
     @Test func aJSONNumberWhereACodeBelongsIsExplained() {
-        let json = #"{"service":"新办","certificates":{"odc":{}},"organization":{"name":"a","uscc":"91350100M000100Y43","address":"b"},"legalRepresentative":{"name":"c","idNumber":440305198003121235,"mobile":"13823456789"},"handler":{"name":"c","idNumber":"440305199212255672","mobile":"13912345678"}}"#
+        let json =
+            #"{"service":"新办","certificates":{"odc":{}},"organization":{"name":"a","uscc":"91350100M000100Y43","address":"b"},"legalRepresentative":{"name":"c","idNumber":440305198003121235,"mobile":"13823456789"},"handler":{"name":"c","idNumber":"440305199212255672","mobile":"13912345678"}}"#
         #expect { try ApplicationLoader.decode(json, format: .json, source: "a.json") } throws: {
             "\($0)".contains("legalRepresentative.idNumber") && "\($0)".contains("请加引号")
         }
     }
 
     @Test func anUnknownServiceIsExplainedInChineseWithoutEchoingControlCharacters() {
-        let yaml = "service: \"新\\e[31m办\"\ncertificates: {odc: {}}\norganization: {name: a, uscc: 91350100M000100Y43, address: b}\nlegalRepresentative: {name: c, idNumber: \"440305198003121235\", mobile: \"13823456789\"}\nhandler: {name: c, idNumber: \"440305199212255672\", mobile: \"13912345678\"}\n"
+        let yaml =
+            "service: \"新\\e[31m办\"\ncertificates: {odc: {}}\norganization: {name: a, uscc: 91350100M000100Y43, address: b}\nlegalRepresentative: {name: c, idNumber: \"440305198003121235\", mobile: \"13823456789\"}\nhandler: {name: c, idNumber: \"440305199212255672\", mobile: \"13912345678\"}\n"
         #expect { try ApplicationLoader.decode(yaml, format: .yaml, source: "a.yaml") } throws: {
             "\($0)".contains("业务类型「新⟨U+001B⟩[31m办」无法识别") && !"\($0)".contains("\u{1B}")
         }

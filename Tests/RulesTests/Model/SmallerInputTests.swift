@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 /// The smaller slips of issue 16, each a line: postcode with a space, TAB/line break inside 职务, a time

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 /// Keys the model does not know are refused at any level of a YAML/JSON applicant file, naming the key
@@ -8,7 +9,10 @@ struct UnknownKeysTests {
     static let renew = try! String(contentsOf: repoRoot.appendingPathComponent("Examples/renew.yaml"), encoding: .utf8)
 
     func refusal(_ yaml: String) -> ApplicationLoadError? {
-        do { _ = try ApplicationLoader.decode(yaml, format: .yaml, source: "a.yaml"); return nil } catch { return error as? ApplicationLoadError }
+        do {
+            _ = try ApplicationLoader.decode(yaml, format: .yaml, source: "a.yaml")
+            return nil
+        } catch { return error as? ApplicationLoadError }
     }
 
     @Test("holder: for holders: is refused with 「未知字段 holder，是否想写 holders？」 and its line")
@@ -18,10 +22,12 @@ struct UnknownKeysTests {
         #expect(e.field == "holder" && e.line != nil)
     }
 
-    @Test("a misspelt key deep in the file is refused with its path", arguments: [
-        ("  name: 深圳", "  nmae: 深圳", "organization.nmae", "name"),
-        ("  mobile: \"13700002222\"", "  mobil: \"13700002222\"", "handler.mobil", "mobile"),
-    ])
+    @Test(
+        "a misspelt key deep in the file is refused with its path",
+        arguments: [
+            ("  name: 深圳", "  nmae: 深圳", "organization.nmae", "name"),
+            ("  mobile: \"13700002222\"", "  mobil: \"13700002222\"", "handler.mobil", "mobile"),
+        ])
     func nested(_ from: String, _ to: String, _ field: String, _ near: String) throws {
         let yaml = Self.renew.replacingOccurrences(of: from, with: to)
         try #require(yaml != Self.renew)
@@ -36,8 +42,12 @@ struct UnknownKeysTests {
         let visit = Self.renew.replacingOccurrences(of: "visit:\n", with: "visit:\n  tmie: \"10:00\"\n")
         e = refusal(visit)
         #expect(e?.field == "visit.tmie" && e?.message.contains("是否想写 time") == true)
-        let json = #"{"organization":{"name":"甲","uscc":"91350100M000100Y43","address":"深圳"},"legalRepresentative":{"name":"陈志明","idNumber":"11010519491231002X","mobile":"13823456789"},"handler":{"name":"陈志明","idNumber":"11010519491231002X","mobile":"13823456789"},"service":"new","certificates":{"personal":{"years":1,"yaers":2}}}"#
-        do { _ = try ApplicationLoader.decode(json, format: .json, source: "a.json"); Issue.record("accepted") } catch let e as ApplicationLoadError {
+        let json =
+            #"{"organization":{"name":"甲","uscc":"91350100M000100Y43","address":"深圳"},"legalRepresentative":{"name":"陈志明","idNumber":"11010519491231002X","mobile":"13823456789"},"handler":{"name":"陈志明","idNumber":"11010519491231002X","mobile":"13823456789"},"service":"new","certificates":{"personal":{"years":1,"yaers":2}}}"#
+        do {
+            _ = try ApplicationLoader.decode(json, format: .json, source: "a.json")
+            Issue.record("accepted")
+        } catch let e as ApplicationLoadError {
             #expect(e.field == "certificates.personal.yaers" && e.message == "未知字段 yaers，是否想写 years？")
         }
     }

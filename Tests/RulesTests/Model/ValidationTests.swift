@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Rules
 
 @Suite struct Validation {
@@ -40,8 +41,11 @@ import Testing
         app.existingCertificate = nil
         app.certificates.odc = ODCRequest(years: 2)
         let fields = Set(Validator.validate(app).map(\.field))
-        #expect(fields == ["organization.uscc", "handler.mobile", "handler.email", "legalRepresentative.idNumber",
-                           "existingCertificate.serial", "certificates.odc.years", "certificates.personal.years"])
+        #expect(
+            fields == [
+                "organization.uscc", "handler.mobile", "handler.email", "legalRepresentative.idNumber",
+                "existingCertificate.serial", "certificates.odc.years", "certificates.personal.years",
+            ])
     }
 
     // FORMS.md「原证书序列号 existingCertificate.serial: required for 续期, 变更, 解锁, 吊销; optional for 介质补办」
