@@ -479,8 +479,10 @@ struct RenderLaneTests {
         let start = Date()
         await #expect(throws: LaneTimeout.self) { try await lane.run(timeout: 0.3) { 1 } }
         // Without the limit this would wait for ever; the bound is loose because the whole suite
-        // runs in parallel on two cores and timers fire late under that load.
-        #expect(Date().timeIntervalSince(start) < 30)
+        // runs in parallel on two cores, where blocking tests can hold the cooperative pool for half
+        // a minute (31 s seen with a release build running beside the suite): this is a liveness
+        // check, not a timing one.
+        #expect(Date().timeIntervalSince(start) < 120)
         hold.signal()
         #expect(try await lane.run(timeout: 5) { 2 } == 2)
     }
