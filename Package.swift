@@ -54,7 +54,8 @@ let package = Package(
         // The roster (机构库): organisations, people, certificates, applications in one SQLite file
         // through GRDB. Rules knows nothing of SQL; everything SQL lives here.
         .target(
-            name: "Roster", dependencies: ["Rules", "Input", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
+            name: "Roster",
+            dependencies: ["Rules", "Input", "FileOutput", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
         // Form templates bound to applications, laid out through Typeset; packs.
         .target(name: "Forms", dependencies: ["Rules", "Typeset", "FileOutput", "Images", .product(name: "Yams", package: "Yams")]),
         // The batch engine: coordinator, worker processes, summaries, the one finishing step.
@@ -63,7 +64,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Rules", "Input", "Forms", "Typeset", "Batch", "Roster",
+                "Rules", "Input", "Forms", "Typeset", "Batch", "FileOutput", "Roster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +85,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "TypesetTests", dependencies: ["Typeset"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Typeset", "CTurboJPEG", "CCairo"]),
-        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset", "Images"]),
+        .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset", "Images", "FileOutput"]),
         .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "Forms", "Rules", "Typeset", "Images"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Forms", "Input", "Rules", "certpack"]),

@@ -1,3 +1,4 @@
+import FileOutput
 import Forms
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 import Rules
 import Testing
@@ -43,7 +44,7 @@ struct PackWritingTests {
 
     @Test("the row digest is SHA-256 of the application's canonical JSON")
     func sha256() {
-        let hex = { (s: String) in RowDigest.sha256(Array(s.utf8)).map { String(format: "%02x", $0) }.joined() }
+        let hex = { (s: String) in SHA256.hex(Data(s.utf8)) }  // the one SHA-256 the row digest uses
         #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")

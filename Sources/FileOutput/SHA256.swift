@@ -1,7 +1,7 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4) of a pack's bytes, as the roster records it. Foundation on Linux has no
-/// digest API, and a pack's fingerprint is not worth a cryptography package.
+/// SHA-256 (FIPS 180-4): a pack's bytes as the roster records them, a row's data as `.certpack-row`
+/// keeps it. Foundation on Linux has no digest API, and a fingerprint is not worth a cryptography package.
 public enum SHA256 {
     public static func hex(of url: URL) throws -> String {
         hex(try Data(contentsOf: url, options: .mappedIfSafe))
