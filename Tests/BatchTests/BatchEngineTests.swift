@@ -104,10 +104,15 @@ import Testing
         let csv = folder.appendingPathComponent("batch.csv")
         try Data(batchCSV(count: 25).utf8).write(to: csv)
         let out = folder.appendingPathComponent("out")
-        let r = try run(certpack, ["batch", csv.path, "-o", out.path, "--jobs", "2"])
+        // A Templates folder (and the Fonts beside it) of this test's own, so that the workers looked for below are this batch's
+        // and not those of another test running beside it (they all pass the repository's Templates).
+        let templates = folder.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Templates"), to: templates)
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Fonts"), to: folder.appendingPathComponent("Fonts"))
+        let r = try run(certpack, ["batch", csv.path, "-o", out.path, "--jobs", "2", "--templates", templates.path])
         #expect(r.status == 0, "\(r.err)")
         #expect(!files(under: out).contains { $0.contains(".certpack-parts") || $0.contains(".partial-") })
-        let workers = try run("pgrep", ["-f", "batch-worker --templates \(repoRoot.path)"]).out
+        let workers = try run("pgrep", ["-f", "batch-worker --templates \(templates.path)"]).out
         #expect(workers.isEmpty, "no worker outlives its batch: \(workers)")
     }
 
