@@ -88,8 +88,10 @@ let package = Package(
         .testTarget(name: "FormsTests", dependencies: ["Forms", "Rules", "Typeset", "Images", "FileOutput"]),
         .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),
         .testTarget(name: "PDFTests", dependencies: ["PDF", "Forms", "Rules", "Typeset", "Images"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "Forms", "Input", "Rules", "certpack"]),
-        .testTarget(name: "CLITests", dependencies: ["certpack"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Forms", "Input", "Rules", "certpack", "CLITestSupport"]),
+        // The helpers CLITests and BatchTests share (running `certpack` as a user would); tests only.
+        .target(name: "CLITestSupport", dependencies: ["Input", "Rules"], path: "Tests/CLITestSupport"),
+        .testTarget(name: "CLITests", dependencies: ["certpack", "CLITestSupport"]),
         .testTarget(name: "RosterTests", dependencies: ["Roster", "Rules", "Input"]),
         .testTarget(
             name: "WebTests",
