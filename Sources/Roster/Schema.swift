@@ -102,6 +102,10 @@ enum Schema {
                     CREATE INDEX certificateFirst ON certificate(status, uscc, validUntil);
                     """)
         }
+        // The list's own table, kept by triggers (see `ListTable`).
+        m.registerMigration("v3 list table") { db in
+            try db.execute(sql: ListTable.creation)
+        }
         return m
     }()
 }

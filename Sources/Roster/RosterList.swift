@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import Rules
+
+extension Roster {
+    /// Organisations, or with `dueWithin` every valid certificate whose last day is at most that many
+    /// days from `today` (expired ones included), soonest first. `search` matches part of a name (now
+    /// or before), of a 统一社会信用代码, of a person's name or of a serial, or a whole 证件号码.
+    ///
+    /// Everything at once: for a page use `page`, to go through a long list `forEachEntry`.
+    public func list(dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today()) throws -> [RosterEntry] {
+        var all: [RosterEntry] = []
+        try forEachEntry(dueWithin: dueWithin, search: search, today: today) { all.append($0) }
+        return all
+    }
+
+    /// The entries of `list`, in its order, read a few hundred at a time (only the keys are gathered first).
+    public func forEachEntry(
+        dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today(),
+        _ body: (RosterEntry) throws -> Void
+    ) throws {
+        try pool.read { db in
+            let query = ListQuery(dueWithin: dueWithin, search: search, today: today)
+            let keys = try query.keys(db, searchIndex: searchIndex).keys
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                for entry in try query.entries(db, keys: Array(keys[start..<min(start + 500, keys.count)])) { try body(entry) }
+            }
+        }
+    }
+
+    /// One page of `list`: at most `limit` entries from `offset`, in the list's order, and how many
+    /// there are in all. Only the page's rows are read in full, so a page costs about the same at
+    /// 20 000 organisations as at 20.
+    public func page(
+        dueWithin: Int? = nil, search: String? = nil, limit: Int = 100, offset: Int = 0,
+        today: CivilDate = .today()
+    ) throws -> RosterPage {
+        try pool.read { db in
+            let query = ListQuery(dueWithin: dueWithin, search: search, today: today)
+            let (keys, total) = try query.keys(db, searchIndex: searchIndex, limit: max(0, limit), offset: max(0, offset))
+            return RosterPage(total: total, entries: try query.entries(db, keys: keys))
+        }
+    }
+
+    /// A list's line from its row (`ListQuery.entriesSQL`).
+    static func entry(_ row: Row) -> RosterEntry {
+        RosterEntry(
+            uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
+            certificate: (row["id"] as Int64?) == nil ? nil : certificate(row))
+    }
+}
+
+/// A list as asked for: which keys (organisations, or certificates on the due board) in which
+/// order, and the rows of a page of them.
+struct ListQuery {
+    /// The due board's last day, `YYYY-MM-DD`; nil for the list of organisations.
+    var due: String?
+    /// What a search looks for in the texts, and a whole 证件号码 (upper-cased) it may be.
+    var needle: [UInt8]?
+    var idNumber: String?
+
+    init(dueWithin: Int?, search: String?, today: CivilDate) {
+        due = dueWithin.map { today.adding(days: $0).description }
+        if let search = search.map(Normaliser.trimmed), !search.isEmpty {
+            needle = SearchIndex.needle(search)
+            idNumber = search.uppercased()
+        }
+    }
+
+    /// The keys in the list's order — all of them, or the page from `offset` — and how many in all.
+    func keys(
+        _ db: Database, searchIndex: SearchIndexCache, limit: Int = .max, offset: Int = 0
+    ) throws -> (keys: [DatabaseValue], total: Int) {
+        func window<T>(_ all: [T]) -> [T] { Array(all.dropFirst(offset).prefix(limit)) }
+        let found = try needle.map { try organisations(db, holding: $0, searchIndex: searchIndex) }
+        if let due {
+            // The due board is a few hundred certificates: read them in order, narrow, take the page.
+            var rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.uscc FROM certificate c JOIN orgList o ON o.uscc = c.uscc
+                    WHERE c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ?
+                    ORDER BY c.validUntil, o.name, c.kind, c.id
+                    """, arguments: [due])
+            if let found { rows = rows.filter { found[$0[1] as String] != nil } }
+            return (window(rows).map { $0[0] as DatabaseValue }, rows.count)
+        }
+        if let found {
+            let all = found.sorted { $0.value < $1.value }.map { $0.key.databaseValue }
+            return (window(all), all.count)
+        }
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM orgList") ?? 0
+        let keys = try DatabaseValue.fetchAll(
+            db, sql: "SELECT uscc FROM orgList ORDER BY \(ListTable.order) LIMIT ? OFFSET ?",
+            arguments: [limit == .max ? -1 : limit, offset])
+        return (keys, total)
+    }
+
+    /// The organisations a search finds, each with its place in the list: a text holding the needle,
+    /// or a person whose 证件号码 is the search, whole.
+    func organisations(_ db: Database, holding needle: [UInt8], searchIndex: SearchIndexCache) throws -> [String: Int] {
+        let index = try searchIndex.index(db)
+        var found: [String: Int] = [:]
+        for place in index.places(holding: needle) { found[index.usccs[place]] = place }
+        if let idNumber {
+            let holders = try String.fetchAll(
+                db, sql: "SELECT r.uscc FROM person p JOIN role r ON r.personId = p.id WHERE p.idNumber = ?", arguments: [idNumber])
+            for uscc in holders { found[uscc] = index.place[uscc] ?? found[uscc] }
+        }
+        return found
+    }
+
+    static let legal =
+        "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
+    static let columns =
+        "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
+
+    /// The rows of `keys`, in the order of `keys`.
+    func entries(_ db: Database, keys: [DatabaseValue]) throws -> [RosterEntry] {
+        guard !keys.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+        let sql =
+            due != nil
+            ? """
+            SELECT \(Self.columns)
+            FROM certificate c JOIN organisation o ON o.uscc = c.uscc LEFT JOIN person h ON h.id = c.holderId
+            WHERE c.id IN (\(marks))
+            """
+            : """
+            SELECT \(Self.columns)
+            FROM organisation o
+            LEFT JOIN certificate c ON c.id = (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效'
+                                              ORDER BY x.validUntil IS NULL, x.validUntil, x.id LIMIT 1)
+            LEFT JOIN person h ON h.id = c.holderId
+            WHERE o.uscc IN (\(marks))
+            """
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(keys))
+        let keyColumn = due != nil ? "id" : "ouscc"
+        var byKey: [DatabaseValue: RosterEntry] = [:]
+        for row in rows { byKey[row[keyColumn]] = Roster.entry(row) }
+        return keys.compactMap { byKey[$0] }
+    }
+}
