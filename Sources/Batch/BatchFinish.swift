@@ -2,6 +2,7 @@ import FileOutput
 import Forms
 import Foundation
 import Input
+import Rules
 
 #if canImport(Glibc)
     import Glibc
@@ -18,6 +19,14 @@ public struct BatchOutcome {
     public var printAllError: Error?
     /// Why 汇总.csv/.md/.xlsx could not be written; none of them is then there.
     public var summaryError: Error?
+
+    /// The packs written, each with the application it was made from: what a roster records.
+    public var packsMade: [(application: Application, pdf: URL)] {
+        results.compactMap { r in
+            guard case let .written(files) = r.status, let app = r.record.application else { return nil }
+            return (app, files.pdf)
+        }
+    }
 }
 
 extension BatchRun {

@@ -11,8 +11,9 @@ import GRDB
 /// small text per organisation instead of four tables. ID numbers are not in it: a 证件号码 is found
 /// by the person index, whole.
 ///
-/// `rosterVersion.n` counts the changes to `orgList`, so a copy of it held in memory (`SearchIndex`)
-/// knows when it is out of date.
+/// `rosterVersion.n` counts the changes to what the lists show (the organisations, their names, people,
+/// roles and certificates), so what is held in memory — the search texts (`SearchIndex`), a page
+/// the web has answered already — knows when it is out of date, whoever wrote the file.
 enum ListTable {
     /// What `orgList` holds for each organisation, computed from the tables themselves.
     static let source = """
@@ -26,12 +27,20 @@ enum ListTable {
         FROM organisation o;
         """
 
-    /// The statement that brings up to date the rows of the organisations `condition` picks (on
-    /// `orgList.uscc`); nothing for an organisation that is gone (its own trigger deletes its row).
-    static func refresh(where condition: String) -> String {
+    /// The two triggers that keep the rows of the organisations `usccs` (an SQL list: `new.uscc`, or
+    /// a subquery) after `event`: brought up to date there and then, or — during a bulk write
+    /// (`rosterVersion.bulk`) — noted in `orgListPending` for `bulk` to bring up to date once at the
+    /// end. An organisation that is gone is left alone (its own trigger deletes its row).
+    static func keep(_ name: String, after event: String, _ usccs: String) -> String {
         """
-        UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
-          FROM orgListSource s WHERE s.uscc = orgList.uscc AND \(condition);
+        CREATE TRIGGER \(name) AFTER \(event) WHEN NOT (SELECT bulk FROM rosterVersion) BEGIN
+          UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
+            FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (\(usccs));
+        END;
+        CREATE TRIGGER \(name)Later AFTER \(event) WHEN (SELECT bulk FROM rosterVersion) BEGIN
+          INSERT OR IGNORE INTO orgListPending (uscc) SELECT uscc FROM organisation WHERE uscc IN (\(usccs));
+        END;
+
         """
     }
 
@@ -39,45 +48,69 @@ enum ListTable {
     /// change, the row of the organisation the changed row belongs to (before and after the change).
     static var triggers: String {
         var sql = """
-            CREATE TRIGGER orgListAdd AFTER INSERT ON organisation BEGIN
+            CREATE TRIGGER orgListAdd AFTER INSERT ON organisation WHEN NOT (SELECT bulk FROM rosterVersion) BEGIN
               INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT uscc, name, firstExpiry, text FROM orgListSource WHERE uscc = new.uscc;
+            END;
+            CREATE TRIGGER orgListAddLater AFTER INSERT ON organisation WHEN (SELECT bulk FROM rosterVersion) BEGIN
+              INSERT OR IGNORE INTO orgListPending (uscc) VALUES (new.uscc);
             END;
             CREATE TRIGGER orgListRemove AFTER DELETE ON organisation BEGIN
               DELETE FROM orgList WHERE uscc = old.uscc;
-            END;
-            CREATE TRIGGER orgListRename AFTER UPDATE ON organisation BEGIN
-              \(refresh(where: "orgList.uscc = new.uscc"))
-            END;
-            CREATE TRIGGER orgListPersonRenamed AFTER UPDATE OF name ON person BEGIN
-              \(refresh(where: "orgList.uscc IN (SELECT uscc FROM role WHERE personId = new.id)"))
+              DELETE FROM orgListPending WHERE uscc = old.uscc;
             END;
 
             """
+        sql += keep("orgListRename", after: "UPDATE ON organisation", "new.uscc")
+        sql += keep("orgListPersonRenamed", after: "UPDATE OF name ON person", "SELECT uscc FROM role WHERE personId = new.id")
         for table in ["certificate", "role", "organisationName"] {
+            sql += keep("orgList_\(table)_insert", after: "INSERT ON \(table)", "new.uscc")
+            sql += keep("orgList_\(table)_delete", after: "DELETE ON \(table)", "old.uscc")
+            sql += keep("orgList_\(table)_update", after: "UPDATE ON \(table)", "old.uscc, new.uscc")
+        }
+        // The version: every change to what a list, the due board or a search shows — not a draft,
+        // an application or the audit, nor a row written again as it was (an import does that often).
+        for (table, columns) in watched {
+            let old = columns.map { "old.\($0)" }.joined(separator: ", ")
+            let new = columns.map { "new.\($0)" }.joined(separator: ", ")
             sql += """
-                CREATE TRIGGER orgList_\(table)_insert AFTER INSERT ON \(table) BEGIN
-                  \(refresh(where: "orgList.uscc = new.uscc"))
-                END;
-                CREATE TRIGGER orgList_\(table)_delete AFTER DELETE ON \(table) BEGIN
-                  \(refresh(where: "orgList.uscc = old.uscc"))
-                END;
-                CREATE TRIGGER orgList_\(table)_update AFTER UPDATE ON \(table) BEGIN
-                  \(refresh(where: "orgList.uscc = old.uscc"))
-                  \(refresh(where: "orgList.uscc = new.uscc"))
-                END;
+                CREATE TRIGGER rosterVersion_\(table)_insert AFTER INSERT ON \(table) BEGIN UPDATE rosterVersion SET n = n + 1; END;
+                CREATE TRIGGER rosterVersion_\(table)_delete AFTER DELETE ON \(table) BEGIN UPDATE rosterVersion SET n = n + 1; END;
+                CREATE TRIGGER rosterVersion_\(table)_update AFTER UPDATE ON \(table) WHEN (\(old)) IS NOT (\(new))
+                  BEGIN UPDATE rosterVersion SET n = n + 1; END;
 
                 """
         }
-        // The version: only a change that shows (the trigger above runs on every import of an
-        // organisation, mostly to write what was there).
-        sql += """
-            CREATE TRIGGER rosterVersionInsert AFTER INSERT ON orgList BEGIN UPDATE rosterVersion SET n = n + 1; END;
-            CREATE TRIGGER rosterVersionDelete AFTER DELETE ON orgList BEGIN UPDATE rosterVersion SET n = n + 1; END;
-            CREATE TRIGGER rosterVersionUpdate AFTER UPDATE ON orgList
-              WHEN old.name IS NOT new.name OR old.firstExpiry IS NOT new.firstExpiry OR old.text IS NOT new.text
-              BEGIN UPDATE rosterVersion SET n = n + 1; END;
-            """
         return sql
+    }
+
+    /// The tables (and their columns, all but `updatedAt`) whose changes move `rosterVersion.n`.
+    static let watched: [(table: String, columns: [String])] = [
+        ("organisation", ["uscc", "name", "address", "postcode", "phone"]),
+        ("organisationName", ["uscc", "name", "until"]),
+        ("person", ["idType", "idNumber", "name", "mobile", "email"]),
+        ("role", ["uscc", "personId", "role", "title", "since", "until"]),
+        (
+            "certificate",
+            ["uscc", "kind", "holderId", "serial", "years", "issuedOn", "validUntil", "estimated", "status", "nameAtIssue", "legalRepAtIssue"]
+        ),
+    ]
+
+    /// Runs `work` (inside a write transaction) with the list's rows brought up to date once per
+    /// organisation at the end instead of after every row: an import touches each organisation's
+    /// row some six times. Should `work` throw, the transaction's rollback undoes the mode too.
+    static func bulk<T>(_ db: Database, _ work: () throws -> T) throws -> T {
+        try db.execute(sql: "UPDATE rosterVersion SET bulk = 1")
+        let result = try work()
+        try db.execute(
+            sql: """
+                UPDATE rosterVersion SET bulk = 0;
+                UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
+                  FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (SELECT uscc FROM orgListPending);
+                INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT s.uscc, s.name, s.firstExpiry, s.text
+                  FROM orgListPending p JOIN orgListSource s ON s.uscc = p.uscc WHERE NOT EXISTS (SELECT 1 FROM orgList l WHERE l.uscc = p.uscc);
+                DELETE FROM orgListPending;
+                """)
+        return result
     }
 
     /// Migration v3: the table, its order's index, the version, the triggers, and the rows of the
@@ -92,8 +125,10 @@ enum ListTable {
         );
         -- The list's order: the earliest-ending certificate first, then by name; none last, by name.
         CREATE INDEX orgListOrder ON orgList(firstExpiry IS NULL, firstExpiry, name, uscc);
-        CREATE TABLE rosterVersion (n INTEGER NOT NULL);
-        INSERT INTO rosterVersion (n) VALUES (0);
+        -- n: changes to what the lists show; bulk: 1 while a bulk write defers orgList's (see `bulk`).
+        CREATE TABLE rosterVersion (n INTEGER NOT NULL, bulk INTEGER NOT NULL);
+        INSERT INTO rosterVersion (n, bulk) VALUES (0, 0);
+        CREATE TABLE orgListPending (uscc TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
         \(source)
         INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT uscc, name, firstExpiry, text FROM orgListSource;
         \(triggers)

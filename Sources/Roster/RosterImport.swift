@@ -66,10 +66,12 @@ extension Roster {
     @discardableResult
     public func importItems(_ items: [ImportItem], today: CivilDate = .today(), now: Date = Date()) throws -> ImportReport {
         try pool.write { db in
-            var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
-            for item in items { try w.add(item) }
-            if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }
-            return w.report
+            try ListTable.bulk(db) {
+                var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
+                for item in items { try w.add(item) }
+                if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }
+                return w.report
+            }
         }
     }
 }

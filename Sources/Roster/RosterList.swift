@@ -38,15 +38,22 @@ extension Roster {
         try pool.read { db in
             let query = ListQuery(dueWithin: dueWithin, search: search, today: today)
             let (keys, total) = try query.keys(db, searchIndex: searchIndex, limit: max(0, limit), offset: max(0, offset))
-            return RosterPage(total: total, entries: try query.entries(db, keys: keys))
+            return RosterPage(total: total, entries: try query.entries(db, keys: keys), version: try SearchIndex.version(db))
         }
     }
 
-    /// A list's line from its row (`ListQuery.entriesSQL`).
-    static func entry(_ row: Row) -> RosterEntry {
+    /// A number that changes whenever what the lists show changes (anyone's write of an organisation,
+    /// a name, a person, a role or a certificate; not drafts, applications or the audit): a page
+    /// read at this version is still right while it returns the same.
+    public func version() throws -> Int64 {
+        try pool.read { try SearchIndex.version($0) }
+    }
+
+    /// A list's line from its row (`ListQuery.entries`).
+    static func entry(_ row: Row, _ c: ColumnPlaces) -> RosterEntry {
         RosterEntry(
-            uscc: row["ouscc"], name: row["oname"], legalRepresentative: row["legal"],
-            certificate: (row["id"] as Int64?) == nil ? nil : certificate(row))
+            uscc: c[row, "ouscc"], name: c[row, "oname"], legalRepresentative: c[row, "legal"],
+            certificate: (c[row, "id"] as Int64?) == nil ? nil : certificate(row, c))
     }
 }
 
@@ -75,19 +82,23 @@ struct ListQuery {
         let found = try needle.map { try organisations(db, holding: $0, searchIndex: searchIndex) }
         if let due {
             // The due board is a few hundred certificates: read them in order, narrow, take the page.
-            var rows = try Row.fetchAll(
+            let wanted = found.map { Set($0.places.map { [index = $0.index] in index.usccs[$0] }) }
+            var ids: [Int64] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT c.id, c.uscc FROM certificate c JOIN orgList o ON o.uscc = c.uscc
                     WHERE c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ?
                     ORDER BY c.validUntil, o.name, c.kind, c.id
                     """, arguments: [due])
-            if let found { rows = rows.filter { found[$0[1] as String] != nil } }
-            return (window(rows).map { $0[0] as DatabaseValue }, rows.count)
+            while let row = try rows.next() {
+                if let wanted, !wanted.contains(row[1]) { continue }
+                ids.append(row[0])
+            }
+            return (window(ids).map(\.databaseValue), ids.count)
         }
         if let found {
-            let all = found.sorted { $0.value < $1.value }.map { $0.key.databaseValue }
-            return (window(all), all.count)
+            return (window(found.places).map { found.index.usccs[$0].databaseValue }, found.places.count)
         }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM orgList") ?? 0
         let keys = try DatabaseValue.fetchAll(
@@ -96,24 +107,33 @@ struct ListQuery {
         return (keys, total)
     }
 
-    /// The organisations a search finds, each with its place in the list: a text holding the needle,
-    /// or a person whose 证件号码 is the search, whole.
-    func organisations(_ db: Database, holding needle: [UInt8], searchIndex: SearchIndexCache) throws -> [String: Int] {
+    /// The organisations a search finds, as their places in the list (ascending): a text holding the
+    /// needle, or a person whose 证件号码 is the search, whole.
+    func organisations(
+        _ db: Database, holding needle: [UInt8], searchIndex: SearchIndexCache
+    ) throws -> (index: SearchIndex, places: [Int]) {
         let index = try searchIndex.index(db)
-        var found: [String: Int] = [:]
-        for place in index.places(holding: needle) { found[index.usccs[place]] = place }
+        var places = index.places(holding: needle)
         if let idNumber {
             let holders = try String.fetchAll(
                 db, sql: "SELECT r.uscc FROM person p JOIN role r ON r.personId = p.id WHERE p.idNumber = ?", arguments: [idNumber])
-            for uscc in holders { found[uscc] = index.place[uscc] ?? found[uscc] }
+            let more = holders.compactMap { index.place[$0] }
+            if !more.isEmpty { places = Array(Set(places + more)).sorted() }
         }
-        return found
+        return (index, places)
     }
 
     static let legal =
         "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
     static let columns =
         "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
+
+    /// An organisation's first valid certificate: the earliest last day, or else one without a day
+    /// (two lookups in `certificateFirst`, where `ORDER BY validUntil IS NULL` would sort each time).
+    static let firstCertificate = """
+        (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL ORDER BY x.validUntil, x.id LIMIT 1),
+        (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NULL ORDER BY x.id LIMIT 1)
+        """
 
     /// The rows of `keys`, in the order of `keys`.
     func entries(_ db: Database, keys: [DatabaseValue]) throws -> [RosterEntry] {
@@ -129,15 +149,16 @@ struct ListQuery {
             : """
             SELECT \(Self.columns)
             FROM organisation o
-            LEFT JOIN certificate c ON c.id = (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效'
-                                              ORDER BY x.validUntil IS NULL, x.validUntil, x.id LIMIT 1)
+            LEFT JOIN certificate c ON c.id = coalesce(\(Self.firstCertificate))
             LEFT JOIN person h ON h.id = c.holderId
             WHERE o.uscc IN (\(marks))
             """
         let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(keys))
         let keyColumn = due != nil ? "id" : "ouscc"
         var byKey: [DatabaseValue: RosterEntry] = [:]
-        for row in rows { byKey[row[keyColumn]] = Roster.entry(row) }
+        guard let first = rows.first else { return [] }
+        let columns = ColumnPlaces(first)
+        for row in rows { byKey[columns[row, keyColumn]] = Roster.entry(row, columns) }
         return keys.compactMap { byKey[$0] }
     }
 }

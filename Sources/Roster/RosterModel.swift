@@ -85,6 +85,8 @@ public struct RosterEntry: Codable, Sendable, Equatable {
 public struct RosterPage: Codable, Sendable, Equatable {
     public var total: Int
     public var entries: [RosterEntry]
+    /// The roster's version it was read at (`Roster.version`): the page stays right while that holds.
+    public var version: Int64 = 0
 }
 
 /// An organisation's card: everything the roster holds about it.

@@ -35,22 +35,23 @@ extension Roster {
                 FROM certificate c LEFT JOIN person h ON h.id = c.holderId WHERE c.uscc = ?
                 ORDER BY c.status != '有效', c.validUntil IS NULL, c.validUntil, c.id
                 """, arguments: [uscc]
-        ).map(certificate)
+        ).map { certificate($0) }
         let apps = try Row.fetchAll(db, sql: "SELECT * FROM application WHERE uscc = ? ORDER BY madeOn DESC, id DESC", arguments: [uscc]).map(
             application)
         return OrganisationCard(organisation: org, earlierNames: names, people: people, certificates: certs, applications: apps)
     }
 
-    static func certificate(_ row: Row) -> CertificateRecord {
-        let kind: String = row["kind"]
-        let status: String = row["status"]
-        let idType: String? = row["holderIDType"]
+    static func certificate(_ row: Row, _ columns: ColumnPlaces? = nil) -> CertificateRecord {
+        let c = columns ?? ColumnPlaces(row)
+        let kind: String = c[row, "kind"]
+        let status: String = c[row, "status"]
+        let idType: String? = c[row, "holderIDType"]
         return CertificateRecord(
-            id: row["id"], uscc: row["uscc"], kind: CertKind(rawValue: kind) ?? .odc,
-            holderName: row["holderName"], holderIDType: idType.flatMap { IDType(rawValue: $0) },
-            holderIDNumber: row["holderIDNumber"], serial: row["serial"], years: row["years"],
-            issuedOn: day(row["issuedOn"]), validUntil: day(row["validUntil"]),
-            estimated: row["estimated"], status: CertificateStatus(rawValue: status) ?? .valid)
+            id: c[row, "id"], uscc: c[row, "uscc"], kind: CertKind(rawValue: kind) ?? .odc,
+            holderName: c[row, "holderName"], holderIDType: idType.flatMap { IDType(rawValue: $0) },
+            holderIDNumber: c[row, "holderIDNumber"], serial: c[row, "serial"], years: c[row, "years"],
+            issuedOn: day(c[row, "issuedOn"]), validUntil: day(c[row, "validUntil"]),
+            estimated: c[row, "estimated"], status: CertificateStatus(rawValue: status) ?? .valid)
     }
 
     /// A stored `YYYY-MM-DD`.
@@ -149,8 +150,9 @@ extension Roster {
 
     // MARK: - Applications and drafts
 
-    /// Records a pack made for `application` (`fill`, `batch`, `renew`): the application as YAML,
-    /// the pack's SHA-256, state 已生成. The organisation and its people are imported (updated) first.
+    /// Records a pack made for `application` (`fill`, the web page): the application as YAML, the
+    /// pack's SHA-256, state 已生成. The organisation and its people are imported (updated) first; a
+    /// conflict with what the roster holds records nothing and throws `ImportConflicts`.
     @discardableResult
     public func recordApplication(
         _ application: Application, packSHA256: String?, state: ApplicationState = .made,
@@ -158,17 +160,53 @@ extension Roster {
     ) throws -> Int64 {
         let yaml = try ApplicationYAML.encode(application)
         return try pool.write { db in
-            var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
-            try w.add(ImportItem(place: "申请", application: application))
-            if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }
-            try db.execute(
-                sql: "INSERT INTO application (uscc, service, madeOn, yaml, packSHA256, state, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    application.organization.uscc, application.service.rawValue, today.description, yaml, packSHA256, state.rawValue,
-                    Stamp.string(now),
-                ])
-            return db.lastInsertedRowID
+            try Self.insertApplication(db, application, yaml: yaml, packSHA256: packSHA256, state: state, today: today, now: now)
         }
+    }
+
+    /// Records the packs of a batch (`batch`, `roster renew`, the web's 批量 and renewal batch) as
+    /// `recordApplication` records one, in one transaction: a pack whose application conflicts with
+    /// the roster is left out (its own savepoint rolled back) and the others are recorded. Returns
+    /// why each one left out was, by its index in `packs`.
+    @discardableResult
+    public func recordApplications(
+        _ packs: [(application: Application, packSHA256: String?)], today: CivilDate = .today(), now: Date = Date()
+    ) throws -> [Int: String] {
+        let yamls = try packs.map { try ApplicationYAML.encode($0.application) }
+        return try pool.write { db in
+            var refused: [Int: String] = [:]
+            try ListTable.bulk(db) {
+                for (i, pack) in packs.enumerated() {
+                    try db.inSavepoint {
+                        do {
+                            _ = try Self.insertApplication(
+                                db, pack.application, yaml: yamls[i], packSHA256: pack.packSHA256, state: .made, today: today, now: now)
+                            return .commit
+                        } catch let e as ImportConflicts {
+                            refused[i] = e.conflicts.joined(separator: "；")
+                            return .rollback
+                        }
+                    }
+                }
+            }
+            return refused
+        }
+    }
+
+    private static func insertApplication(
+        _ db: Database, _ application: Application, yaml: String, packSHA256: String?, state: ApplicationState,
+        today: CivilDate, now: Date
+    ) throws -> Int64 {
+        var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
+        try w.add(ImportItem(place: "申请", application: application))
+        if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }
+        try db.execute(
+            sql: "INSERT INTO application (uscc, service, madeOn, yaml, packSHA256, state, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                application.organization.uscc, application.service.rawValue, today.description, yaml, packSHA256, state.rawValue,
+                Stamp.string(now),
+            ])
+        return db.lastInsertedRowID
     }
 
     /// Moves an application to `state` (已递交, 已办结, 退回…).
@@ -209,5 +247,22 @@ extension Roster {
 
     public func deleteDraft(id: Int64) throws {
         try pool.write { db in try db.execute(sql: "DELETE FROM draft WHERE id = ?", arguments: [id]) }
+    }
+}
+
+/// Where each column of a query's rows is, by name, read once for all the rows: GRDB finds a column
+/// by name case-insensitively, lower-casing it on every access, and a list of 100 lines reads 2 000.
+/// The first column of a name wins, as with GRDB's own lookup.
+struct ColumnPlaces {
+    private var places: [String: Int] = [:]
+
+    init(_ row: Row) {
+        for (i, name) in row.columnNames.enumerated() where places[name] == nil { places[name] = i }
+    }
+
+    /// The value of column `name` (an optional type reads NULL as nil).
+    subscript<T: DatabaseValueConvertible>(row: Row, name: String) -> T {
+        guard let place = places[name] else { return row[name] }  // not selected: as GRDB answers (nil for an optional)
+        return row[place]
     }
 }

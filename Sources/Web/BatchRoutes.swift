@@ -1,8 +1,11 @@
 import Batch
+import FileOutput
 import Forms
 import Foundation
 import Hummingbird
 import Input
+import Logging
+import Roster
 import Rules
 import ZIPFoundation
 
@@ -76,15 +79,19 @@ extension Routes {
         }
         let resources = self.resources
         let logger = server.logger
+        let roster = server.roster
+        let today = config.today()
         do {
             try server.lane.start {
                 job.updateBatch { $0.phase = .running }
                 let out = job.folder.appendingPathComponent("out", isDirectory: true)
                 do {
                     // The engine counts the skipped rows as done first; the page counts packs.
-                    let summary = try Checks.runBatch(records, resources: resources, output: out) { done, _ in
+                    let outcome = try Checks.runBatch(records, resources: resources, output: out) { done, _ in
                         job.updateBatch { $0.done = min(making, max(0, done - skipped)) }
                     }
+                    let summary = outcome.summary
+                    let recorded = roster.flatMap { Self.record(outcome, in: $0, today: today, logger: logger) }
                     let zip = job.folder.appendingPathComponent("batch.zip")
                     try Checks.zipBatch(out, to: zip)
                     try? FileManager.default.removeItem(at: out)
@@ -93,6 +100,7 @@ extension Routes {
                         $0.done = making
                         $0.written = summary.written
                         $0.feeTotal = summary.feeTotal
+                        $0.recorded = recorded
                         $0.failedRows = summary.lines.filter { !$0.problems.isEmpty }.map { ($0.line, $0.name, $0.problems) }
                     }
                     logger.info("batch done: \(summary.written) packs")
@@ -111,6 +119,24 @@ extension Routes {
         return Answer.json(["phase": "queued", "total": records.count])
     }
 
+    /// With a roster, every pack made is an application recorded (as `certpack batch` records
+    /// them); how many were, or nil when none could be. A failure to record never undoes the packs.
+    static func record(_ outcome: BatchOutcome, in roster: Roster, today: CivilDate, logger: Logger) -> Int? {
+        let packs = outcome.packsMade.map { made -> (application: Rules.Application, packSHA256: String?) in
+            var app = made.application
+            app.copies = nil  // the pictures' paths were the job's
+            return (app, try? SHA256.hex(of: made.pdf))
+        }
+        do {
+            let refused = try roster.recordApplications(packs, today: today)
+            for (i, why) in refused { logger.error("roster: \(packs[i].application.organization.uscc) not recorded: \(why)") }
+            return packs.count - refused.count
+        } catch {
+            logger.error("roster: batch not recorded: \(error)")
+            return nil
+        }
+    }
+
     func batchStatus(_ id: String) throws -> Response {
         guard let state = server.jobs.job(id)?.batch else { throw HTTPError(.notFound) }
         var out: [String: Any] = [
@@ -119,6 +145,7 @@ extension Routes {
         ]
         if let m = state.message { out["error"] = m }
         if state.phase == .done { out["download"] = "/batch/\(id)/download.zip" }
+        if let recorded = state.recorded { out["recorded"] = recorded }
         out["failed"] = state.failedRows.map { ["line": $0.line, "name": $0.name, "message": $0.message] as [String: Any] }
         return Answer.json(out)
     }

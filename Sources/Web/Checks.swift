@@ -400,7 +400,7 @@ enum Checks {
     static func runBatch(
         _ records: [BatchRecord], resources r: WebResources, output: URL,
         progress: @escaping @Sendable (Int, Int) -> Void
-    ) throws -> BatchSummary {
+    ) throws -> BatchOutcome {
         // Packs are made by worker processes (certpack again), as `certpack batch` makes them.
         let run = BatchRun(
             catalog: r.catalog, fonts: r.fonts, library: r.library, output: output, overwrite: true,
@@ -408,7 +408,7 @@ enum Checks {
         // The command line's own finishing step: the same 全部打印.pdf and 汇总, byte for byte.
         let outcome = run.finish(try run.run(records, progress: progress))
         if let error = outcome.printAllError ?? outcome.summaryError { throw error }
-        return outcome.summary
+        return outcome
     }
 
     /// The batch's folder as one zip of what a clerk should see: hidden files (the row digests kept

@@ -19,6 +19,8 @@ struct BatchState: Sendable {
     var written = 0
     var failedRows: [(line: Int, name: String, message: String)] = []
     var feeTotal = 0
+    /// With a roster: how many of the packs were recorded as applications.
+    var recorded: Int?
 }
 
 /// One job: its own 0700 folder under the server's temporary root, holding a preview's pages or a

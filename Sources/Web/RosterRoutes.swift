@@ -12,6 +12,8 @@ import Rules
 struct RosterRoutes: Sendable {
     let routes: Routes
     let roster: Roster
+    /// List pages already answered, by request, at the roster's version.
+    let pages = AnsweredPages()
     var today: CivilDate { routes.config.today() }
 
     /// The due board: certificates whose last day is at most this many days away (expired included).
@@ -123,8 +125,8 @@ struct RosterRoutes: Sendable {
         ]
     }
 
-    /// A list's lines as the page reads them (Codable: a due board of hundreds encodes in a fraction
-    /// of the time `[String: Any]` takes).
+    /// A list's lines as the page reads them (written by `ListView.json`; Encodable so a test can hold
+    /// that writer to `JSONEncoder`).
     struct EntryView: Encodable {
         struct Cert: Encodable {
             var id: Int64, kind: String, label: String, serial: String?, issuedOn: String?, validUntil: String?
@@ -139,6 +141,42 @@ struct RosterRoutes: Sendable {
         /// Where this page starts in the whole list.
         var offset: Int
         var entries: [EntryView]
+
+        /// The JSON `JSONEncoder` would write (the same members, nil ones left out), written directly.
+        var json: [UInt8] {
+            var j = JSONText(capacity: 300 * entries.count + 64)
+            j.raw("{\"total\":")
+            j.int(total)
+            j.field("days", days)
+            j.raw(",\"offset\":")
+            j.int(offset)
+            j.raw(",\"entries\":[")
+            for (i, e) in entries.enumerated() {
+                if i > 0 { j.raw(",") }
+                j.raw("{\"uscc\":")
+                j.string(e.uscc)
+                j.field("name", e.name)
+                j.field("legalRepresentative", e.legalRepresentative)
+                if let c = e.certificate {
+                    j.raw(",\"certificate\":{\"id\":")
+                    j.int(c.id)
+                    j.field("kind", c.kind)
+                    j.field("label", c.label)
+                    j.field("serial", c.serial)
+                    j.field("issuedOn", c.issuedOn)
+                    j.field("validUntil", c.validUntil)
+                    j.field("daysLeft", c.daysLeft)
+                    j.raw(",\"estimated\":")
+                    j.bool(c.estimated)
+                    j.field("status", c.status)
+                    j.field("holderName", c.holderName)
+                    j.raw("}")
+                }
+                j.raw("}")
+            }
+            j.raw("]}")
+            return j.bytes
+        }
     }
 
     /// `limit` and `offset` of a list request: a page of `listLimit` from the start unless asked.
@@ -163,19 +201,34 @@ struct RosterRoutes: Sendable {
         }
     }
 
-    func encoded(_ view: ListView) throws -> Response {
-        let data = try JSONEncoder().encode(view)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
     func list(search: String, limit: Int = listLimit, offset: Int = 0) throws -> Response {
-        let page = try roster.page(search: search.isEmpty ? nil : search, limit: limit, offset: offset, today: today)
-        return try encoded(ListView(total: page.total, days: nil, offset: offset, entries: entryViews(page.entries)))
+        let today = self.today
+        return try answered("list|\(today)|\(limit)|\(offset)|\(search)") {
+            let page = try roster.page(search: search.isEmpty ? nil : search, limit: limit, offset: offset, today: today)
+            return (ListView(total: page.total, days: nil, offset: offset, entries: entryViews(page.entries)).json, page.version)
+        }
     }
 
     func due(limit: Int = listLimit, offset: Int = 0) throws -> Response {
-        let page = try roster.page(dueWithin: Self.dueDays, limit: limit, offset: offset, today: today)
-        return try encoded(ListView(total: page.total, days: Self.dueDays, offset: offset, entries: entryViews(page.entries)))
+        let today = self.today
+        return try answered("due|\(today)|\(limit)|\(offset)") {
+            let page = try roster.page(dueWithin: Self.dueDays, limit: limit, offset: offset, today: today)
+            return (ListView(total: page.total, days: Self.dueDays, offset: offset, entries: entryViews(page.entries)).json, page.version)
+        }
+    }
+
+    /// A list page as answered before while the roster's version is the same (every clerk who opens
+    /// the tab asks for the same due board and first page), or made now and kept.
+    func answered(_ key: String, make: () throws -> (json: [UInt8], version: Int64)) throws -> Response {
+        let json: [UInt8]
+        if let kept = pages.json(for: key, version: try roster.version()) {
+            json = kept
+        } else {
+            let made = try make()
+            pages.keep(made.json, for: key, version: made.version)
+            json = made.json
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 
     /// 138****6789: a list shows enough of a mobile to tell two apart.
@@ -408,5 +461,35 @@ struct RosterRoutes: Sendable {
                 id: id, uscc: code.count == 18 ? code : nil, title: title,
                 json: String(decoding: json, as: UTF8.self)))
         return Answer.json(["id": saved.id ?? 0, "updatedAt": saved.updatedAt, "title": saved.title])
+    }
+}
+
+/// The 机构库 list pages answered, kept while the roster's version stays what it was when they were
+/// read (any write of what the lists show — from this server or a CLI beside it — moves it). At
+/// most `capacity` pages (a page is some 30 KB): when full, the oldest goes.
+final class AnsweredPages: @unchecked Sendable {
+    static let capacity = 64
+    private let lock = NSLock()
+    private var kept: [String: (json: [UInt8], version: Int64)] = [:]
+    private var order: [String] = []
+
+    func json(for key: String, version: Int64) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let page = kept[key], page.version == version else { return nil }
+        return page.json
+    }
+
+    func keep(_ json: [UInt8], for key: String, version: Int64) {
+        lock.lock()
+        defer { lock.unlock() }
+        // Pages of an older version are of no more use.
+        if kept.values.contains(where: { $0.version < version }) {
+            kept = kept.filter { $0.value.version >= version }
+            order.removeAll { kept[$0] == nil }
+        }
+        if kept[key] == nil { order.append(key) }
+        kept[key] = (json, version)
+        while order.count > Self.capacity { kept[order.removeFirst()] = nil }
     }
 }

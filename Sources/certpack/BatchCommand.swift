@@ -208,11 +208,7 @@ struct BatchCommand: ParsableCommand {
             throw ExitCode(2)
         }
         print("已生成 \(summary.written) 家单位的申请材料，\(summary.failed) 家未生成 → \(out.path)")
-        rosterRecord.record(
-            outcome.results.compactMap { r -> (Application, URL)? in
-                guard case let .written(files) = r.status, let app = r.record.application else { return nil }
-                return (app, files.pdf)
-            })
+        rosterRecord.record(outcome.packsMade)
         if outcome.printAllPages > 0 { print("全部打印：\(out.appendingPathComponent(BatchRun.printAllName).path)（\(outcome.printAllPages) 页）") }
         if outcome.summaryError == nil {
             print("汇总：\(out.appendingPathComponent("汇总.xlsx").path)、汇总.csv、汇总.md；费用合计 \(summary.feeTotal) 元，Ukey \(summary.ukeys) 个")

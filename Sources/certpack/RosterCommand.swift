@@ -333,18 +333,17 @@ struct RosterRecordOption: ParsableArguments {
 
     /// Records `packs` (application, the pack's PDF); a roster that does not exist records nothing,
     /// a failure to record is said but does not undo the packs.
-    func record(_ packs: [(Application, URL)]) {
+    func record(_ packs: [(application: Application, pdf: URL)]) {
         guard !noRoster, !packs.isEmpty else { return }
         let url = RosterLocation.resolve(explicit: roster)
         guard Roster.exists(at: url) else { return }
         do {
             let store = try Roster.open(at: url)
-            for (app, pdf) in packs {
-                do { try store.recordApplication(app, packSHA256: try? SHA256.hex(of: pdf)) } catch {
-                    CLI.printErr("注意：\(app.organization.name) 未记入机构库：\(error)")
-                }
+            let refused = try store.recordApplications(packs.map { ($0.application, try? SHA256.hex(of: $0.pdf)) })
+            for (i, why) in refused.sorted(by: { $0.key < $1.key }) {
+                CLI.printErr("注意：\(packs[i].application.organization.name) 未记入机构库：\(why)")
             }
-            print("已记入机构库：\(packs.count) 份申请（\(url.path)）")
+            print("已记入机构库：\(packs.count - refused.count) 份申请（\(url.path)）")
         } catch { CLI.printErr("注意：未记入机构库：\(error)") }
     }
 }

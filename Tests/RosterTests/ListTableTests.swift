@@ -114,7 +114,7 @@ import Testing
             for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
                 try db.execute(sql: "DROP TRIGGER \(name)")
             }
-            try db.execute(sql: "DROP VIEW orgListSource; DROP TABLE orgList; DROP TABLE rosterVersion")
+            try db.execute(sql: "DROP VIEW orgListSource; DROP TABLE orgList; DROP TABLE rosterVersion; DROP TABLE orgListPending")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3 list table'")
         }
         let reopened = try Roster.open(at: url)

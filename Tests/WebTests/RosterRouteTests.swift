@@ -332,10 +332,12 @@ struct RosterRouteTests {
         }
     }
 
-    @Test("a renewal batch of everything due: made as an uploaded batch, one zip with the pack")
+    @Test(
+        "a renewal batch of everything due: made as an uploaded batch, one zip with the pack, each pack recorded in the roster as the CLI records it")
     func renewalBatch() async throws {
         let (url, _) = try Self.roster()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let before = try #require(try Roster.open(at: url).card(uscc: Self.uscc)).applications
         let server = try await makeServer(roster: url)
         defer { server.removeAllJobs() }
         try await BatchGate.shared.run {
@@ -353,11 +355,54 @@ struct RosterRouteTests {
                     phase = try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in try json(r.body)["phase"] as? String ?? "" }
                 }
                 #expect(phase == "done")
+                try await client.execute(uri: "/api/batch/\(job)", method: .get) { r in
+                    let status = try json(r.body)
+                    #expect(status["recorded"] as? Int == 1)
+                }
                 try await client.execute(uri: "/batch/\(job)/download.zip", method: .get) { r in
                     #expect(r.status == .ok)
                     #expect(r.body.readableBytes > 10_000)
                 }
             }
+        }
+        // The card now lists the renewal as made (已生成), with its pack's digest.
+        let after = try #require(try Roster.open(at: url).card(uscc: Self.uscc)).applications
+        #expect(after.count == before.count + 1)
+        let made = try #require(after.first)
+        #expect(made.service == .renew && made.state == .made && made.packSHA256?.count == 64)
+    }
+
+    @Test(
+        "a page answered before is answered again only while nothing it shows has changed: a write by another program beside the server shows at once"
+    )
+    func answeredPagesFollowWrites() async throws {
+        let (url, _) = try Self.roster()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let server = try await makeServer(roster: url)
+        defer { server.removeAllJobs() }
+        @Sendable func dueSerials(_ client: some TestClientProtocol) async throws -> [String] {
+            try await client.execute(uri: "/api/roster/due", method: .get) { r in
+                let entries = try json(r.body)["entries"] as? [[String: Any]] ?? []
+                return entries.compactMap { ($0["certificate"] as? [String: Any])?["serial"] as? String }
+            }
+        }
+        try await server.application().test(.router) { client in
+            let first = try await dueSerials(client)
+            let again = try await dueSerials(client)
+            #expect(first == [Self.serial] && again == first)
+            // The CLI beside the server records the renewal the counter issued.
+            try Roster.open(at: url).recordIssued(
+                IssuedCertificate(
+                    uscc: Self.uscc, kind: .odc, serial: "SZCA2026ODC0002", issuedOn: CivilDate("2026-12-01")!,
+                    validUntil: CivilDate("2027-11-30")!))
+            let after = try await dueSerials(client)
+            #expect(after.isEmpty)
+            // A draft saved changes nothing the lists show: the version stays.
+            let before = try Roster.open(at: url).version()
+            try await client.execute(
+                uri: "/api/drafts", method: .post, headers: sameOrigin, body: ByteBuffer(string: #"{"application":{"service":"renew"}}"#)
+            ) { r in #expect(r.status == .ok) }
+            #expect(try Roster.open(at: url).version() == before)
         }
     }
 

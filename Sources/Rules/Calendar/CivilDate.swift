@@ -14,11 +14,32 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
+        // The form every stored date has, read straight from its bytes (a 机构库 list reads hundreds).
+        if text.utf8.count == 10, let date = Self.stored(text.utf8) {
+            self = date
+            return
+        }
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    /// `YYYY-MM-DD` exactly, or nil.
+    private static func stored(_ bytes: String.UTF8View) -> CivilDate? {
+        var numbers = [0, 0, 0]
+        var part = 0
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 7 {
+                guard b == UInt8(ascii: "-") else { return nil }
+                part += 1
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) else { return nil }
+                numbers[part] = numbers[part] * 10 + Int(b - UInt8(ascii: "0"))
+            }
+        }
+        return CivilDate(year: numbers[0], month: numbers[1], day: numbers[2])
     }
 
     /// A date as people type it or spreadsheets write it: 2026-12-07, 2026/12/7 or 2026.12.7.

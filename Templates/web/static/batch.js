@@ -72,7 +72,7 @@ async function poll() {
   $("#progress-text").textContent = j.phase === "queued" ? "排队中…" : `已生成 ${j.done} / ${j.total} 家单位的申请材料`;
   if (j.phase === "failed") { status(j.error, true); return; }
   if (j.phase !== "done") { setTimeout(poll, 400); return; }
-  $("#progress-text").textContent = `完成：${j.written} 家单位已生成，费用合计 ${j.feeTotal} 元`;
+  $("#progress-text").textContent = `完成：${j.written} 家单位已生成，费用合计 ${j.feeTotal} 元` + (j.recorded === undefined ? "" : `；已记入机构库 ${j.recorded} 份申请`);
   $("#zip-link").href = j.download;
   $("#done").hidden = false;
 }

@@ -267,6 +267,12 @@ $("#forget-confirm").addEventListener("click", async () => {
   }
 });
 
+// what the roster recorded of a finished batch: the cards list these applications as 已生成
+function recordedNote(s) {
+  if (s.recorded === undefined) return "";
+  return s.recorded === s.written ? `已记入机构库（${s.recorded} 份申请）。` : `已记入机构库 ${s.recorded} 份，另有 ${s.written - s.recorded} 份未能记入（见服务器日志）。`;
+}
+
 // a renewal batch of everything due: made as an uploaded batch is, one zip
 $("#btn-renew-all").addEventListener("click", async e => {
   const button = e.currentTarget, progress = $("#renew-progress");
@@ -282,7 +288,7 @@ $("#btn-renew-all").addEventListener("click", async e => {
       const s = await getJSON(`/api/batch/${j.job}`);
       if (s.phase === "failed") { progress.textContent = s.error; return; }
       if (s.phase === "done") {
-        progress.textContent = `完成：${s.written} 家单位的续期申请材料已生成，费用合计 ${s.feeTotal} 元。`;
+        progress.textContent = `完成：${s.written} 家单位的续期申请材料已生成，费用合计 ${s.feeTotal} 元。` + recordedNote(s);
         $("#renew-zip").href = s.download;
         $("#renew-zip").hidden = false;
         return;
