@@ -27,63 +27,62 @@ enum ListTable {
         FROM organisation o;
         """
 
-    /// The two triggers that keep the rows of the organisations `usccs` (an SQL list: `new.uscc`, or
-    /// a subquery) after `event`: brought up to date there and then, or — during a bulk write
-    /// (`rosterVersion.bulk`) — noted in `orgListPending` for `bulk` to bring up to date once at the
-    /// end. An organisation that is gone is left alone (its own trigger deletes its row).
-    static func keep(_ name: String, after event: String, _ usccs: String) -> String {
+    /// What every trigger does after a change that shows: the version moves, and the rows of the
+    /// organisations `usccs` (an SQL list: `new.uscc`, or a subquery) are brought up to date. An
+    /// organisation that is gone is left alone (its own trigger deletes its row).
+    static func keep(_ usccs: String) -> String {
         """
-        CREATE TRIGGER \(name) AFTER \(event) WHEN NOT (SELECT bulk FROM rosterVersion) BEGIN
+          UPDATE rosterVersion SET n = n + 1;
           UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
             FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (\(usccs));
-        END;
-        CREATE TRIGGER \(name)Later AFTER \(event) WHEN (SELECT bulk FROM rosterVersion) BEGIN
-          INSERT OR IGNORE INTO orgListPending (uscc) SELECT uscc FROM organisation WHERE uscc IN (\(usccs));
-        END;
-
         """
     }
 
-    /// The triggers that keep `orgList`: on each table an organisation's row is made from, after each
-    /// change, the row of the organisation the changed row belongs to (before and after the change).
+    /// The triggers that keep `orgList` and `rosterVersion`: on each table an organisation's row is
+    /// made from, after each change that shows — not a row written again as it was (an import does
+    /// that often; `updatedAt` aside) — the row of the organisation the changed row belongs to
+    /// (before and after the change). A bulk write takes them away while it works (see `bulk`).
     static var triggers: String {
+        func changed(_ table: String) -> String {
+            let columns = watched.first { $0.table == table }!.columns
+            return "(\(columns.map { "old.\($0)" }.joined(separator: ", "))) IS NOT (\(columns.map { "new.\($0)" }.joined(separator: ", ")))"
+        }
         var sql = """
-            CREATE TRIGGER orgListAdd AFTER INSERT ON organisation WHEN NOT (SELECT bulk FROM rosterVersion) BEGIN
+            CREATE TRIGGER rosterOrganisationAdded AFTER INSERT ON organisation BEGIN
+              UPDATE rosterVersion SET n = n + 1;
               INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT uscc, name, firstExpiry, text FROM orgListSource WHERE uscc = new.uscc;
             END;
-            CREATE TRIGGER orgListAddLater AFTER INSERT ON organisation WHEN (SELECT bulk FROM rosterVersion) BEGIN
-              INSERT OR IGNORE INTO orgListPending (uscc) VALUES (new.uscc);
-            END;
-            CREATE TRIGGER orgListRemove AFTER DELETE ON organisation BEGIN
+            CREATE TRIGGER rosterOrganisationRemoved AFTER DELETE ON organisation BEGIN
+              UPDATE rosterVersion SET n = n + 1;
               DELETE FROM orgList WHERE uscc = old.uscc;
-              DELETE FROM orgListPending WHERE uscc = old.uscc;
+            END;
+            CREATE TRIGGER rosterOrganisationChanged AFTER UPDATE ON organisation WHEN \(changed("organisation")) BEGIN
+            \(keep("old.uscc, new.uscc"))
+            END;
+            CREATE TRIGGER rosterPersonChanged AFTER UPDATE ON person WHEN \(changed("person")) BEGIN
+            \(keep("SELECT uscc FROM role WHERE personId = new.id"))
             END;
 
             """
-        sql += keep("orgListRename", after: "UPDATE ON organisation", "new.uscc")
-        sql += keep("orgListPersonRenamed", after: "UPDATE OF name ON person", "SELECT uscc FROM role WHERE personId = new.id")
         for table in ["certificate", "role", "organisationName"] {
-            sql += keep("orgList_\(table)_insert", after: "INSERT ON \(table)", "new.uscc")
-            sql += keep("orgList_\(table)_delete", after: "DELETE ON \(table)", "old.uscc")
-            sql += keep("orgList_\(table)_update", after: "UPDATE ON \(table)", "old.uscc, new.uscc")
-        }
-        // The version: every change to what a list, the due board or a search shows — not a draft,
-        // an application or the audit, nor a row written again as it was (an import does that often).
-        for (table, columns) in watched {
-            let old = columns.map { "old.\($0)" }.joined(separator: ", ")
-            let new = columns.map { "new.\($0)" }.joined(separator: ", ")
             sql += """
-                CREATE TRIGGER rosterVersion_\(table)_insert AFTER INSERT ON \(table) BEGIN UPDATE rosterVersion SET n = n + 1; END;
-                CREATE TRIGGER rosterVersion_\(table)_delete AFTER DELETE ON \(table) BEGIN UPDATE rosterVersion SET n = n + 1; END;
-                CREATE TRIGGER rosterVersion_\(table)_update AFTER UPDATE ON \(table) WHEN (\(old)) IS NOT (\(new))
-                  BEGIN UPDATE rosterVersion SET n = n + 1; END;
+                CREATE TRIGGER roster_\(table)_added AFTER INSERT ON \(table) BEGIN
+                \(keep("new.uscc"))
+                END;
+                CREATE TRIGGER roster_\(table)_removed AFTER DELETE ON \(table) BEGIN
+                \(keep("old.uscc"))
+                END;
+                CREATE TRIGGER roster_\(table)_changed AFTER UPDATE ON \(table) WHEN \(changed(table)) BEGIN
+                \(keep("old.uscc, new.uscc"))
+                END;
 
                 """
         }
         return sql
     }
 
-    /// The tables (and their columns, all but `updatedAt`) whose changes move `rosterVersion.n`.
+    /// The tables (and their columns, all but `updatedAt`) whose changes move `rosterVersion.n` and
+    /// the organisation's row in `orgList`.
     static let watched: [(table: String, columns: [String])] = [
         ("organisation", ["uscc", "name", "address", "postcode", "phone"]),
         ("organisationName", ["uscc", "name", "until"]),
@@ -95,20 +94,35 @@ enum ListTable {
         ),
     ]
 
-    /// Runs `work` (inside a write transaction) with the list's rows brought up to date once per
-    /// organisation at the end instead of after every row: an import touches each organisation's
-    /// row some six times. Should `work` throw, the transaction's rollback undoes the mode too.
-    static func bulk<T>(_ db: Database, _ work: () throws -> T) throws -> T {
-        try db.execute(sql: "UPDATE rosterVersion SET bulk = 1")
+    /// The triggers' names, as `triggers` makes them.
+    static var triggerNames: [String] {
+        ["rosterOrganisationAdded", "rosterOrganisationRemoved", "rosterOrganisationChanged", "rosterPersonChanged"]
+            + ["certificate", "role", "organisationName"].flatMap { t in ["added", "removed", "changed"].map { "roster_\(t)_\($0)" } }
+    }
+
+    /// Runs `work` (inside a write transaction) without the triggers, then brings the rows of
+    /// `organisations` up to date once each and moves the version once: an import changes each
+    /// organisation's rows some fifteen times, and a trigger run per change — even one that only
+    /// checks a flag — cost a third of the import. SQLite's schema changes are part of the
+    /// transaction: should `work` throw, or the process die, the rollback brings the triggers back
+    /// with everything else, and no other connection ever sees them gone. `work` must change no
+    /// organisation but these (an import and the record of a batch change only those they name).
+    static func bulk<T>(_ db: Database, organisations: some Sequence<String>, _ work: () throws -> T) throws -> T {
+        try db.execute(sql: triggerNames.map { "DROP TRIGGER \($0);" }.joined(separator: "\n"))
         let result = try work()
+        try db.execute(sql: triggers)
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS orgListTouched (uscc TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
+        let touch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.orgListTouched (uscc) VALUES (?)")
+        for uscc in organisations { try touch.execute(arguments: [uscc]) }
         try db.execute(
             sql: """
-                UPDATE rosterVersion SET bulk = 0;
+                UPDATE rosterVersion SET n = n + 1;
+                DELETE FROM orgList WHERE uscc IN (SELECT uscc FROM temp.orgListTouched) AND uscc NOT IN (SELECT uscc FROM organisation);
                 UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
-                  FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (SELECT uscc FROM orgListPending);
+                  FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (SELECT uscc FROM temp.orgListTouched);
                 INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT s.uscc, s.name, s.firstExpiry, s.text
-                  FROM orgListPending p JOIN orgListSource s ON s.uscc = p.uscc WHERE NOT EXISTS (SELECT 1 FROM orgList l WHERE l.uscc = p.uscc);
-                DELETE FROM orgListPending;
+                  FROM temp.orgListTouched t JOIN orgListSource s ON s.uscc = t.uscc WHERE NOT EXISTS (SELECT 1 FROM orgList l WHERE l.uscc = t.uscc);
+                DELETE FROM temp.orgListTouched;
                 """)
         return result
     }
@@ -125,10 +139,9 @@ enum ListTable {
         );
         -- The list's order: the earliest-ending certificate first, then by name; none last, by name.
         CREATE INDEX orgListOrder ON orgList(firstExpiry IS NULL, firstExpiry, name, uscc);
-        -- n: changes to what the lists show; bulk: 1 while a bulk write defers orgList's (see `bulk`).
-        CREATE TABLE rosterVersion (n INTEGER NOT NULL, bulk INTEGER NOT NULL);
-        INSERT INTO rosterVersion (n, bulk) VALUES (0, 0);
-        CREATE TABLE orgListPending (uscc TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+        -- n: changes to what the lists show.
+        CREATE TABLE rosterVersion (n INTEGER NOT NULL);
+        INSERT INTO rosterVersion (n) VALUES (0);
         \(source)
         INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT uscc, name, firstExpiry, text FROM orgListSource;
         \(triggers)

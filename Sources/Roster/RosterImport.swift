@@ -66,7 +66,7 @@ extension Roster {
     @discardableResult
     public func importItems(_ items: [ImportItem], today: CivilDate = .today(), now: Date = Date()) throws -> ImportReport {
         try pool.write { db in
-            try ListTable.bulk(db) {
+            try ListTable.bulk(db, organisations: items.map(\.application.organization.uscc)) {
                 var w = ImportWriter(db: db, today: today, stamp: Stamp.string(now))
                 for item in items { try w.add(item) }
                 if !w.conflicts.isEmpty { throw ImportConflicts(conflicts: w.conflicts) }

@@ -175,7 +175,7 @@ extension Roster {
         let yamls = try packs.map { try ApplicationYAML.encode($0.application) }
         return try pool.write { db in
             var refused: [Int: String] = [:]
-            try ListTable.bulk(db) {
+            try ListTable.bulk(db, organisations: packs.map(\.application.organization.uscc)) {
                 for (i, pack) in packs.enumerated() {
                     try db.inSavepoint {
                         do {
