@@ -620,7 +620,9 @@ def roster_tab(p, certpack, work):
         p.until("the due board", lambda: p.d.find_elements(By.CSS_SELECTOR, "#due tbody tr"))
         p.click(p.d.find_element(By.ID, "btn-renew-all"))
         p.until("the renewal batch", lambda: p.d.find_element(By.ID, "renew-zip").is_displayed())
-        print("  renewal batch: " + p.d.find_element(By.ID, "renew-progress").text)
+        progress = p.d.find_element(By.ID, "renew-progress").text
+        assert "已记入机构库" in progress, progress  # the batch's packs are recorded as the CLI records them
+        print("  renewal batch: " + progress)
         # 记录办结: the new certificate takes the old one off the due board
         p.d.get(base + f"/roster?org={uscc}")
         p.until("the card", lambda: p.d.find_element(By.ID, "org-card").is_displayed())
