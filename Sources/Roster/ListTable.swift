@@ -19,6 +19,12 @@ enum ListTable {
     static let source = """
         CREATE VIEW orgListSource AS SELECT o.uscc AS uscc, o.name AS name,
           (SELECT min(validUntil) FROM certificate c WHERE c.uscc = o.uscc AND c.status = '有效') AS firstExpiry,
+          coalesce(
+            (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL ORDER BY x.validUntil, x.id LIMIT 1),
+            (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NULL ORDER BY x.id LIMIT 1)
+          ) AS firstCertificate,
+          (SELECT p.name FROM role r JOIN person p ON p.id = r.personId
+            WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL ORDER BY r.id LIMIT 1) AS legal,
           upper(o.name || char(31) || o.uscc
             || coalesce((SELECT char(31) || group_concat(n.name, char(31)) FROM organisationName n WHERE n.uscc = o.uscc), '')
             || coalesce((SELECT char(31) || group_concat(p.name, char(31)) FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc), '')
@@ -27,13 +33,22 @@ enum ListTable {
         FROM organisation o;
         """
 
+    /// The columns `orgList` copies from `orgListSource`, beside `uscc`.
+    static let columns = "name, firstExpiry, firstCertificate, legal, text"
+    static var setFromSource: String {
+        columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = s.\($0)" }.joined(separator: ", ")
+    }
+    static var sourceColumns: String {
+        columns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+    }
+
     /// What every trigger does after a change that shows: the version moves, and the rows of the
     /// organisations `usccs` (an SQL list: `new.uscc`, or a subquery) are brought up to date. An
     /// organisation that is gone is left alone (its own trigger deletes its row).
     static func keep(_ usccs: String) -> String {
         """
           UPDATE rosterVersion SET n = n + 1;
-          UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
+          UPDATE orgList SET \(setFromSource)
             FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (\(usccs));
         """
     }
@@ -50,7 +65,7 @@ enum ListTable {
         var sql = """
             CREATE TRIGGER rosterOrganisationAdded AFTER INSERT ON organisation BEGIN
               UPDATE rosterVersion SET n = n + 1;
-              INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT uscc, name, firstExpiry, text FROM orgListSource WHERE uscc = new.uscc;
+              INSERT INTO orgList (uscc, \(columns)) SELECT uscc, \(columns) FROM orgListSource WHERE uscc = new.uscc;
             END;
             CREATE TRIGGER rosterOrganisationRemoved AFTER DELETE ON organisation BEGIN
               UPDATE rosterVersion SET n = n + 1;
@@ -118,9 +133,9 @@ enum ListTable {
             sql: """
                 UPDATE rosterVersion SET n = n + 1;
                 DELETE FROM orgList WHERE uscc IN (SELECT uscc FROM temp.orgListTouched) AND uscc NOT IN (SELECT uscc FROM organisation);
-                UPDATE orgList SET name = s.name, firstExpiry = s.firstExpiry, text = s.text
+                UPDATE orgList SET \(setFromSource)
                   FROM orgListSource s WHERE s.uscc = orgList.uscc AND orgList.uscc IN (SELECT uscc FROM temp.orgListTouched);
-                INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT s.uscc, s.name, s.firstExpiry, s.text
+                INSERT INTO orgList (uscc, \(columns)) SELECT s.uscc, \(sourceColumns)
                   FROM temp.orgListTouched t JOIN orgListSource s ON s.uscc = t.uscc WHERE NOT EXISTS (SELECT 1 FROM orgList l WHERE l.uscc = t.uscc);
                 DELETE FROM temp.orgListTouched;
                 """)
@@ -135,6 +150,8 @@ enum ListTable {
             uscc TEXT NOT NULL UNIQUE,
             name TEXT NOT NULL,
             firstExpiry TEXT,                        -- the earliest last day of a valid certificate
+            firstCertificate INTEGER,                -- that certificate (else a valid one without a day)
+            legal TEXT,                              -- the 法定代表人's name now
             text TEXT NOT NULL                       -- what a search looks in (upper-cased)
         );
         -- The list's order: the earliest-ending certificate first, then by name; none last, by name.
@@ -143,10 +160,12 @@ enum ListTable {
         CREATE TABLE rosterVersion (n INTEGER NOT NULL);
         INSERT INTO rosterVersion (n) VALUES (0);
         \(source)
-        INSERT INTO orgList (uscc, name, firstExpiry, text) SELECT uscc, name, firstExpiry, text FROM orgListSource;
+        INSERT INTO orgList (uscc, \(columns)) SELECT uscc, \(columns) FROM orgListSource;
         \(triggers)
         """
 
-    /// The list's order, as `orgListOrder` holds it.
-    static let order = "firstExpiry IS NULL, firstExpiry, name, uscc"
+    /// The list's order, as `orgListOrder` holds it (`table`: the name `orgList` goes by in the query).
+    static func order(_ table: String = "orgList") -> String {
+        "\(table).firstExpiry IS NULL, \(table).firstExpiry, \(table).name, \(table).uscc"
+    }
 }

@@ -14,13 +14,24 @@ extension Roster {
         return all
     }
 
-    /// The entries of `list`, in its order, read a few hundred at a time (only the keys are gathered first).
+    /// The entries of `list`, in its order: as SQLite reads them, or — for a search — a few hundred at
+    /// a time (only the keys of what it found are gathered first).
     public func forEachEntry(
         dueWithin: Int? = nil, search: String? = nil, today: CivilDate = .today(),
         _ body: (RosterEntry) throws -> Void
     ) throws {
         try pool.read { db in
             let query = ListQuery(dueWithin: dueWithin, search: search, today: today)
+            if query.needle == nil {
+                let rows = try Row.fetchCursor(db, sql: query.wholeSQL, arguments: StatementArguments(query.due.map { [$0] } ?? []))
+                var columns: ColumnPlaces?
+                while let row = try rows.next() {
+                    let c = columns ?? ColumnPlaces(row)
+                    columns = c
+                    try body(Roster.entry(row, c))
+                }
+                return
+            }
             let keys = try query.keys(db, searchIndex: searchIndex).keys
             for start in stride(from: 0, to: keys.count, by: 500) {
                 for entry in try query.entries(db, keys: Array(keys[start..<min(start + 500, keys.count)])) { try body(entry) }
@@ -87,9 +98,9 @@ struct ListQuery {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT c.id, c.uscc FROM certificate c JOIN orgList o ON o.uscc = c.uscc
+                    SELECT c.id, c.uscc FROM certificate c JOIN orgList l ON l.uscc = c.uscc
                     WHERE c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ?
-                    ORDER BY c.validUntil, o.name, c.kind, c.id
+                    ORDER BY c.validUntil, l.name, c.kind, c.id
                     """, arguments: [due])
             while let row = try rows.next() {
                 if let wanted, !wanted.contains(row[1]) { continue }
@@ -100,11 +111,9 @@ struct ListQuery {
         if let found {
             return (window(found.places).map { found.index.usccs[$0].databaseValue }, found.places.count)
         }
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM orgList") ?? 0
-        let keys = try DatabaseValue.fetchAll(
-            db, sql: "SELECT uscc FROM orgList ORDER BY \(ListTable.order) LIMIT ? OFFSET ?",
-            arguments: [limit == .max ? -1 : limit, offset])
-        return (keys, total)
+        // The whole list's order is the search index's own: a page anywhere in it is a slice.
+        let index = try searchIndex.index(db)
+        return (window(index.usccs).map(\.databaseValue), index.usccs.count)
     }
 
     /// The organisations a search finds, as their places in the list (ascending): a text holding the
@@ -123,36 +132,35 @@ struct ListQuery {
         return (index, places)
     }
 
-    static let legal =
-        "(SELECT p.name FROM role r JOIN person p ON p.id = r.personId WHERE r.uscc = o.uscc AND r.role = '法定代表人' AND r.until IS NULL LIMIT 1)"
+    /// A line's columns: the organisation and its 法定代表人 from `orgList` (`l`), the certificate (`c`)
+    /// and its holder (`h`).
     static let columns =
-        "o.uscc AS ouscc, o.name AS oname, \(legal) AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
+        "l.uscc AS ouscc, l.name AS oname, l.legal AS legal, c.*, h.name AS holderName, h.idType AS holderIDType, h.idNumber AS holderIDNumber"
 
-    /// An organisation's first valid certificate: the earliest last day, or else one without a day
-    /// (two lookups in `certificateFirst`, where `ORDER BY validUntil IS NULL` would sort each time).
-    static let firstCertificate = """
-        (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NOT NULL ORDER BY x.validUntil, x.id LIMIT 1),
-        (SELECT id FROM certificate x WHERE x.uscc = o.uscc AND x.status = '有效' AND x.validUntil IS NULL ORDER BY x.id LIMIT 1)
-        """
+    /// Where a line comes from: a certificate on the due board, or an organisation with its first
+    /// valid certificate (both kept in `orgList`, so no line needs a query of its own).
+    var from: String {
+        due != nil
+            ? "certificate c JOIN orgList l ON l.uscc = c.uscc LEFT JOIN person h ON h.id = c.holderId"
+            : "orgList l LEFT JOIN certificate c ON c.id = l.firstCertificate LEFT JOIN person h ON h.id = c.holderId"
+    }
+
+    /// The whole list, no search, in its order, in one pass (`due`, if any, is its one argument).
+    var wholeSQL: String {
+        due != nil
+            ? """
+            SELECT \(Self.columns) FROM \(from)
+            WHERE c.status = '有效' AND c.validUntil IS NOT NULL AND c.validUntil <= ?
+            ORDER BY c.validUntil, l.name, c.kind, c.id
+            """
+            : "SELECT \(Self.columns) FROM \(from) ORDER BY \(ListTable.order("l"))"
+    }
 
     /// The rows of `keys`, in the order of `keys`.
     func entries(_ db: Database, keys: [DatabaseValue]) throws -> [RosterEntry] {
         guard !keys.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
-        let sql =
-            due != nil
-            ? """
-            SELECT \(Self.columns)
-            FROM certificate c JOIN organisation o ON o.uscc = c.uscc LEFT JOIN person h ON h.id = c.holderId
-            WHERE c.id IN (\(marks))
-            """
-            : """
-            SELECT \(Self.columns)
-            FROM organisation o
-            LEFT JOIN certificate c ON c.id = coalesce(\(Self.firstCertificate))
-            LEFT JOIN person h ON h.id = c.holderId
-            WHERE o.uscc IN (\(marks))
-            """
+        let sql = "SELECT \(Self.columns) FROM \(from) WHERE \(due != nil ? "c.id" : "l.uscc") IN (\(marks))"
         let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(keys))
         let keyColumn = due != nil ? "id" : "ouscc"
         var byKey: [DatabaseValue: RosterEntry] = [:]

@@ -27,7 +27,7 @@ struct SearchIndex: Sendable {
         var usccs: [String] = []
         var bytes: [UInt8] = []
         var starts: [Int] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT uscc, text FROM orgList ORDER BY \(ListTable.order)")
+        let rows = try Row.fetchCursor(db, sql: "SELECT uscc, text FROM orgList ORDER BY \(ListTable.order())")
         while let row = try rows.next() {
             usccs.append(row[0])
             starts.append(bytes.count)

@@ -13,8 +13,8 @@ import Testing
     /// `orgList` as it stands, and as its source computes it now: the two must always agree.
     static func agree(_ roster: Roster, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try roster.pool.read { db in
-            let held = try Row.fetchAll(db, sql: "SELECT uscc, name, firstExpiry, text FROM orgList ORDER BY uscc")
-            let computed = try Row.fetchAll(db, sql: "SELECT uscc, name, firstExpiry, text FROM orgListSource ORDER BY uscc")
+            let held = try Row.fetchAll(db, sql: "SELECT uscc, \(ListTable.columns) FROM orgList ORDER BY uscc")
+            let computed = try Row.fetchAll(db, sql: "SELECT uscc, \(ListTable.columns) FROM orgListSource ORDER BY uscc")
             #expect(held == computed, sourceLocation: sourceLocation)
         }
     }
@@ -49,6 +49,11 @@ import Testing
         try roster.recordRevoked(uscc: Make.uscc(2), serial: "SER2")
         try Self.agree(roster)
         #expect(try roster.list(today: Self.today).last?.uscc == Make.uscc(2))
+
+        // A new 法定代表人: the list's line names them.
+        try roster.importItems([ImportItem(place: "新法人", application: Make.application(2, legal: Make.person("赵六", 77)))], today: Self.today)
+        try Self.agree(roster)
+        #expect(try roster.list(today: Self.today).first { $0.uscc == Make.uscc(2) }?.legalRepresentative == "赵六")
 
         // A new name: found by either name.
         var renamed = Make.application(4, name: "深圳市福田区仁心门诊部", service: .change)
