@@ -1,9 +1,10 @@
 import GRDB
 
-/// The list's own table, `orgList`: one row per organisation with what the 机构库 list orders and
-/// searches by — its name, the last day of its earliest-ending valid certificate (`firstExpiry`) and
-/// the text a search looks in (`text`: its names now and before, its 统一社会信用代码, the names of
-/// its people and the serials of its certificates, upper-cased, separated by U+001F).
+/// The list's own table, `orgList`: one row per organisation with what the 机构库 list orders, shows
+/// and searches by — its name, the last day of its earliest-ending valid certificate (`firstExpiry`)
+/// and that certificate (`firstCertificate`), its 法定代表人's name (`legal`), and the text a search
+/// looks in (`text`: its names now and before, its 统一社会信用代码, the names of its people and the
+/// serials of its certificates, upper-cased, separated by U+001F).
 ///
 /// SQLite keeps it, by triggers on every table it is made from: whatever writes the roster (this
 /// version, a CLI beside the server, a future command) cannot leave it stale. A list page is then
@@ -34,13 +35,10 @@ enum ListTable {
         """
 
     /// The columns `orgList` copies from `orgListSource`, beside `uscc`.
-    static let columns = "name, firstExpiry, firstCertificate, legal, text"
-    static var setFromSource: String {
-        columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = s.\($0)" }.joined(separator: ", ")
-    }
-    static var sourceColumns: String {
-        columns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-    }
+    static let copied = ["name", "firstExpiry", "firstCertificate", "legal", "text"]
+    static let columns = copied.joined(separator: ", ")
+    static let setFromSource = copied.map { "\($0) = s.\($0)" }.joined(separator: ", ")
+    static let sourceColumns = copied.map { "s.\($0)" }.joined(separator: ", ")
 
     /// What every trigger does after a change that shows: the version moves, and the rows of the
     /// organisations `usccs` (an SQL list: `new.uscc`, or a subquery) are brought up to date. An
