@@ -465,31 +465,38 @@ struct RosterRoutes: Sendable {
 }
 
 /// The 机构库 list pages answered, kept while the roster's version stays what it was when they were
-/// read (any write of what the lists show — from this server or a CLI beside it — moves it). At
-/// most `capacity` pages (a page is some 30 KB): when full, the oldest goes.
+/// read (any write of what the lists show — from this server or a CLI beside it — moves it). All of
+/// them go as soon as a request sees a newer version, so nothing forgotten stays in memory. At most
+/// `capacity` pages (a page is some 30 KB): when full, the oldest goes.
 final class AnsweredPages: @unchecked Sendable {
     static let capacity = 64
     private let lock = NSLock()
-    private var kept: [String: (json: [UInt8], version: Int64)] = [:]
+    private var version: Int64 = .min
+    private var kept: [String: [UInt8]] = [:]
     private var order: [String] = []
 
     func json(for key: String, version: Int64) -> [UInt8]? {
         lock.lock()
         defer { lock.unlock() }
-        guard let page = kept[key], page.version == version else { return nil }
-        return page.json
+        catchUp(to: version)
+        return version == self.version ? kept[key] : nil
     }
 
     func keep(_ json: [UInt8], for key: String, version: Int64) {
         lock.lock()
         defer { lock.unlock() }
-        // Pages of an older version are of no more use.
-        if kept.values.contains(where: { $0.version < version }) {
-            kept = kept.filter { $0.value.version >= version }
-            order.removeAll { kept[$0] == nil }
-        }
+        catchUp(to: version)
+        guard version == self.version else { return }  // read at a version already gone by
         if kept[key] == nil { order.append(key) }
-        kept[key] = (json, version)
+        kept[key] = json
         while order.count > Self.capacity { kept[order.removeFirst()] = nil }
+    }
+
+    /// Pages of an older version are of no more use.
+    private func catchUp(to newer: Int64) {
+        guard newer > version else { return }
+        version = newer
+        kept = [:]
+        order = []
     }
 }
